@@ -1,0 +1,123 @@
+// BatchNorm1d with the semantics of torch.nn.BatchNorm1d on a 2-D input.
+//
+// Data layout: a minibatch x of `batch` rows and `features` columns, row-major:
+// x[i * features + k] is row i, feature k. Storage is float32 (as PyTorch);
+// every reduction over the batch accumulates in double, so that data with a
+// large offset (x = 1000 + noise) keeps its accuracy.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "bn/params.hpp"
+#include "bn/trace.hpp"
+
+namespace bn {
+
+class BatchNorm1d {
+ public:
+  explicit BatchNorm1d(int features, BatchNormOptions options = {});
+
+  int features() const { return features_; }
+  const BatchNormOptions& options() const { return options_; }
+  bool training() const { return training_; }
+  void train() { training_ = true; }
+  void eval() { training_ = false; }
+
+  // Learnable parameters (empty when options.affine is false) and the
+  // running (population) estimates used in eval mode.
+  const std::vector<float>& gamma() const { return gamma_; }
+  const std::vector<float>& beta() const { return beta_; }
+  const std::vector<float>& running_mean() const { return running_mean_; }
+  const std::vector<float>& running_var() const { return running_var_; }
+  std::int64_t num_batches_tracked() const { return num_batches_tracked_; }
+
+  // For optimizers: the parameters in place (empty when affine is false).
+  float* gamma_data() { return gamma_.data(); }
+  float* beta_data() { return beta_.data(); }
+
+  // Replaces any subset (a null pointer leaves that one alone). Each array
+  // has `features` entries. All-or-nothing: every given array is checked
+  // (finite; runningVar >= 0) before anything changes; throws
+  // std::invalid_argument naming the parameter.
+  void set_params(const float* gamma, const float* beta,
+                  const float* running_mean, const float* running_var);
+
+  // ---- Forward -----------------------------------------------------------
+  // Training mode: normalizes with the batch statistics and updates the
+  // running estimates. Eval mode: normalizes with the running estimates and
+  // updates nothing. Throws std::invalid_argument (naming the parameter) for
+  // batch < 1, batch < 2 in training mode, or a non-finite x; the layer is
+  // then exactly as before the call.
+  void forward(const float* x, int batch, float* y);
+
+  // Zero-copy variant for bindings: write x into staging_input(batch), then
+  // call forward_staged(batch); y is then output(). Same rules as forward().
+  float* staging_input(int batch);
+  void forward_staged(int batch);
+  const float* output() const { return saved_y_.data(); }
+
+  // ---- Backward ----------------------------------------------------------
+  // Gradients of a loss L given dy = dL/dy for the last forward, through the
+  // batch statistics (after a training forward) or through the fixed
+  // statistics (after an eval forward). dgamma/dbeta may be null (and are
+  // not written when affine is false). Throws std::logic_error when no
+  // forward came before, std::invalid_argument when dy is not finite.
+  void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
+
+  // Zero-copy variant: write dy into staging_grad_output() (last_batch() *
+  // features() floats), call backward_staged(); results in grad_input(),
+  // grad_gamma(), grad_beta().
+  float* staging_grad_output();
+  void backward_staged();
+  const float* grad_input() const { return dx_.data(); }
+  const float* grad_gamma() const { return dgamma_.data(); }
+  const float* grad_beta() const { return dbeta_.data(); }
+
+  bool has_forward() const { return saved_.valid; }
+  int last_batch() const { return saved_.batch; }
+  bool last_training() const { return saved_.training; }
+
+  // Every intermediate of the last forward, in float32 (as PyTorch would
+  // hold them). Throws std::logic_error when no forward came before.
+  Trace trace() const;
+
+ private:
+  // Statistics of the last successful forward, kept for backward and trace.
+  struct Saved {
+    bool valid = false;
+    bool training = false;
+    int batch = 0;
+    // The normalizing statistics actually used (batch or running), in double.
+    std::vector<double> mean;
+    std::vector<double> var;      // biased batch variance, or running variance
+    std::vector<float> mean_hi;   // mean split as float hi + float lo, so that
+    std::vector<float> mean_lo;   // x - mean stays exact-ish near a large offset
+    std::vector<float> invstd;    // 1 / sqrt(var + eps)
+    std::vector<float> gamma;     // gamma at forward time (ones if not affine)
+    std::vector<float> beta;      // beta at forward time (zeros if not affine)
+  };
+
+  void check_batch(int batch) const;
+  void compute_saved_stats(Saved& s, const float* x, int batch) const;
+  void update_running_stats(const Saved& s);
+
+  int features_;
+  BatchNormOptions options_;
+  bool training_ = true;
+  std::vector<float> gamma_, beta_, running_mean_, running_var_;
+  std::int64_t num_batches_tracked_ = 0;
+
+  // Buffers, grown to the largest batch seen and then reused (no allocation
+  // per call in steady state). Input/output are double-buffered: a failing
+  // forward never touches what the last good one saved.
+  std::vector<float> staging_x_, saved_x_;
+  std::vector<float> staging_y_, saved_y_;
+  std::vector<float> staging_dy_, dx_;
+  std::vector<float> dgamma_, dbeta_;
+  Saved saved_, staging_;
+  std::vector<float> scale_;  // per-feature scratch: gamma * invstd
+};
+
+}  // namespace bn

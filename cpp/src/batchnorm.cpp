@@ -1,0 +1,251 @@
+// BatchNorm1d: bookkeeping (validation, running statistics, saved state)
+// around the kernels of bn/kernels.hpp.
+#include "bn/batchnorm.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "bn/kernels.hpp"
+
+namespace bn {
+namespace {
+
+void grow(std::vector<float>& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+}
+
+bool all_finite(const double* v, int n) {
+  for (int k = 0; k < n; ++k)
+    if (!std::isfinite(v[k])) return false;
+  return true;
+}
+
+void check_array(const char* name, const float* v, int n, bool non_negative) {
+  for (int k = 0; k < n; ++k) {
+    if (!std::isfinite(v[k]))
+      throw std::invalid_argument(std::string(name) + " must hold finite numbers; entry " +
+                                  std::to_string(k) + " is not finite");
+    if (non_negative && v[k] < 0.0f)
+      throw std::invalid_argument(std::string(name) + " must be >= 0; entry " +
+                                  std::to_string(k) + " is negative");
+  }
+}
+
+}  // namespace
+
+BatchNorm1d::BatchNorm1d(int features, BatchNormOptions options)
+    : features_(features), options_(options) {
+  validate_options(features, options);
+  const std::size_t n = static_cast<std::size_t>(features);
+  if (options_.affine) {
+    gamma_.assign(n, 1.0f);
+    beta_.assign(n, 0.0f);
+  }
+  running_mean_.assign(n, 0.0f);
+  running_var_.assign(n, 1.0f);
+  dgamma_.assign(n, 0.0f);
+  dbeta_.assign(n, 0.0f);
+  scale_.assign(n, 0.0f);
+  for (Saved* s : {&saved_, &staging_}) {
+    s->mean.assign(n, 0.0);
+    s->var.assign(n, 0.0);
+    s->mean_hi.assign(n, 0.0f);
+    s->mean_lo.assign(n, 0.0f);
+    s->invstd.assign(n, 0.0f);
+    s->gamma.assign(n, 1.0f);
+    s->beta.assign(n, 0.0f);
+  }
+}
+
+void BatchNorm1d::set_params(const float* gamma, const float* beta, const float* running_mean,
+                             const float* running_var) {
+  if ((gamma || beta) && !options_.affine)
+    throw std::invalid_argument("gamma/beta cannot be set: the layer was built with affine: false");
+  // Check everything first: all-or-nothing.
+  if (gamma) check_array("gamma", gamma, features_, false);
+  if (beta) check_array("beta", beta, features_, false);
+  if (running_mean) check_array("runningMean", running_mean, features_, false);
+  if (running_var) check_array("runningVar", running_var, features_, true);
+  const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(features_);
+  if (gamma) std::memcpy(gamma_.data(), gamma, bytes);
+  if (beta) std::memcpy(beta_.data(), beta, bytes);
+  if (running_mean) std::memcpy(running_mean_.data(), running_mean, bytes);
+  if (running_var) std::memcpy(running_var_.data(), running_var, bytes);
+}
+
+void BatchNorm1d::check_batch(int batch) const {
+  if (batch < 1)
+    throw std::invalid_argument("batch must be a positive integer, got " + std::to_string(batch));
+  if (training_ && batch < 2)
+    throw std::invalid_argument(
+        "Expected more than 1 value per channel when training, got input of batch 1 "
+        "(use eval mode for a single example)");
+}
+
+float* BatchNorm1d::staging_input(int batch) {
+  if (batch < 1)
+    throw std::invalid_argument("batch must be a positive integer, got " + std::to_string(batch));
+  grow(staging_x_, static_cast<std::size_t>(batch) * features_);
+  return staging_x_.data();
+}
+
+void BatchNorm1d::forward(const float* x, int batch, float* y) {
+  check_batch(batch);
+  float* in = staging_input(batch);
+  std::memcpy(in, x, sizeof(float) * static_cast<std::size_t>(batch) * features_);
+  forward_staged(batch);
+  std::memcpy(y, output(), sizeof(float) * static_cast<std::size_t>(batch) * features_);
+}
+
+// Fills s with the statistics this forward normalizes with:
+//   training: mean_k = (1/m) sum_i x_ik, var_k = (1/m) sum_i (x_ik - mean_k)^2
+//   eval:     mean_k = running_mean_k, var_k = running_var_k
+//   both:     invstd_k = 1 / sqrt(var_k + eps)
+// Throws (before anything is changed) when x holds a NaN or an infinity.
+void BatchNorm1d::compute_saved_stats(Saved& s, const float* x, int batch) const {
+  const int n = features_;
+  if (training_) {
+    kernels::fast::batch_mean_var(x, batch, n, s.mean.data(), s.var.data());
+    // A NaN or an infinity anywhere in a column makes its double sum non-finite
+    // (finite floats cannot overflow a double sum), so this check is free.
+    if (!all_finite(s.mean.data(), n) || !all_finite(s.var.data(), n))
+      throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+  } else {
+    double sum = 0.0;  // same free finiteness check on the input, in eval mode
+    const long total = static_cast<long>(batch) * n;
+    for (long j = 0; j < total; ++j) sum += static_cast<double>(x[j]) * 0.0;
+    if (!std::isfinite(sum)) throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+    for (int k = 0; k < n; ++k) {
+      s.mean[k] = running_mean_[k];
+      s.var[k] = running_var_[k];
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    s.mean_hi[k] = static_cast<float>(s.mean[k]);
+    s.mean_lo[k] = static_cast<float>(s.mean[k] - static_cast<double>(s.mean_hi[k]));
+    s.invstd[k] = static_cast<float>(1.0 / std::sqrt(s.var[k] + options_.eps));
+    s.gamma[k] = options_.affine ? gamma_[k] : 1.0f;
+    s.beta[k] = options_.affine ? beta_[k] : 0.0f;
+  }
+  s.training = training_;
+  s.batch = batch;
+  s.valid = true;
+}
+
+// running_mean <- (1 - f) running_mean + f mean_B
+// running_var  <- (1 - f) running_var  + f var_B * m / (m - 1)   (unbiased)
+// with f = momentum, or f = 1 / num_batches_tracked when momentum is null.
+void BatchNorm1d::update_running_stats(const Saved& s) {
+  ++num_batches_tracked_;
+  const double f = options_.momentum ? *options_.momentum
+                                     : 1.0 / static_cast<double>(num_batches_tracked_);
+  const double m = s.batch;
+  for (int k = 0; k < features_; ++k) {
+    const double unbiased = s.var[k] * m / (m - 1.0);
+    running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * s.mean[k]);
+    running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
+  }
+}
+
+// y_ik = gamma_k * (x_ik - mean_k) * invstd_k + beta_k
+void BatchNorm1d::forward_staged(int batch) {
+  check_batch(batch);
+  const std::size_t total = static_cast<std::size_t>(batch) * features_;
+  if (staging_x_.size() < total)
+    throw std::logic_error("forward_staged: staging_input(batch) was not called for this batch");
+  compute_saved_stats(staging_, staging_x_.data(), batch);  // may throw: nothing changed yet
+  for (int k = 0; k < features_; ++k) scale_[k] = staging_.gamma[k] * staging_.invstd[k];
+  grow(staging_y_, total);
+  kernels::fast::normalize(staging_x_.data(), batch, features_, staging_.mean_hi.data(),
+                           staging_.mean_lo.data(), scale_.data(), staging_.beta.data(),
+                           staging_y_.data());
+  // Commit: this forward becomes the saved one.
+  std::swap(staging_, saved_);
+  std::swap(staging_x_, saved_x_);
+  std::swap(staging_y_, saved_y_);
+  if (saved_.training) update_running_stats(saved_);
+}
+
+float* BatchNorm1d::staging_grad_output() {
+  if (!saved_.valid) throw std::logic_error("backward called before any forward");
+  grow(staging_dy_, static_cast<std::size_t>(saved_.batch) * features_);
+  return staging_dy_.data();
+}
+
+void BatchNorm1d::backward(const float* dy, float* dx, float* dgamma, float* dbeta) {
+  float* in = staging_grad_output();
+  const std::size_t total = static_cast<std::size_t>(saved_.batch) * features_;
+  std::memcpy(in, dy, sizeof(float) * total);
+  backward_staged();
+  std::memcpy(dx, grad_input(), sizeof(float) * total);
+  if (options_.affine) {
+    if (dgamma) std::memcpy(dgamma, grad_gamma(), sizeof(float) * features_);
+    if (dbeta) std::memcpy(dbeta, grad_beta(), sizeof(float) * features_);
+  }
+}
+
+// dbeta_k  = sum_i dy_ik
+// dgamma_k = sum_i dy_ik * xhat_ik
+// training: dx_ik = gamma_k invstd_k (dy_ik - dbeta_k / m - xhat_ik dgamma_k / m)
+// eval:     dx_ik = gamma_k invstd_k dy_ik
+void BatchNorm1d::backward_staged() {
+  if (!saved_.valid) throw std::logic_error("backward called before any forward");
+  const int m = saved_.batch, n = features_;
+  const std::size_t total = static_cast<std::size_t>(m) * n;
+  if (staging_dy_.size() < total)
+    throw std::logic_error("backward_staged: staging_grad_output() was not called");
+  // Reuse the staging statistics as scratch: sums in mean/var (double),
+  // the per-feature factors in mean_hi/mean_lo/invstd (float).
+  double* sum_dy = staging_.mean.data();
+  double* sum_dy_xhat = staging_.var.data();
+  kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n,
+                                 saved_.mean_hi.data(), saved_.mean_lo.data(),
+                                 saved_.invstd.data(), sum_dy, sum_dy_xhat);
+  if (!all_finite(sum_dy, n) || !all_finite(sum_dy_xhat, n))
+    throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
+  float* mean_dy = staging_.mean_hi.data();
+  float* mean_dy_xhat = staging_.mean_lo.data();
+  for (int k = 0; k < n; ++k) {
+    scale_[k] = saved_.gamma[k] * saved_.invstd[k];
+    mean_dy[k] = saved_.training ? static_cast<float>(sum_dy[k] / m) : 0.0f;
+    mean_dy_xhat[k] = saved_.training ? static_cast<float>(sum_dy_xhat[k] / m) : 0.0f;
+    dbeta_[k] = static_cast<float>(sum_dy[k]);
+    dgamma_[k] = static_cast<float>(sum_dy_xhat[k]);
+  }
+  grow(dx_, total);
+  kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
+                             saved_.mean_lo.data(), saved_.invstd.data(), scale_.data(),
+                             mean_dy, mean_dy_xhat, dx_.data());
+}
+
+Trace BatchNorm1d::trace() const {
+  if (!saved_.valid) throw std::logic_error("trace called before any forward");
+  const int m = saved_.batch, n = features_;
+  Trace t;
+  t.training = saved_.training;
+  t.batch = m;
+  t.features = n;
+  t.mean.resize(n); t.var.resize(n); t.std.resize(n); t.inv_std.resize(n);
+  for (int k = 0; k < n; ++k) {
+    t.mean[k] = static_cast<float>(saved_.mean[k]);
+    t.var[k] = static_cast<float>(saved_.var[k]);
+    t.std[k] = static_cast<float>(std::sqrt(saved_.var[k] + options_.eps));
+    t.inv_std[k] = saved_.invstd[k];
+  }
+  const std::size_t total = static_cast<std::size_t>(m) * n;
+  t.x_centered.resize(total); t.xhat.resize(total);
+  t.y.assign(saved_y_.begin(), saved_y_.begin() + static_cast<long>(total));
+  for (int i = 0; i < m; ++i)
+    for (int k = 0; k < n; ++k) {
+      const std::size_t at = static_cast<std::size_t>(i) * n + k;
+      const float c = (saved_x_[at] - saved_.mean_hi[k]) - saved_.mean_lo[k];
+      t.x_centered[at] = c;
+      t.xhat[at] = c * saved_.invstd[k];
+    }
+  return t;
+}
+
+}  // namespace bn

@@ -1,0 +1,71 @@
+// Scalar kernels: plain loops over rows, accumulating in double.
+// The formula each loop implements is in bn/kernels.hpp above its declaration.
+#include "bn/kernels.hpp"
+
+namespace bn::kernels::scalar {
+
+// shift_k = x_0k; d_ik = x_ik - shift_k (float; exact near the shift)
+// s1_k = sum_i d_ik; s2_k = sum_i d_ik^2 (double)
+// mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m
+void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
+  // mean/var double as the s1/s2 accumulators until the last loop.
+  for (int k = 0; k < n; ++k) { mean[k] = 0.0; var[k] = 0.0; }
+  for (int i = 1; i < m; ++i) {
+    const float* row = x + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) {
+      const double d = static_cast<double>(row[k] - x[k]);
+      mean[k] += d;
+      var[k] += d * d;
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    const double s1 = mean[k], s2 = var[k];
+    mean[k] = static_cast<double>(x[k]) + s1 / m;
+    const double v = (s2 - s1 * s1 / m) / m;
+    var[k] = v > 0.0 ? v : 0.0;
+  }
+}
+
+// y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k
+void normalize(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
+               const float* scale, const float* shift, float* y) {
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    float* yr = y + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
+  }
+}
+
+// xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
+// sum_dy_k = sum_i dy_ik; sum_dy_xhat_k = sum_i dy_ik * xhat_ik
+void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
+                     const float* mean_lo, const float* invstd, double* sum_dy,
+                     double* sum_dy_xhat) {
+  for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    const float* dyr = dy + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) {
+      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+      sum_dy[k] += dyr[k];
+      sum_dy_xhat[k] += static_cast<double>(dyr[k]) * static_cast<double>(xhat);
+    }
+  }
+}
+
+// dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
+void backward_dx(const float* dy, const float* x, int m, int n, const float* mean_hi,
+                 const float* mean_lo, const float* invstd, const float* scale,
+                 const float* mean_dy, const float* mean_dy_xhat, float* dx) {
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    const float* dyr = dy + static_cast<long>(i) * n;
+    float* dxr = dx + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) {
+      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+      dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
+    }
+  }
+}
+
+}  // namespace bn::kernels::scalar

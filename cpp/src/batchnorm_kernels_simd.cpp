@@ -1,0 +1,154 @@
+// WebAssembly SIMD kernels (wasm_simd128.h). Same results as the scalar
+// kernels, bit for bit: the same operations per element in the same order,
+// four features per vector. Reductions run down a strip of features across
+// all rows so the double accumulators stay in registers.
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+
+#include "bn/kernels.hpp"
+
+namespace bn::kernels::simd {
+namespace {
+
+inline v128_t load4(const float* p) { return wasm_v128_load(p); }
+inline void store4(float* p, v128_t v) { wasm_v128_store(p, v); }
+inline v128_t lo_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
+inline v128_t hi_f64(v128_t v) {
+  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
+}
+inline void store_f64x4(double* p, v128_t lo, v128_t hi) {
+  wasm_v128_store(p, lo);
+  wasm_v128_store(p + 2, hi);
+}
+
+}  // namespace
+
+// shift_k = x_0k; d_ik = x_ik - shift_k (float); s1_k = sum_i d_ik; s2_k = sum_i d_ik^2
+// mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m
+void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
+  int k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const v128_t shift_a = load4(x + k), shift_b = load4(x + k + 4);
+    v128_t s1a = wasm_f64x2_splat(0), s1b = s1a, s1c = s1a, s1d = s1a;
+    v128_t s2a = s1a, s2b = s1a, s2c = s1a, s2d = s1a;
+    for (int i = 1; i < m; ++i) {
+      const float* row = x + static_cast<long>(i) * n + k;
+      const v128_t da = wasm_f32x4_sub(load4(row), shift_a);
+      const v128_t db = wasm_f32x4_sub(load4(row + 4), shift_b);
+      const v128_t d0 = lo_f64(da), d1 = hi_f64(da), d2 = lo_f64(db), d3 = hi_f64(db);
+      s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
+      s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+      s1c = wasm_f64x2_add(s1c, d2); s2c = wasm_f64x2_add(s2c, wasm_f64x2_mul(d2, d2));
+      s1d = wasm_f64x2_add(s1d, d3); s2d = wasm_f64x2_add(s2d, wasm_f64x2_mul(d3, d3));
+    }
+    store_f64x4(mean + k, s1a, s1b); store_f64x4(mean + k + 4, s1c, s1d);
+    store_f64x4(var + k, s2a, s2b);  store_f64x4(var + k + 4, s2c, s2d);
+  }
+  for (; k + 4 <= n; k += 4) {
+    const v128_t shift = load4(x + k);
+    v128_t s1a = wasm_f64x2_splat(0), s1b = s1a, s2a = s1a, s2b = s1a;
+    for (int i = 1; i < m; ++i) {
+      const v128_t d = wasm_f32x4_sub(load4(x + static_cast<long>(i) * n + k), shift);
+      const v128_t d0 = lo_f64(d), d1 = hi_f64(d);
+      s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
+      s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+    }
+    store_f64x4(mean + k, s1a, s1b);
+    store_f64x4(var + k, s2a, s2b);
+  }
+  for (; k < n; ++k) {
+    double s1 = 0.0, s2 = 0.0;
+    for (int i = 1; i < m; ++i) {
+      const double d = static_cast<double>(x[static_cast<long>(i) * n + k] - x[k]);
+      s1 += d;
+      s2 += d * d;
+    }
+    mean[k] = s1;
+    var[k] = s2;
+  }
+  for (k = 0; k < n; ++k) {
+    const double s1 = mean[k], s2 = var[k];
+    mean[k] = static_cast<double>(x[k]) + s1 / m;
+    const double v = (s2 - s1 * s1 / m) / m;
+    var[k] = v > 0.0 ? v : 0.0;
+  }
+}
+
+// y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k
+void normalize(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
+               const float* scale, const float* shift, float* y) {
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    float* yr = y + static_cast<long>(i) * n;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const v128_t c = wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)),
+                                      load4(mean_lo + k));
+      store4(yr + k, wasm_f32x4_add(wasm_f32x4_mul(c, load4(scale + k)), load4(shift + k)));
+    }
+    for (; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
+  }
+}
+
+// xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
+// sum_dy_k = sum_i dy_ik; sum_dy_xhat_k = sum_i dy_ik * xhat_ik
+void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
+                     const float* mean_lo, const float* invstd, double* sum_dy,
+                     double* sum_dy_xhat) {
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
+    v128_t sa = wasm_f64x2_splat(0), sb = sa, pa = sa, pb = sa;
+    for (int i = 0; i < m; ++i) {
+      const long at = static_cast<long>(i) * n + k;
+      const v128_t g = load4(dy + at);
+      const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
+      const v128_t g0 = lo_f64(g), g1 = hi_f64(g);
+      sa = wasm_f64x2_add(sa, g0);
+      sb = wasm_f64x2_add(sb, g1);
+      pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xhat)));
+      pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xhat)));
+    }
+    store_f64x4(sum_dy + k, sa, sb);
+    store_f64x4(sum_dy_xhat + k, pa, pb);
+  }
+  for (; k < n; ++k) {
+    double s = 0.0, p = 0.0;
+    for (int i = 0; i < m; ++i) {
+      const long at = static_cast<long>(i) * n + k;
+      const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+      s += dy[at];
+      p += static_cast<double>(dy[at]) * static_cast<double>(xhat);
+    }
+    sum_dy[k] = s;
+    sum_dy_xhat[k] = p;
+  }
+}
+
+// dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
+void backward_dx(const float* dy, const float* x, int m, int n, const float* mean_hi,
+                 const float* mean_lo, const float* invstd, const float* scale,
+                 const float* mean_dy, const float* mean_dy_xhat, float* dx) {
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    const float* dyr = dy + static_cast<long>(i) * n;
+    float* dxr = dx + static_cast<long>(i) * n;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const v128_t xhat = wasm_f32x4_mul(
+          wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
+          load4(invstd + k));
+      const v128_t centered = wasm_f32x4_sub(
+          wasm_f32x4_sub(load4(dyr + k), load4(mean_dy + k)),
+          wasm_f32x4_mul(xhat, load4(mean_dy_xhat + k)));
+      store4(dxr + k, wasm_f32x4_mul(load4(scale + k), centered));
+    }
+    for (; k < n; ++k) {
+      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+      dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
+    }
+  }
+}
+
+}  // namespace bn::kernels::simd
+#endif  // __wasm_simd128__

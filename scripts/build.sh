@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the native library + tests (g++) and the two WebAssembly modules
+# (SIMD and scalar) with emcmake, then copies the modules to web/wasm/.
+# Incremental: a second run only rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs   # emcc 3.1.6 from apt needs acorn from here
+jobs=$(nproc 2>/dev/null || echo 2)
+
+configure() {  # dir, then extra args
+  local dir=$1; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    "$@" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+  fi
+}
+mkdir -p build
+configure build/native cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
+configure build/wasm-simd emcmake cmake -S . -B build/wasm-simd -DCMAKE_BUILD_TYPE=Release -DBN_SIMD=ON
+configure build/wasm-scalar emcmake cmake -S . -B build/wasm-scalar -DCMAKE_BUILD_TYPE=Release -DBN_SIMD=OFF
+
+for dir in build/native build/wasm-simd build/wasm-scalar; do
+  echo "build: $dir"
+  cmake --build "$dir" -j"$jobs" > "$dir.build.log" 2>&1 || { tail -60 "$dir.build.log"; exit 1; }
+done
+
+mkdir -p web/wasm
+for v in simd scalar; do
+  cp -f "build/wasm-$v/bn-$v.mjs" "build/wasm-$v/bn-$v.wasm" web/wasm/
+done
+echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes ", $9, $5}')"
+
+# KaTeX (typesetting on the stepper page), served locally: never from a CDN.
+mkdir -p web/vendor/katex
+cp -f node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
+rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/katex/fonts

@@ -1,0 +1,77 @@
+// bn-wasm entry point: loadBN() instantiates the C++ core compiled to
+// WebAssembly (SIMD build where the engine validates simd128, else scalar)
+// and returns the API of shared/API.md. Works in browsers, Web Workers and
+// Node 20 without a bundler.
+import { makeBatchNorm1d } from "./batchnorm.js";
+import { VERSION } from "./version.js";
+import { describe, fail } from "./validate.js";
+
+const isNode = typeof process === "object" && process !== null && typeof process.versions?.node === "string" &&
+  typeof window === "undefined" && typeof self === "undefined";
+
+// The smallest module using a v128 instruction: (func (result v128) i32x4.splat(0)).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+export function simdSupported() {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+const wasmDir = new URL("../wasm/", import.meta.url);
+const shared = new Map();   // "simd" | "scalar" -> Promise<api>, for default loads
+
+export function loadBN(options = {}) {
+  if (options === null || typeof options !== "object") {
+    return Promise.reject(new Error(`loadBN options must be an object, got ${describe(options)}`));
+  }
+  const { simd, locateFile, wasmBinary } = options;
+  if (simd !== undefined && typeof simd !== "boolean") {
+    return Promise.reject(new Error(`simd must be true, false or left out, got ${describe(simd)}`));
+  }
+  const variant = (simd ?? simdSupported()) ? "simd" : "scalar";
+  if (variant === "simd" && !simdSupported()) {
+    return Promise.reject(new Error("simd: true was asked, but this engine does not support WebAssembly SIMD"));
+  }
+  // One shared instance per variant unless the caller supplies the binary.
+  if (locateFile || wasmBinary) return instantiate(variant, options);
+  if (!shared.has(variant)) {
+    const p = instantiate(variant, options);
+    p.catch(() => shared.delete(variant));
+    shared.set(variant, p);
+  }
+  return shared.get(variant);
+}
+
+async function instantiate(variant, { locateFile, wasmBinary }) {
+  if (locateFile !== undefined && typeof locateFile !== "function") fail("locateFile must be a function(name) returning a URL");
+  const file = `bn-${variant}.wasm`;
+  const moduleArgs = {
+    locateFile: locateFile ?? ((name) => new URL(name, wasmDir).href),
+  };
+  if (wasmBinary !== undefined) {
+    if (!(wasmBinary instanceof ArrayBuffer) && !ArrayBuffer.isView(wasmBinary)) {
+      fail("wasmBinary must be an ArrayBuffer or a Uint8Array");
+    }
+    moduleArgs.wasmBinary = wasmBinary;
+  } else if (isNode && !locateFile) {
+    // The glue is built for web/worker; in Node read the .wasm ourselves.
+    const { readFile } = await import("node:fs/promises");
+    moduleArgs.wasmBinary = await readFile(new URL(file, wasmDir));
+  }
+  const { default: factory } = await import(`../wasm/bn-${variant}.mjs`);
+  const wasm = await factory(moduleArgs);
+  const memory = Object.values(wasm.asm).find((v) => v instanceof WebAssembly.Memory);
+  const api = {
+    simd: variant === "simd",
+    version: VERSION,
+    memory,
+    BatchNorm1d: makeBatchNorm1d(wasm),
+  };
+  const trainer = await import("./trainer-api.js").catch(() => null);
+  if (trainer?.makeTrainer && wasm.TrainerBinding) api.Trainer = trainer.makeTrainer(wasm);
+  return api;
+}

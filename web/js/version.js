@@ -1,0 +1,2 @@
+// The package version (tests check it matches package.json).
+export const VERSION = "0.1.0";
