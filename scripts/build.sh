@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # emcc 3.1.6 from apt needs acorn from here
 jobs=$(nproc 2>/dev/null || echo 2)
+mkdir -p build
+# One build at a time (several terminals or test runs may call this).
+exec 9>build/.lock
+flock 9
 
 configure() {  # dir, then extra args
   local dir=$1; shift

@@ -1,0 +1,43 @@
+// Shared set-up for browser tests: Debian's chromium (never a downloaded
+// browser) driven by playwright-core, pages served by scripts/serve.mjs with
+// the strict CSP, and a collector that fails a test on any console error,
+// page error or CSP violation.
+import { chromium } from "playwright-core";
+import { fileURLToPath } from "node:url";
+import { startServer } from "../../scripts/serve.mjs";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const WEB_ROOT = fileURLToPath(new URL("../../web/", import.meta.url));
+export const DIST_ROOT = fileURLToPath(new URL("../../dist/", import.meta.url));
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+// Serves `root` on 127.0.0.1 (random port). Returns { url, close }.
+export async function serve(root = WEB_ROOT, options = {}) {
+  const { server, url } = await startServer(root, options);
+  return { url, close: () => new Promise((r) => server.close(r)) };
+}
+
+// Opens a page that records console errors, uncaught page errors and CSP
+// violations into `problems` (assert it is empty at the end of a test).
+export async function openPage(browser, url, { width = 1280, height = 900, colorScheme = "light" } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  if (url) await page.goto(url);
+  return { context, page, problems };
+}
