@@ -35,5 +35,5 @@ echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes
 
 # KaTeX (typesetting on the stepper page), served locally: never from a CDN.
 mkdir -p web/vendor/katex
-cp -f node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
+cp -f node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
 rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/katex/fonts
