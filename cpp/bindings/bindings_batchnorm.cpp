@@ -1,10 +1,22 @@
 // Embind layer for BatchNorm1d. Only glue: validation and the math live in
 // the core; web/js/batchnorm.js owns lifetimes and copies arrays in and out
 // of the heap through the addresses these methods return.
+//
+// Errors never cross into JavaScript as exceptions. A JS exception thrown
+// through WebAssembly frames skips their epilogues, so every such error
+// leaked stack (the instance died with "memory access out of bounds" after
+// ~16k bad inputs). Instead each call that can fail catches the C++
+// exception here, keeps its message for lastError(), and returns a value
+// that JS recognises as failure (address 0, false, null); batchnorm.js then
+// throws the Error from plain JS.
 #include <emscripten/bind.h>
 
+#include <malloc.h>
+
 #include <cmath>
+#include <new>
 #include <optional>
+#include <string>
 
 #include "bn/batchnorm.hpp"
 #include "convert.hpp"
@@ -14,73 +26,106 @@ namespace {
 
 using emscripten::val;
 
+// Runs f and returns its result; on a C++ exception stores the message in
+// `error` and returns `on_error`. `too_large` names what to blame when the
+// allocation fails (out of WebAssembly memory).
+template <typename R, typename F>
+R catching(std::string& error, R on_error, const char* too_large, F&& f) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    error = std::string(too_large) + " is too large: out of WebAssembly memory";
+  } catch (const std::length_error&) {
+    error = std::string(too_large) + " is too large: out of WebAssembly memory";
+  } catch (const std::exception& e) {
+    error = e.what();
+  } catch (...) {
+    error = "bn-wasm: unknown C++ error";
+  }
+  return on_error;
+}
+
 class BatchNormBinding {
  public:
-  // momentum: NaN stands for null (cumulative moving average).
-  BatchNormBinding(int features, double eps, double momentum, bool affine)
-      : layer_(guarded([&] {
-          BatchNormOptions o;
-          o.eps = eps;
-          o.momentum = std::isnan(momentum) ? std::nullopt : std::optional<double>(momentum);
-          o.affine = affine;
-          return BatchNorm1d(features, o);
-        })),
-        param_scratch_(4 * static_cast<std::size_t>(features)) {}
+  // momentum: NaN stands for null (cumulative moving average). Never throws:
+  // on failure ok() is false and lastError() says why.
+  BatchNormBinding(int features, double eps, double momentum, bool affine) {
+    const bool built = catching(error_, false, "features", [&] {
+      BatchNormOptions o;
+      o.eps = eps;
+      o.momentum = std::isnan(momentum) ? std::nullopt : std::optional<double>(momentum);
+      o.affine = affine;
+      layer_.emplace(features, o);
+      param_scratch_.resize(4 * static_cast<std::size_t>(features));
+      return true;
+    });
+    if (!built) layer_.reset();   // e.g. the layer fit but its scratch did not
+  }
 
-  int features() const { return layer_.features(); }
-  bool training() const { return layer_.training(); }
-  void setTraining(bool on) { on ? layer_.train() : layer_.eval(); }
-  double numBatchesTracked() const { return static_cast<double>(layer_.num_batches_tracked()); }
+  bool ok() const { return layer_.has_value(); }
+  std::string lastError() const { return error_; }
 
-  bool affine() const { return layer_.options().affine; }
-  val gamma() const { return layer_.options().affine ? float32_copy(layer_.gamma()) : val::null(); }
-  val beta() const { return layer_.options().affine ? float32_copy(layer_.beta()) : val::null(); }
-  val runningMean() const { return float32_copy(layer_.running_mean()); }
-  val runningVar() const { return float32_copy(layer_.running_var()); }
+  int features() const { return layer_->features(); }
+  bool training() const { return layer_->training(); }
+  void setTraining(bool on) { on ? layer_->train() : layer_->eval(); }
+  double numBatchesTracked() const { return static_cast<double>(layer_->num_batches_tracked()); }
+
+  bool affine() const { return layer_->options().affine; }
+  val gamma() const { return affine() ? float32_copy(layer_->gamma()) : val::null(); }
+  val beta() const { return affine() ? float32_copy(layer_->beta()) : val::null(); }
+  val runningMean() const { return float32_copy(layer_->running_mean()); }
+  val runningVar() const { return float32_copy(layer_->running_var()); }
 
   // setParams: JS writes candidates into paramScratch() (4 blocks of
   // `features` floats: gamma, beta, runningMean, runningVar); mask bit j says
-  // block j was given.
+  // block j was given. Returns false (nothing changed) on bad values.
   std::uintptr_t paramScratch() { return address(param_scratch_.data()); }
-  void setParams(int mask) {
-    guarded([&] {
+  bool setParams(int mask) {
+    return catching(error_, false, "features", [&] {
       const float* p = param_scratch_.data();
-      const std::size_t n = static_cast<std::size_t>(layer_.features());
-      layer_.set_params(mask & 1 ? p : nullptr, mask & 2 ? p + n : nullptr,
-                        mask & 4 ? p + 2 * n : nullptr, mask & 8 ? p + 3 * n : nullptr);
+      const std::size_t n = static_cast<std::size_t>(layer_->features());
+      layer_->set_params(mask & 1 ? p : nullptr, mask & 2 ? p + n : nullptr,
+                         mask & 4 ? p + 2 * n : nullptr, mask & 8 ? p + 3 * n : nullptr);
+      return true;
     });
   }
 
+  // Address to write `batch` rows of x into; 0 on failure.
   std::uintptr_t stagingInput(int batch) {
-    return guarded([&] { return address(layer_.staging_input(batch)); });
+    return catching(error_, std::uintptr_t{0}, "batch",
+                    [&] { return address(layer_->staging_input(batch)); });
   }
-  // Returns the address of y.
+  // Returns the address of y; 0 on failure (the layer is unchanged).
   std::uintptr_t forward(int batch) {
-    return guarded([&] {
-      layer_.forward_staged(batch);
-      return address(layer_.output());
+    return catching(error_, std::uintptr_t{0}, "batch", [&] {
+      layer_->forward_staged(batch);
+      return address(layer_->output());
     });
   }
 
+  // Address to write dy into; 0 on failure.
   std::uintptr_t stagingGradOutput() {
-    return guarded([&] { return address(layer_.staging_grad_output()); });
+    return catching(error_, std::uintptr_t{0}, "dy",
+                    [&] { return address(layer_->staging_grad_output()); });
   }
-  // Returns the address of dx (dgamma/dbeta stay at gradGamma()/gradBeta()).
+  // Returns the address of dx (dgamma/dbeta stay at gradGamma()/gradBeta());
+  // 0 on failure.
   std::uintptr_t backward() {
-    return guarded([&] {
-      layer_.backward_staged();
-      return address(layer_.grad_input());
+    return catching(error_, std::uintptr_t{0}, "dy", [&] {
+      layer_->backward_staged();
+      return address(layer_->grad_input());
     });
   }
-  std::uintptr_t gradGamma() const { return address(layer_.grad_gamma()); }
-  std::uintptr_t gradBeta() const { return address(layer_.grad_beta()); }
+  std::uintptr_t gradGamma() const { return address(layer_->grad_gamma()); }
+  std::uintptr_t gradBeta() const { return address(layer_->grad_beta()); }
 
-  bool hasForward() const { return layer_.has_forward(); }
-  int lastBatch() const { return layer_.last_batch(); }
+  bool hasForward() const { return layer_->has_forward(); }
+  int lastBatch() const { return layer_->last_batch(); }
 
-  val trace() const {
-    return guarded([&] {
-      const Trace t = layer_.trace();
+  // Every intermediate of the last forward; null on failure.
+  val trace() {
+    return catching(error_, val::null(), "batch", [&] {
+      const Trace t = layer_->trace();
       val out = val::object();
       out.set("training", t.training);
       out.set("batch", t.batch);
@@ -97,17 +142,25 @@ class BatchNormBinding {
   }
 
  private:
-  BatchNorm1d layer_;
+  std::optional<BatchNorm1d> layer_;
   std::vector<float> param_scratch_;
+  std::string error_;   // message of the last failed call
 };
+
+// Bytes currently allocated with malloc/new in the WASM heap, so tests and
+// tools can check that steady-state use allocates nothing that stays.
+double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
 
 }  // namespace
 }  // namespace bn::bindings
 
 EMSCRIPTEN_BINDINGS(bn_batchnorm) {
   using bn::bindings::BatchNormBinding;
+  emscripten::function("heapBytesInUse", &bn::bindings::heapBytesInUse);
   emscripten::class_<BatchNormBinding>("BatchNormBinding")
       .constructor<int, double, double, bool>()
+      .function("ok", &BatchNormBinding::ok)
+      .function("lastError", &BatchNormBinding::lastError)
       .function("features", &BatchNormBinding::features)
       .function("training", &BatchNormBinding::training)
       .function("setTraining", &BatchNormBinding::setTraining)

@@ -1,7 +1,7 @@
 // WebAssembly SIMD kernels (wasm_simd128.h). Same results as the scalar
 // kernels, bit for bit: the same operations per element in the same order,
-// four features per vector. Reductions run down a strip of features across
-// all rows so the double accumulators stay in registers.
+// four features per vector. Reductions walk the rows in blocks; within a
+// block a strip of features keeps its double sums in registers.
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
@@ -10,12 +10,17 @@
 namespace bn::kernels::simd {
 namespace {
 
+// Rows per block in the reductions: 8 rows of a 1024-feature batch (32 KB)
+// stay in L1 while the feature strips walk across them.
+constexpr int kRowBlock = 8;
+
 inline v128_t load4(const float* p) { return wasm_v128_load(p); }
 inline void store4(float* p, v128_t v) { wasm_v128_store(p, v); }
 inline v128_t lo_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
 inline v128_t hi_f64(v128_t v) {
   return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
 }
+inline v128_t load2d(const double* p) { return wasm_v128_load(p); }
 inline void store_f64x4(double* p, v128_t lo, v128_t hi) {
   wasm_v128_store(p, lo);
   wasm_v128_store(p + 2, hi);
@@ -25,48 +30,60 @@ inline void store_f64x4(double* p, v128_t lo, v128_t hi) {
 
 // shift_k = x_0k; d_ik = x_ik - shift_k (float); s1_k = sum_i d_ik; s2_k = sum_i d_ik^2
 // mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m
+// Rows are taken kRowBlock at a time (contiguous reads, streams the hardware
+// prefetcher follows); within a block each strip of 8 features keeps its
+// double sums in registers. Every sum still adds rows 1, 2, ..., m-1 in order,
+// as the scalar kernel does.
 void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
-  int k = 0;
-  for (; k + 8 <= n; k += 8) {
-    const v128_t shift_a = load4(x + k), shift_b = load4(x + k + 4);
-    v128_t s1a = wasm_f64x2_splat(0), s1b = s1a, s1c = s1a, s1d = s1a;
-    v128_t s2a = s1a, s2b = s1a, s2c = s1a, s2d = s1a;
-    for (int i = 1; i < m; ++i) {
-      const float* row = x + static_cast<long>(i) * n + k;
-      const v128_t da = wasm_f32x4_sub(load4(row), shift_a);
-      const v128_t db = wasm_f32x4_sub(load4(row + 4), shift_b);
-      const v128_t d0 = lo_f64(da), d1 = hi_f64(da), d2 = lo_f64(db), d3 = hi_f64(db);
-      s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
-      s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
-      s1c = wasm_f64x2_add(s1c, d2); s2c = wasm_f64x2_add(s2c, wasm_f64x2_mul(d2, d2));
-      s1d = wasm_f64x2_add(s1d, d3); s2d = wasm_f64x2_add(s2d, wasm_f64x2_mul(d3, d3));
+  // mean/var hold the s1/s2 sums until the last loop.
+  for (int k = 0; k < n; ++k) { mean[k] = 0.0; var[k] = 0.0; }
+  for (int i0 = 1; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      const v128_t shift_a = load4(x + k), shift_b = load4(x + k + 4);
+      v128_t s1a = load2d(mean + k), s1b = load2d(mean + k + 2);
+      v128_t s1c = load2d(mean + k + 4), s1d = load2d(mean + k + 6);
+      v128_t s2a = load2d(var + k), s2b = load2d(var + k + 2);
+      v128_t s2c = load2d(var + k + 4), s2d = load2d(var + k + 6);
+      for (int i = i0; i < i1; ++i) {
+        const float* row = x + static_cast<long>(i) * n + k;
+        const v128_t da = wasm_f32x4_sub(load4(row), shift_a);
+        const v128_t db = wasm_f32x4_sub(load4(row + 4), shift_b);
+        const v128_t d0 = lo_f64(da), d1 = hi_f64(da), d2 = lo_f64(db), d3 = hi_f64(db);
+        s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
+        s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+        s1c = wasm_f64x2_add(s1c, d2); s2c = wasm_f64x2_add(s2c, wasm_f64x2_mul(d2, d2));
+        s1d = wasm_f64x2_add(s1d, d3); s2d = wasm_f64x2_add(s2d, wasm_f64x2_mul(d3, d3));
+      }
+      store_f64x4(mean + k, s1a, s1b); store_f64x4(mean + k + 4, s1c, s1d);
+      store_f64x4(var + k, s2a, s2b);  store_f64x4(var + k + 4, s2c, s2d);
     }
-    store_f64x4(mean + k, s1a, s1b); store_f64x4(mean + k + 4, s1c, s1d);
-    store_f64x4(var + k, s2a, s2b);  store_f64x4(var + k + 4, s2c, s2d);
-  }
-  for (; k + 4 <= n; k += 4) {
-    const v128_t shift = load4(x + k);
-    v128_t s1a = wasm_f64x2_splat(0), s1b = s1a, s2a = s1a, s2b = s1a;
-    for (int i = 1; i < m; ++i) {
-      const v128_t d = wasm_f32x4_sub(load4(x + static_cast<long>(i) * n + k), shift);
-      const v128_t d0 = lo_f64(d), d1 = hi_f64(d);
-      s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
-      s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+    for (; k + 4 <= n; k += 4) {
+      const v128_t shift = load4(x + k);
+      v128_t s1a = load2d(mean + k), s1b = load2d(mean + k + 2);
+      v128_t s2a = load2d(var + k), s2b = load2d(var + k + 2);
+      for (int i = i0; i < i1; ++i) {
+        const v128_t d = wasm_f32x4_sub(load4(x + static_cast<long>(i) * n + k), shift);
+        const v128_t d0 = lo_f64(d), d1 = hi_f64(d);
+        s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
+        s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+      }
+      store_f64x4(mean + k, s1a, s1b);
+      store_f64x4(var + k, s2a, s2b);
     }
-    store_f64x4(mean + k, s1a, s1b);
-    store_f64x4(var + k, s2a, s2b);
-  }
-  for (; k < n; ++k) {
-    double s1 = 0.0, s2 = 0.0;
-    for (int i = 1; i < m; ++i) {
-      const double d = static_cast<double>(x[static_cast<long>(i) * n + k] - x[k]);
-      s1 += d;
-      s2 += d * d;
+    for (; k < n; ++k) {
+      double s1 = mean[k], s2 = var[k];
+      for (int i = i0; i < i1; ++i) {
+        const double d = static_cast<double>(x[static_cast<long>(i) * n + k] - x[k]);
+        s1 += d;
+        s2 += d * d;
+      }
+      mean[k] = s1;
+      var[k] = s2;
     }
-    mean[k] = s1;
-    var[k] = s2;
   }
-  for (k = 0; k < n; ++k) {
+  for (int k = 0; k < n; ++k) {
     const double s1 = mean[k], s2 = var[k];
     mean[k] = static_cast<double>(x[k]) + s1 / m;
     const double v = (s2 - s1 * s1 / m) / m;
@@ -92,36 +109,64 @@ void normalize(const float* x, int m, int n, const float* mean_hi, const float* 
 
 // xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
 // sum_dy_k = sum_i dy_ik; sum_dy_xhat_k = sum_i dy_ik * xhat_ik
+// Row blocks and register sums as in batch_mean_var; rows summed in order.
 void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-    v128_t sa = wasm_f64x2_splat(0), sb = sa, pa = sa, pb = sa;
-    for (int i = 0; i < m; ++i) {
-      const long at = static_cast<long>(i) * n + k;
-      const v128_t g = load4(dy + at);
-      const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
-      const v128_t g0 = lo_f64(g), g1 = hi_f64(g);
-      sa = wasm_f64x2_add(sa, g0);
-      sb = wasm_f64x2_add(sb, g1);
-      pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xhat)));
-      pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xhat)));
+  for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
+  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      const v128_t mh_a = load4(mean_hi + k), ml_a = load4(mean_lo + k), is_a = load4(invstd + k);
+      const v128_t mh_b = load4(mean_hi + k + 4), ml_b = load4(mean_lo + k + 4);
+      const v128_t is_b = load4(invstd + k + 4);
+      v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
+      v128_t sc = load2d(sum_dy + k + 4), sd = load2d(sum_dy + k + 6);
+      v128_t pa = load2d(sum_dy_xhat + k), pb = load2d(sum_dy_xhat + k + 2);
+      v128_t pc = load2d(sum_dy_xhat + k + 4), pd = load2d(sum_dy_xhat + k + 6);
+      for (int i = i0; i < i1; ++i) {
+        const long at = static_cast<long>(i) * n + k;
+        const v128_t ga = load4(dy + at), gb = load4(dy + at + 4);
+        const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a), is_a);
+        const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b), is_b);
+        const v128_t g0 = lo_f64(ga), g1 = hi_f64(ga), g2 = lo_f64(gb), g3 = hi_f64(gb);
+        sa = wasm_f64x2_add(sa, g0); pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xa)));
+        sb = wasm_f64x2_add(sb, g1); pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xa)));
+        sc = wasm_f64x2_add(sc, g2); pc = wasm_f64x2_add(pc, wasm_f64x2_mul(g2, lo_f64(xb)));
+        sd = wasm_f64x2_add(sd, g3); pd = wasm_f64x2_add(pd, wasm_f64x2_mul(g3, hi_f64(xb)));
+      }
+      store_f64x4(sum_dy + k, sa, sb); store_f64x4(sum_dy + k + 4, sc, sd);
+      store_f64x4(sum_dy_xhat + k, pa, pb); store_f64x4(sum_dy_xhat + k + 4, pc, pd);
     }
-    store_f64x4(sum_dy + k, sa, sb);
-    store_f64x4(sum_dy_xhat + k, pa, pb);
-  }
-  for (; k < n; ++k) {
-    double s = 0.0, p = 0.0;
-    for (int i = 0; i < m; ++i) {
-      const long at = static_cast<long>(i) * n + k;
-      const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-      s += dy[at];
-      p += static_cast<double>(dy[at]) * static_cast<double>(xhat);
+    for (; k + 4 <= n; k += 4) {
+      const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
+      v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
+      v128_t pa = load2d(sum_dy_xhat + k), pb = load2d(sum_dy_xhat + k + 2);
+      for (int i = i0; i < i1; ++i) {
+        const long at = static_cast<long>(i) * n + k;
+        const v128_t g = load4(dy + at);
+        const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
+        const v128_t g0 = lo_f64(g), g1 = hi_f64(g);
+        sa = wasm_f64x2_add(sa, g0);
+        sb = wasm_f64x2_add(sb, g1);
+        pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xhat)));
+        pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xhat)));
+      }
+      store_f64x4(sum_dy + k, sa, sb);
+      store_f64x4(sum_dy_xhat + k, pa, pb);
     }
-    sum_dy[k] = s;
-    sum_dy_xhat[k] = p;
+    for (; k < n; ++k) {
+      double s = sum_dy[k], p = sum_dy_xhat[k];
+      for (int i = i0; i < i1; ++i) {
+        const long at = static_cast<long>(i) * n + k;
+        const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+        s += dy[at];
+        p += static_cast<double>(dy[at]) * static_cast<double>(xhat);
+      }
+      sum_dy[k] = s;
+      sum_dy_xhat[k] = p;
+    }
   }
 }
 

@@ -1,7 +1,13 @@
 // BatchNorm1d: the JS face of the C++ layer (API.md). Validates arguments,
 // copies arrays into the WASM heap through the binding's staging buffers and
 // hands back fresh Float32Array copies. Owns the native object's lifetime.
+//
+// The binding never throws into JS (see bindings_batchnorm.cpp): a failing
+// call returns 0 / false / null and lastError() holds the message, which is
+// thrown here, from plain JS, so the WASM instance never loses stack.
 import { checkBoolean, checkFinite, checkInteger, checkNumberArray, checkAllFinite, fail, describe } from "./validate.js";
+
+const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 
 export function makeBatchNorm1d(wasm, onDisposed) {
   // Frees native layers that were never disposed once JS drops them.
@@ -12,6 +18,9 @@ export function makeBatchNorm1d(wasm, onDisposed) {
   return class BatchNorm1d {
     #native;
     #features;
+    #eps;
+    #momentum;
+    #affine;
 
     constructor(features, options = {}) {
       checkInteger("features", features, 1);
@@ -20,12 +29,18 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       checkFinite("eps", eps, { min: 0, minExclusive: true });
       if (momentum !== null) checkFinite("momentum", momentum, { min: 0, max: 1 });
       checkBoolean("affine", affine);
-      this.#native = new wasm.BatchNormBinding(features, eps, momentum === null ? NaN : momentum, affine);
+      const native = new wasm.BatchNormBinding(features, eps, momentum === null ? NaN : momentum, affine);
+      if (!native.ok()) {
+        const message = native.lastError();
+        native.delete();
+        fail(message);
+      }
+      this.#native = native;
       this.#features = features;
-      this.eps = eps;
-      this.momentum = momentum;
-      this.affine = affine;
-      finalizer?.register(this, this.#native, this);
+      this.#eps = eps;
+      this.#momentum = momentum;
+      this.#affine = affine;
+      finalizer?.register(this, native, this);
     }
 
     #live() {
@@ -34,6 +49,9 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     }
 
     get features() { this.#live(); return this.#features; }
+    get eps() { this.#live(); return this.#eps; }
+    get momentum() { this.#live(); return this.#momentum; }
+    get affine() { this.#live(); return this.#affine; }
     get training() { return this.#live().training(); }
     train() { this.#live().setTraining(true); return this; }
     eval() { this.#live().setTraining(false); return this; }
@@ -47,16 +65,15 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     setParams(params) {
       const native = this.#live();
       if (params === null || typeof params !== "object") fail(`setParams expects an object, got ${describe(params)}`);
-      const names = ["gamma", "beta", "runningMean", "runningVar"];
       for (const key of Object.keys(params)) {
-        if (!names.includes(key)) fail(`setParams: unknown field ${JSON.stringify(key)} (expected ${names.join(", ")})`);
+        if (!PARAM_NAMES.includes(key)) fail(`setParams: unknown field ${JSON.stringify(key)} (expected ${PARAM_NAMES.join(", ")})`);
       }
       const n = this.#features;
       let mask = 0;
-      names.forEach((name, j) => {
+      PARAM_NAMES.forEach((name, j) => {
         const v = params[name];
         if (v === undefined) return;
-        if ((name === "gamma" || name === "beta") && !this.affine) {
+        if ((name === "gamma" || name === "beta") && !this.#affine) {
           fail(`${name} cannot be set: the layer was built with affine: false`);
         }
         checkNumberArray(name, v, n);
@@ -64,11 +81,11 @@ export function makeBatchNorm1d(wasm, onDisposed) {
         if (name === "runningVar" && Array.prototype.some.call(v, (x) => x < 0)) fail("runningVar must be >= 0");
         mask |= 1 << j;
       });
-      const base = native.paramScratch() >> 2;
-      names.forEach((name, j) => {
+      const base = native.paramScratch() >>> 2;
+      PARAM_NAMES.forEach((name, j) => {
         if (mask & (1 << j)) wasm.HEAPF32.set(params[name], base + j * n);
       });
-      native.setParams(mask);
+      if (!native.setParams(mask)) fail(native.lastError());   // e.g. 1e39 is Infinity in float32
       return this;
     }
 
@@ -79,10 +96,12 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       if (batch < 2 && native.training()) {
         fail("Expected more than 1 value per channel when training, got input of batch 1 (use eval() for a single example)");
       }
-      const at = native.stagingInput(batch) >> 2;
-      wasm.HEAPF32.set(x, at);
-      const out = native.forward(batch) >> 2;   // throws on NaN/Infinity, nothing changed
-      return wasm.HEAPF32.slice(out, out + batch * this.#features);
+      const at = native.stagingInput(batch);
+      if (at === 0) fail(native.lastError());
+      wasm.HEAPF32.set(x, at >>> 2);            // HEAPF32 read after the call: memory may have grown
+      const out = native.forward(batch);       // 0 on NaN/Infinity in x: nothing changed
+      if (out === 0) fail(native.lastError());
+      return wasm.HEAPF32.slice(out >>> 2, (out >>> 2) + batch * this.#features);
     }
 
     backward(dy) {
@@ -91,20 +110,24 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const n = this.#features;
       const total = native.lastBatch() * n;
       checkNumberArray("dy", dy, total);
-      const at = native.stagingGradOutput() >> 2;
-      wasm.HEAPF32.set(dy, at);
-      const out = native.backward() >> 2;       // throws on NaN/Infinity in dy
+      const at = native.stagingGradOutput();
+      if (at === 0) fail(native.lastError());
+      wasm.HEAPF32.set(dy, at >>> 2);
+      const out = native.backward();           // 0 on NaN/Infinity in dy
+      if (out === 0) fail(native.lastError());
       const heap = wasm.HEAPF32;
-      const dx = heap.slice(out, out + total);
-      if (!this.affine) return { dx, dgamma: null, dbeta: null };
-      const g = native.gradGamma() >> 2, b = native.gradBeta() >> 2;
+      const dx = heap.slice(out >>> 2, (out >>> 2) + total);
+      if (!this.#affine) return { dx, dgamma: null, dbeta: null };
+      const g = native.gradGamma() >>> 2, b = native.gradBeta() >>> 2;
       return { dx, dgamma: heap.slice(g, g + n), dbeta: heap.slice(b, b + n) };
     }
 
     trace() {
       const native = this.#live();
       if (!native.hasForward()) fail("trace called before any forward: call forward(x, batch) first");
-      return native.trace();
+      const t = native.trace();
+      if (t === null) fail(native.lastError());
+      return t;
     }
 
     dispose() {

@@ -57,10 +57,15 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
       fail("wasmBinary must be an ArrayBuffer or a Uint8Array");
     }
     moduleArgs.wasmBinary = wasmBinary;
-  } else if (isNode && !locateFile) {
-    // The glue is built for web/worker; in Node read the .wasm ourselves.
-    const { readFile } = await import("node:fs/promises");
-    moduleArgs.wasmBinary = await readFile(new URL(file, wasmDir));
+  } else if (isNode) {
+    // The glue is built for web/worker: it can fetch http(s) URLs but not
+    // files, so in Node read a local .wasm (default place, or a file: URL or
+    // path from locateFile) ourselves.
+    const where = String(moduleArgs.locateFile(file, wasmDir.href));
+    if (!/^(https?|data|blob):/i.test(where)) {
+      const { readFile } = await import("node:fs/promises");
+      moduleArgs.wasmBinary = await readFile(/^file:/i.test(where) ? new URL(where) : where);
+    }
   }
   const { default: factory } = await import(`../wasm/bn-${variant}.mjs`);
   const wasm = await factory(moduleArgs);
@@ -69,9 +74,15 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
     simd: variant === "simd",
     version: VERSION,
     memory,
+    // Extra (not in API.md): bytes malloc'ed in the WASM heap right now.
+    heapBytesInUse: () => wasm.heapBytesInUse(),
     BatchNorm1d: makeBatchNorm1d(wasm),
   };
-  const trainer = await import("./trainer-api.js").catch(() => null);
-  if (trainer?.makeTrainer && wasm.TrainerBinding) api.Trainer = trainer.makeTrainer(wasm);
+  // Only look for the Trainer wrapper when the module has the binding: a
+  // browser logs a console error for the 404 of a missing optional import.
+  if (wasm.TrainerBinding) {
+    const trainer = await import("./trainer-api.js").catch(() => null);
+    if (trainer?.makeTrainer) api.Trainer = trainer.makeTrainer(wasm);
+  }
   return api;
 }

@@ -1,0 +1,79 @@
+// Child process: times one JS engine on every shape and prints one JSON line.
+//   node bench/bn-bench.mjs simd|scalar|plain-js|tfjs [--quick] [--as NAME]
+// Per shape: training forward + backward (dx, dgamma, dbeta) and eval forward,
+// median ms per call, and for fwd+bwd the page faults and CPU time (user,
+// system) per call; plus a sample of the outputs on CHECK_SHAPE and, for our
+// builds, the WebAssembly memory size across 10,000 steady-state calls.
+// --as renames the engine in the output (for a diagnostic rerun).
+import { openOurs } from "./adapters/ours.mjs";
+import { openPlainJs } from "./adapters/plainjs.mjs";
+import { openTfjs } from "./adapters/tfjs.mjs";
+import { SHAPES, CHECK_SHAPE, caseData, checkSample, shapeKey } from "./data.mjs";
+import { measure, emit } from "./timing.mjs";
+
+const OPENERS = {
+  simd: () => openOurs("simd"),
+  scalar: () => openOurs("scalar"),
+  "plain-js": openPlainJs,
+  tfjs: openTfjs,
+};
+
+const engineName = process.argv[2];
+const quick = process.argv.includes("--quick");
+if (!OPENERS[engineName]) {
+  console.error(`usage: node bench/bn-bench.mjs ${Object.keys(OPENERS).join("|")} [--quick]`);
+  process.exit(2);
+}
+const asIndex = process.argv.indexOf("--as");
+const rename = asIndex > 0 ? process.argv[asIndex + 1] : null;
+const timing = quick ? { warmupMs: 20, samples: 3, minSampleMs: 5 } : {};
+
+const engine = await OPENERS[engineName]();
+// Minor page faults and CPU time per call over a few more calls: fresh
+// output arrays cost the kernel a fault per 4 KiB page when the allocator
+// hands back memory it got from the OS.
+function costPerCall(fn, calls) {
+  const r0 = process.resourceUsage();
+  for (let i = 0; i < calls; i++) fn();
+  const r1 = process.resourceUsage();
+  return {
+    calls,
+    minorPageFaults: (r1.minorPageFault - r0.minorPageFault) / calls,
+    userMs: (r1.userCPUTime - r0.userCPUTime) / 1000 / calls,
+    systemMs: (r1.systemCPUTime - r0.systemCPUTime) / 1000 / calls,
+  };
+}
+
+const result = { engine: rename ?? engine.name, info: engine.info ?? null, trainStep: {}, evalForward: {} };
+
+{
+  const [m, n] = CHECK_SHAPE;
+  const c = engine.setup(m, n, caseData(m, n));
+  result.check = checkSample(c.trainStep());
+  c.dispose();
+}
+
+for (const shape of SHAPES) {
+  const [m, n] = shape;
+  const c = engine.setup(m, n, caseData(m, n));
+  const t = measure(() => c.trainStep(), timing);
+  t.cost = costPerCall(() => c.trainStep(), Math.max(3, Math.min(t.callsPerSample, 50)));
+  result.trainStep[shapeKey(shape)] = t;
+  result.evalForward[shapeKey(shape)] = measure(() => c.evalForward(), timing);
+  c.dispose();
+}
+
+// No WebAssembly memory growth in steady state: 10,000 fwd+bwd calls on the
+// smallest shape after a warm-up.
+if (engine.memory) {
+  const [m, n] = SHAPES[0];
+  const c = engine.setup(m, n, caseData(m, n));
+  for (let i = 0; i < 100; i++) c.trainStep();
+  const before = engine.memory.buffer.byteLength;
+  for (let i = 0; i < 10000; i++) c.trainStep();
+  const after = engine.memory.buffer.byteLength;
+  result.memory = { calls: 10000, shape: shapeKey(SHAPES[0]), bytesBefore: before, bytesAfter: after, grew: after !== before };
+  c.dispose();
+}
+
+emit(result);

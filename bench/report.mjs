@@ -1,0 +1,128 @@
+// Renders the analyzed results: a terminal table, a Markdown report and an
+// SVG chart of GB/s against batch size.
+import { SHAPES, shapeKey } from "./data.mjs";
+import { TRAIN_BYTES_PER_ELEMENT, EVAL_BYTES_PER_ELEMENT } from "./analyze.mjs";
+
+const KEYS = SHAPES.map(shapeKey);
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms >= 0.1 ? ms.toFixed(3) : ms.toFixed(4));
+const fmtNum = (v, digits = 1) => (v === null || v === undefined ? "n/a" : v >= 1000 ? Math.round(v).toLocaleString("en-US") : v.toFixed(digits));
+const cell = (c) => (c ? `${fmtMs(c.ms)} ms ${c.gbps.toFixed(2)} GB/s${c.ofBound !== null ? ` ${(100 * c.ofBound).toFixed(0)}%` : ""}` : "—");
+
+function targetValue(t) {
+  if (t.value === null) return "n/a";
+  if (t.unit === "fraction") return `${(100 * t.value).toFixed(0)}% (target >= ${100 * t.target}%)`;
+  if (t.unit === "x") return `${t.value.toFixed(1)}x (target >= ${t.target}x)`;
+  if (t.unit === "growths") return `${t.value} (target ${t.target})`;
+  return `${fmtNum(t.value)} ${t.unit} (target >= ${fmtNum(t.target)})`;
+}
+const verdict = (t) => (t.met === null ? "skipped" : t.met ? "met" : "MISSED");
+
+function machineLine(m) {
+  return `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, emcc ${m.emcc}; load average ${m.loadAverageAtStart.join("/")} at start, ${m.loadAverageAtEnd?.join("/")} at end`;
+}
+
+function rateTable(rows) {
+  return rows.map((r) => [r.label, ...KEYS.map((k) => cell(r.cells[k]))]);
+}
+
+function padTable(header, body) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const line = (r) => r.map((v, i) => String(v).padEnd(widths[i])).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+function mdTable(header, body) {
+  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...body.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+function trainerBody(trainer) {
+  return Object.entries(trainer).map(([name, t]) => [
+    t.label ?? name,
+    t.skipped ? `skipped: ${t.skipped}` : fmtNum(t.stepsPerSecond, 0),
+    t.stepMs ? `${fmtMs(t.stepMs.medianMs / t.stepsPerCall)} ms` : "",
+  ]);
+}
+
+function sections(r) {
+  return [
+    { title: `Training forward + backward (dx, dgamma, dbeta): median CPU time per call, GB/s at ${TRAIN_BYTES_PER_ELEMENT} bytes per element, share of the streaming bound`,
+      header: ["engine", ...KEYS], body: rateTable(r.trainStep) },
+    { title: `Eval forward (folded scale and shift): median CPU time per call, GB/s at ${EVAL_BYTES_PER_ELEMENT} bytes per element, share of its streaming bound (read x, write y)`,
+      header: ["engine", ...KEYS], body: rateTable(r.evalForward) },
+    { title: "Trainer: 2-16-16-2 MLP with BatchNorm1d, batch 32, SGD", header: ["engine", "steps/s", "per step"], body: trainerBody(r.trainer) },
+    { title: "Load: loadBN() to resolved / to the first forward result (wall clock, fresh process, median of runs)",
+      header: ["build", "loadBN()", "first result"],
+      body: Object.entries(r.load).map(([v, l]) => [v, `${l.loadMs.toFixed(1)} ms`, `${l.firstResultMs.toFixed(1)} ms`]) },
+    { title: "Targets (ratios within this run)", header: ["target", "measured", ""],
+      body: r.targets.map((t) => [t.name, targetValue(t), verdict(t)]) },
+  ];
+}
+
+export function terminalReport(r) {
+  const parts = [`bn-wasm benchmark — ${machineLine(r.machine)}`];
+  for (const s of sections(r)) parts.push(`\n${s.title}\n${padTable(s.header, s.body)}`);
+  if (r.skipped.length) parts.push(`\nSkipped: ${r.skipped.join("; ")}`);
+  return parts.join("\n");
+}
+
+export function markdownReport(r) {
+  const parts = [
+    "# bn-wasm benchmark results",
+    "",
+    `Machine: ${machineLine(r.machine)}. Run: ${r.date}${r.quick ? " (--quick: few samples)" : ""}.`,
+    "",
+    `Every figure is the median over repeated samples after a warm-up, all measured in one run of \`npm run bench\`, ` +
+    `in CPU time of the process per call (user + system; the machine is shared, and wall time would also count the waits for a core; ` +
+    `wall-clock medians are in results.json). ` +
+    `The streaming bound is a WebAssembly SIMD loop that moves exactly the bytes BN must move: forward reads x and writes y, ` +
+    `backward reads x and dy and writes dx, ${TRAIN_BYTES_PER_ELEMENT} bytes per element (eval forward: ${EVAL_BYTES_PER_ELEMENT}). ` +
+    `GB/s = those bytes / time; % = bound time / engine time. Our rows go through the public API (Float32Array in, fresh Float32Array copies out); ` +
+    `TensorFlow.js and PyTorch include their input upload/autograd the same way.`,
+    "",
+    "![GB/s against shape](chart.svg)",
+  ];
+  for (const s of sections(r)) parts.push("", `## ${s.title}`, "", mdTable(s.header, s.body));
+  if (r.profile) parts.push("", "## Where the time goes (1024x1024, SIMD)", "", r.profile.markdown);
+  if (r.skipped.length) parts.push("", `Skipped: ${r.skipped.join("; ")}`);
+  parts.push("");
+  return parts.join("\n");
+}
+
+const COLORS = { "ours-simd": "#d62728", "ours-scalar": "#ff9896", "ours-native": "#9467bd", "plain-js": "#2ca02c",
+  "tfjs-wasm": "#ff7f0e", pytorch: "#1f77b4", "stream-bound": "#555555" };
+
+// GB/s (log scale) against shape, one line per engine, for training fwd+bwd.
+export function svgChart(r) {
+  const W = 640, H = 380, left = 64, right = 200, top = 40, bottom = 56;
+  const pw = W - left - right, ph = H - top - bottom;
+  const rows = r.trainStep.filter((row) => !row.engine.endsWith("keep-memory"));
+  const values = rows.flatMap((row) => Object.values(row.cells).map((c) => c.gbps)).filter((v) => v > 0);
+  const lo = Math.floor(Math.log10(Math.min(...values))), hi = Math.ceil(Math.log10(Math.max(...values)));
+  const x = (i) => left + (KEYS.length === 1 ? pw / 2 : (i * pw) / (KEYS.length - 1));
+  const y = (v) => top + ph - ((Math.log10(v) - lo) / Math.max(1, hi - lo)) * ph;
+  const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="${left}" y="18" font-size="13" font-weight="bold">BatchNorm1d training forward + backward: GB/s (${TRAIN_BYTES_PER_ELEMENT} B/element)</text>`,
+    `<text x="${left}" y="32" fill="#555">${esc(r.machine.cpu)}, ${r.machine.cores} cores, Node ${esc(r.machine.node)}, ${esc(r.date.slice(0, 10))}</text>`];
+  for (let e = lo; e <= hi; e++) {
+    const v = 10 ** e;
+    out.push(`<line x1="${left}" x2="${left + pw}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`,
+      `<text x="${left - 6}" y="${y(v) + 4}" text-anchor="end">${v >= 1 ? v : v.toPrecision(1)}</text>`);
+  }
+  KEYS.forEach((k, i) => out.push(`<text x="${x(i)}" y="${top + ph + 18}" text-anchor="middle">${k}</text>`));
+  out.push(`<text x="${left + pw / 2}" y="${H - 12}" text-anchor="middle">batch x features</text>`,
+    `<text transform="translate(16 ${top + ph / 2}) rotate(-90)" text-anchor="middle">GB/s (log scale)</text>`);
+  rows.forEach((row, j) => {
+    const color = COLORS[row.engine] ?? "#000";
+    const pts = KEYS.map((k, i) => (row.cells[k] ? [x(i), y(row.cells[k].gbps)] : null)).filter(Boolean);
+    const dash = row.engine === "stream-bound" ? ' stroke-dasharray="5 4"' : "";
+    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" ")}"/>`);
+    for (const [px, py] of pts) out.push(`<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3" fill="${color}"/>`);
+    const ly = top + 10 + j * 18;
+    out.push(`<line x1="${left + pw + 14}" x2="${left + pw + 34}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`,
+      `<text x="${left + pw + 40}" y="${ly + 4}">${esc(row.engine === "stream-bound" ? "streaming bound" : row.label)}</text>`);
+  });
+  out.push("</svg>", "");
+  return out.join("\n");
+}

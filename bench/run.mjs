@@ -1,0 +1,144 @@
+// npm run bench: runs every benchmark of bench/ in one go on this machine and
+// writes bench/results.json, bench/results.md and bench/chart.svg.
+//   node bench/run.mjs [--quick]    (--quick: few samples, for a smoke test)
+// Each engine runs in its own Node/Python child process, one after another.
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describeMachine, loadAverage } from "./machine.mjs";
+import { rateRows, crossCheck, targets, ENGINE_LABELS } from "./analyze.mjs";
+import { profileReport } from "./profile.mjs";
+import { terminalReport, markdownReport, svgChart } from "./report.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const quick = process.argv.includes("--quick");
+const LOAD_RUNS = quick ? 1 : 5;
+const PYTHON = "/usr/bin/python3";
+const started = Date.now();
+const skipped = [];
+
+function log(msg) {
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+}
+
+// Runs a child that prints one JSON line; returns it parsed, or null (logged).
+function child(label, cmd, args, env = {}) {
+  log(label);
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, NODE_PATH: "/usr/share/nodejs", ...env } });
+  if (r.status !== 0) {
+    log(`${label} failed (exit ${r.status}): ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-5).join(" | ")}`);
+    return null;
+  }
+  const line = r.stdout.trim().split("\n").pop();
+  try {
+    return JSON.parse(line);
+  } catch {
+    log(`${label}: no JSON on stdout`);
+    return null;
+  }
+}
+
+const q = quick ? ["--quick"] : [];
+const machine = describeMachine();
+
+// 1. The streaming bound and the per-pass profile (emcc -O3 -msimd128).
+log("building the streaming-bound module (bench/stream/build.sh)");
+const build = spawnSync("bash", ["bench/stream/build.sh"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+if (build.status !== 0) throw new Error("bench/stream/build.sh failed");
+const stream = child("streaming bound + per-pass profile", "node", ["build/bench-stream/stream.cjs", ...q]);
+if (!stream) throw new Error("the streaming-bound benchmark failed");
+
+// 2. BatchNorm1d on every engine.
+const engines = {};
+if (existsSync(`${root}build/native/bn_bench_native`)) {
+  engines["ours-native"] = child("native C++", "build/native/bn_bench_native", q);
+} else {
+  skipped.push("native C++: build/native/bn_bench_native is missing (run scripts/build.sh)");
+}
+for (const e of ["simd", "scalar", "plain-js", "tfjs"]) {
+  const r = child(`BatchNorm1d: ${e}`, "node", ["bench/bn-bench.mjs", e, ...q]);
+  if (r) engines[r.engine] = r;
+  else skipped.push(`${e}: failed (see the log above)`);
+}
+// Diagnostic, not a target: the SIMD build again with glibc told to keep
+// freed memory (no mmap/munmap per large block), to show what the page
+// faults of the fresh output arrays cost.
+const KEEP_MEMORY_ENV = { MALLOC_MMAP_THRESHOLD_: String(256 << 20), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
+const keepMemory = child("BatchNorm1d: simd, glibc keeping freed memory (diagnostic)", "node",
+  ["bench/bn-bench.mjs", "simd", "--as", "ours-simd-keep-memory", ...q], KEEP_MEMORY_ENV);
+if (keepMemory) engines["ours-simd-keep-memory"] = keepMemory;
+const hasTorch = spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
+let torchTrainer = null;
+if (hasTorch) {
+  const r = child("PyTorch (1 thread)", PYTHON, ["bench/torch_bench.py", "--trainer", ...q]);
+  if (r) {
+    engines.pytorch = r;
+    torchTrainer = r.trainer;
+  } else skipped.push("PyTorch: failed (see the log above)");
+} else {
+  skipped.push(`PyTorch: ${PYTHON} has no torch module`);
+  log(`PyTorch skipped: ${PYTHON} cannot import torch`);
+}
+
+// 3. Trainer steps/s.
+const trainer = {};
+for (const e of ["simd", "scalar", "tfjs"]) {
+  const r = child(`trainer: ${e}`, "node", ["bench/trainer-bench.mjs", e, ...q]);
+  if (r) trainer[r.engine] = { ...r, label: ENGINE_LABELS[r.engine] ?? r.engine };
+}
+{
+  const native = existsSync(`${root}build/native/bn_bench_native`)
+    ? child("trainer: native", "build/native/bn_bench_native", ["--trainer", ...q]) : null;
+  if (native?.trainer) trainer["ours-native"] = { engine: "ours-native", label: ENGINE_LABELS["ours-native"], ...native.trainer };
+  else skipped.push("native trainer: not available");
+}
+if (torchTrainer) trainer.pytorch = { engine: "pytorch", label: ENGINE_LABELS.pytorch, stepsPerCall: 1, ...torchTrainer };
+
+// 4. Load time, fresh processes.
+const load = {};
+for (const v of ["simd", "scalar"]) {
+  const runs = [];
+  for (let i = 0; i < LOAD_RUNS; i++) {
+    const r = child(`load ${v} (${i + 1}/${LOAD_RUNS})`, "node", ["bench/load-bench.mjs", v]);
+    if (r) runs.push(r);
+  }
+  const med = (f) => runs.map(f).sort((a, b) => a - b)[runs.length >> 1];
+  if (runs.length) load[v] = { loadMs: med((r) => r.loadMs), firstResultMs: med((r) => r.firstResultMs), runs: runs.length };
+}
+
+// 5. Analysis and reports.
+machine.loadAverageAtEnd = loadAverage();
+const trainStep = rateRows(engines, stream.stream, "trainStep");
+const evalForward = rateRows(engines, stream.stream, "evalForward");
+const memory = ["ours-simd", "ours-scalar"].map((e) => engines[e]?.memory).filter(Boolean);
+const checks = crossCheck(engines);
+const results = {
+  date: new Date().toISOString(),
+  quick,
+  machine,
+  boundDefinition: "forward reads x, writes y; backward reads x and dy, writes dx: 5 float32 = 20 bytes per element (eval forward: 8)",
+  trainStep,
+  evalForward,
+  trainer,
+  load,
+  memory,
+  crossCheck: checks,
+  targets: targets({ engines, trainRows: trainStep, trainer, memory }),
+  profile: profileReport(stream.passes, engines["ours-simd"]?.trainStep?.["1024x1024"],
+    stream.stream?.["1024x1024"]?.trainStep?.medianMs, engines["ours-simd-keep-memory"]?.trainStep?.["1024x1024"]),
+  keepMemoryEnv: KEEP_MEMORY_ENV,
+  passes: stream.passes,
+  raw: engines,
+  skipped,
+  seconds: (Date.now() - started) / 1000,
+};
+
+writeFileSync(`${root}bench/results.json`, JSON.stringify(results, null, 2) + "\n");
+writeFileSync(`${root}bench/results.md`, markdownReport(results));
+writeFileSync(`${root}bench/chart.svg`, svgChart(results));
+console.log(terminalReport(results));
+if (results.profile) console.log(`\nWhere the time goes (1024x1024, SIMD, passes timed alone):\n${results.profile.markdown}`);
+const bad = Object.entries(checks).filter(([, c]) => !c.ok);
+for (const [name, c] of bad) console.log(`\nCROSS-CHECK FAILED: ${name} differs from the plain-JS reference (worst relative error ${c.worstRelativeError})`);
+console.log(`\nWrote bench/results.json, bench/results.md, bench/chart.svg in ${results.seconds.toFixed(0)} s.`);
+if (bad.length) process.exit(1);

@@ -1,0 +1,144 @@
+// The streaming bound and a per-pass profile, compiled with emcc -O3 -msimd128
+// (bench/stream/build.sh) and run under Node; prints one JSON line.
+//
+// Streaming bound: the least memory traffic of BN training forward + backward
+// on an m x n float32 batch is 5 m n floats = 20 m n bytes:
+//   forward  reads x, writes y              (2 m n floats)
+//   backward reads x and dy, writes dx       (3 m n floats)
+// Two WebAssembly SIMD loops move exactly those bytes with no other work:
+//   y_i = x_i a + b                (read x, write y)
+//   dx_i = dy_i a + x_i b          (read x and dy, write dx)
+// Eval forward's bound is the first loop alone (read x, write y: 8 m n bytes).
+//
+// Per-pass profile: each kernel of bn/kernels.hpp (SIMD and scalar), timed
+// alone on the same shapes, and a memcpy of m n floats (what the JS API's
+// copies in and out cost each).
+#include <wasm_simd128.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "../native/bench_data.hpp"
+#include "../native/bench_timing.hpp"
+#include "bn/kernels.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kShapes[][2] = {{32, 16}, {256, 256}, {1024, 1024}, {4096, 1024}};
+
+// y_i = x_i a + b, 16 floats per iteration (count is a multiple of 16 here).
+__attribute__((noinline)) void stream_forward(const float* x, float* y, long count, float a, float b) {
+  const v128_t va = wasm_f32x4_splat(a), vb = wasm_f32x4_splat(b);
+  long i = 0;
+  for (; i + 16 <= count; i += 16) {
+    for (int j = 0; j < 16; j += 4)
+      wasm_v128_store(y + i + j, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(x + i + j), va), vb));
+  }
+  for (; i < count; ++i) y[i] = x[i] * a + b;
+}
+
+// dx_i = dy_i a + x_i b
+__attribute__((noinline)) void stream_backward(const float* x, const float* dy, float* dx, long count,
+                                               float a, float b) {
+  const v128_t va = wasm_f32x4_splat(a), vb = wasm_f32x4_splat(b);
+  long i = 0;
+  for (; i + 16 <= count; i += 16) {
+    for (int j = 0; j < 16; j += 4)
+      wasm_v128_store(dx + i + j, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(dy + i + j), va),
+                                                 wasm_f32x4_mul(wasm_v128_load(x + i + j), vb)));
+  }
+  for (; i < count; ++i) dx[i] = dy[i] * a + x[i] * b;
+}
+
+json to_json(const bn::bench::Timing& t) {
+  return {{"medianMs", t.median_ms}, {"minMs", t.min_ms}, {"clock", "cpu"},
+          {"wall", {{"medianMs", t.wall.median_ms}, {"minMs", t.wall.min_ms}}}};
+}
+
+// Kernel inputs for one shape: statistics from a real batch_mean_var.
+struct PassData {
+  int m, n;
+  bn::bench::CaseData d;
+  std::vector<double> mean, var, sum_dy, sum_dy_xhat;
+  std::vector<float> mean_hi, mean_lo, invstd, scale, shift, mean_dy, mean_dy_xhat, y, dx, copy;
+
+  PassData(int m_, int n_)
+      : m(m_), n(n_), d(bn::bench::case_data(m_, n_)), mean(n), var(n), sum_dy(n), sum_dy_xhat(n),
+        mean_hi(n), mean_lo(n), invstd(n), scale(n), shift(d.beta), mean_dy(n), mean_dy_xhat(n),
+        y(d.x.size()), dx(d.x.size()), copy(d.x.size()) {
+    bn::kernels::scalar::batch_mean_var(d.x.data(), m, n, mean.data(), var.data());
+    for (int k = 0; k < n; ++k) {
+      mean_hi[k] = static_cast<float>(mean[k]);
+      mean_lo[k] = static_cast<float>(mean[k] - mean_hi[k]);
+      invstd[k] = static_cast<float>(1.0 / __builtin_sqrt(var[k] + 1e-5));
+      scale[k] = d.gamma[k] * invstd[k];
+      mean_dy[k] = 0.01f;
+      mean_dy_xhat[k] = 0.02f;
+    }
+  }
+};
+
+#define BN_PROFILE_PASSES(NS)                                                                   \
+  json profile_##NS(PassData& p, bool quick) {                                                  \
+    namespace K = bn::kernels::NS;                                                              \
+    json out;                                                                                   \
+    out["batch_mean_var"] = to_json(bn::bench::measure(                                         \
+        [&] { K::batch_mean_var(p.d.x.data(), p.m, p.n, p.mean.data(), p.var.data()); }, quick)); \
+    out["normalize"] = to_json(bn::bench::measure(                                              \
+        [&] {                                                                                   \
+          K::normalize(p.d.x.data(), p.m, p.n, p.mean_hi.data(), p.mean_lo.data(),              \
+                       p.scale.data(), p.shift.data(), p.y.data());                             \
+        },                                                                                      \
+        quick));                                                                                \
+    out["backward_reduce"] = to_json(bn::bench::measure(                                        \
+        [&] {                                                                                   \
+          K::backward_reduce(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.mean_hi.data(),           \
+                             p.mean_lo.data(), p.invstd.data(), p.sum_dy.data(),                \
+                             p.sum_dy_xhat.data());                                             \
+        },                                                                                      \
+        quick));                                                                                \
+    out["backward_dx"] = to_json(bn::bench::measure(                                            \
+        [&] {                                                                                   \
+          K::backward_dx(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.mean_hi.data(),               \
+                         p.mean_lo.data(), p.invstd.data(), p.scale.data(), p.mean_dy.data(),   \
+                         p.mean_dy_xhat.data(), p.dx.data());                                   \
+        },                                                                                      \
+        quick));                                                                                \
+    return out;                                                                                 \
+  }
+BN_PROFILE_PASSES(simd)
+BN_PROFILE_PASSES(scalar)
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  json out = {{"boundBytesPerElement", 20}, {"evalBoundBytesPerElement", 8}};
+  for (const auto& s : kShapes) {
+    const int m = s[0], n = s[1];
+    const std::string key = std::to_string(m) + "x" + std::to_string(n);
+    PassData p(m, n);
+    const long count = static_cast<long>(m) * n;
+    const float* x = p.d.x.data();
+    const auto fwd = bn::bench::measure([&] { stream_forward(x, p.y.data(), count, 1.5f, 0.25f); }, quick);
+    const auto both = bn::bench::measure(
+        [&] {
+          stream_forward(x, p.y.data(), count, 1.5f, 0.25f);
+          stream_backward(x, p.d.dy.data(), p.dx.data(), count, 1.5f, 0.25f);
+        },
+        quick);
+    out["stream"][key] = {{"trainStep", to_json(both)}, {"evalForward", to_json(fwd)}};
+    out["passes"][key]["memcpy"] = to_json(bn::bench::measure(
+        [&] { std::memcpy(p.copy.data(), x, sizeof(float) * count); }, quick));
+    out["passes"][key]["simd"] = profile_simd(p, quick);
+    out["passes"][key]["scalar"] = profile_scalar(p, quick);
+  }
+  std::puts(out.dump().c_str());
+  return 0;
+}

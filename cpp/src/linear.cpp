@@ -1,0 +1,41 @@
+#include "bn/linear.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "bn/linear_kernels.hpp"
+
+namespace bn {
+
+Init parse_init(const std::string& name) {
+  if (name == "kaiming") return Init::kaiming;
+  if (name == "xavier") return Init::xavier;
+  throw std::invalid_argument("init must be one of \"kaiming\", \"xavier\", \"auto\", got \"" + name + "\"");
+}
+
+const char* init_name(Init init) { return init == Init::kaiming ? "kaiming" : "xavier"; }
+
+Linear::Linear(int in, int out, Init init, Pcg32& rng) : in_(in), out_(out) {
+  if (in < 1 || out < 1) throw std::invalid_argument("Linear: in and out must be >= 1");
+  const std::size_t n = static_cast<std::size_t>(in) * out;
+  w_.resize(n);
+  wt_.resize(n);
+  dw_.assign(n, 0.0f);
+  b_.assign(out, 0.0f);
+  db_.assign(out, 0.0f);
+  const double std_dev = init == Init::kaiming ? std::sqrt(2.0 / in) : std::sqrt(2.0 / (in + out));
+  for (float& v : w_) v = static_cast<float>(std_dev * rng.normal());
+}
+
+void Linear::forward(const float* x, int m, float* y) {
+  for (int j = 0; j < out_; ++j)
+    for (int k = 0; k < in_; ++k) wt_[static_cast<std::size_t>(k) * out_ + j] = w_[static_cast<std::size_t>(j) * in_ + k];
+  linear_kernels::fast::forward(x, wt_.data(), b_.data(), m, in_, out_, y);
+}
+
+void Linear::backward(const float* x, const float* dy, int m, float* dx) {
+  linear_kernels::fast::backward_params(x, dy, m, in_, out_, dw_.data(), db_.data());
+  if (dx) linear_kernels::fast::backward_input(dy, w_.data(), m, in_, out_, dx);
+}
+
+}  // namespace bn

@@ -1,0 +1,122 @@
+// npm run build (after scripts/setup.sh and scripts/build.sh): writes dist/,
+// the folder a course author copies next to their page.
+//
+//   dist/bn-widgets.js        ES module defining <bn-stepper> and <bn-trainer>
+//   dist/worker.js            the training worker (module worker)
+//   dist/bn-chunk-*.js        code shared by the two (bn.js, the Emscripten glue)
+//   dist/bn-simd.wasm, dist/bn-scalar.wasm
+//   dist/bn-widgets.css       widget styles; dist/katex/ KaTeX CSS + fonts
+//   dist/examples/course-notes.html (+ .css)
+//
+// Bundled and minified with esbuild. Prints the gzip size of every .js,
+// .mjs and .wasm in dist/ and fails when their total passes 300 KB.
+import { build } from "esbuild";
+import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const GZIP_LIMIT_BYTES = 300_000;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = join(root, "dist");
+const web = join(root, "web");
+
+// In dist every file sits beside the bundles, so the asset URLs are flat.
+const DIST_ASSETS = `
+export const workerUrl = new URL("./worker.js", import.meta.url);
+export const wasmDirectory = new URL("./", import.meta.url);
+export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url)${usesKatex() ? ', new URL("./katex/katex.min.css", import.meta.url)' : ""}];
+`;
+
+// The KaTeX stylesheet is linked only when the stepper imports KaTeX.
+function usesKatex() {
+  const dir = join(web, "js", "stepper");
+  if (!existsSync(dir)) return false;
+  return readdirSync(dir).filter((f) => f.endsWith(".js"))
+    .some((f) => /from\s+["'][^"']*katex/.test(readFileSync(join(dir, f), "utf8")));
+}
+
+const distAssetsPlugin = {
+  name: "bn-dist-assets",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]trainer-page[\\/]assets\.js$/ }, () => ({ contents: DIST_ASSETS, loader: "js" }));
+  },
+};
+
+async function bundle() {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { "bn-widgets": "web/js/widgets.js", worker: "web/js/worker.js" },
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "browser",
+    target: ["es2022"],
+    minify: true,
+    chunkNames: "bn-chunk-[hash]",
+    external: ["node:*"],
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+    plugins: [distAssetsPlugin],
+  });
+  return result.metafile;
+}
+
+async function copyAssets() {
+  for (const variant of ["simd", "scalar"]) {
+    await cp(join(web, "wasm", `bn-${variant}.wasm`), join(dist, `bn-${variant}.wasm`));
+  }
+  const css = [await readFile(join(web, "css", "trainer.css"), "utf8")];
+  for (const extra of ["stepper.css"]) {
+    const file = join(web, "css", extra);
+    if (existsSync(file)) css.push(await readFile(file, "utf8"));
+  }
+  await writeFile(join(dist, "bn-widgets.css"), css.join("\n"));
+  await mkdir(join(dist, "katex"), { recursive: true });
+  await cp(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(dist, "katex", "katex.min.css"));
+  await cp(join(root, "node_modules", "katex", "dist", "fonts"), join(dist, "katex", "fonts"), { recursive: true });
+  await cp(join(web, "favicon.svg"), join(dist, "favicon.svg"));
+  await mkdir(join(dist, "examples"), { recursive: true });
+  for (const file of ["course-notes.html", "course-notes.css"]) {
+    await cp(join(root, "scripts", "dist-examples", file), join(dist, "examples", file));
+  }
+}
+
+async function listFiles(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await listFiles(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+// gzip -9 size of every .js/.mjs/.wasm in dist/ (fonts and CSS aside).
+export async function gzipReport(dir = dist) {
+  const rows = [];
+  for (const file of (await listFiles(dir)).filter((f) => /\.(m?js|wasm)$/.test(f)).sort()) {
+    const body = await readFile(file);
+    rows.push({ file: relative(dir, file), bytes: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return { rows, total: rows.reduce((s, r) => s + r.gzip, 0) };
+}
+
+async function main() {
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(dist, { recursive: true });
+  await bundle();
+  await copyAssets();
+  const { rows, total } = await gzipReport();
+  for (const r of rows) console.log(`${r.file.padEnd(32)} ${String(r.bytes).padStart(8)} B  gzip ${String(r.gzip).padStart(7)} B`);
+  console.log(`dist: JS + WASM gzipped total ${total} B (${(total / 1000).toFixed(1)} KB; limit ${GZIP_LIMIT_BYTES / 1000} KB)`);
+  if (total > GZIP_LIMIT_BYTES) {
+    console.error(`dist: over the ${GZIP_LIMIT_BYTES / 1000} KB gzip limit`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,0 +1,60 @@
+// The one-click presets: "Aggressive learning rate" must show batch norm
+// training where the plain network stalls, within a bounded number of steps.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser, openPage, serve } from "./browser.mjs";
+import { readPanel, settle, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
+
+const AGGRESSIVE_STEPS = 400;
+
+let browser, server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await serve();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test(`"Aggressive learning rate": batch norm beats plain within ${AGGRESSIVE_STEPS} steps`, async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}trainer.html`);
+  try {
+    await waitForFirstFrame(page);
+    await page.getByRole("button", { name: "Aggressive learning rate" }).click();
+    assert.equal(await page.getByLabel("Activation", { exact: true }).inputValue(), "sigmoid");
+    assert.match(await page.locator(".bnt-explanation").textContent(), /batch.norm/i);
+    await waitForSteps(page, AGGRESSIVE_STEPS, 120_000);
+    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    await settle(page);
+    const bn = await readPanel(page, "bn"), plain = await readPanel(page, "plain");
+    console.log(`aggressive preset after ${bn.steps} steps: accuracy BN ${bn.accuracy}, plain ${plain.accuracy}; ` +
+      `test accuracy BN ${bn.testAccuracy}, plain ${plain.testAccuracy}; loss BN ${bn.loss}, plain ${plain.loss}`);
+    assert.ok(bn.accuracy >= 0.85, `BN accuracy ${bn.accuracy}`);
+    assert.ok(bn.accuracy - plain.accuracy >= 0.1, `BN ${bn.accuracy} vs plain ${plain.accuracy}`);
+    assert.ok(bn.loss < plain.loss, `loss BN ${bn.loss} vs plain ${plain.loss}`);
+    assert.match(await page.evaluate(() => location.hash), /preset=aggressive/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("each preset sets its state, explains itself and starts training", async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}trainer.html`);
+  try {
+    await waitForFirstFrame(page);
+    for (const [name, batchSize] of [["Standardized inputs", "32"], ["Minibatch noise", "4"]]) {
+      await page.getByRole("button", { name }).click();
+      assert.equal(await page.getByRole("button", { name }).getAttribute("aria-pressed"), "true");
+      assert.equal(await page.getByLabel("Batch size", { exact: true }).inputValue(), batchSize);
+      await waitForSteps(page, 20);
+      const text = await page.locator(".bnt-explanation").textContent();
+      assert.ok(text.length > 80, text);
+    }
+    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,181 @@
+// Every number the stepper shows comes from here, and every one of them from
+// the WASM core (BatchNorm1d.forward / trace / backward / runningMean…).
+// Two documented exceptions, both displays of a formula applied to numbers
+// the core computed:
+//  - Keras's moving variance (it uses the biased batch variance): updated in
+//    JS from the core's biased batch variance trace().var (see kerasMovingVar);
+//  - the backward intermediates dxhat, dvar, dmean, which the API does not
+//    return: derived from trace() and dy by the chain rule (backwardSteps), and
+//    checked against the core's dx in the tests. dx, dgamma, dbeta are the core's.
+
+// Keras BatchNormalization: moving_var ← decay·moving_var + (1 − decay)·σ²_B,
+// σ²_B the biased batch variance (no m/(m−1) factor, unlike PyTorch).
+export function kerasMovingVar(movingVar, batchVar, decay) {
+  return movingVar.map((v, k) => decay * v + (1 - decay) * batchVar[k]);
+}
+
+// Feeds `batches` (arrays of rows) in training to a fresh layer and returns it
+// with the running statistics after each batch. `convention` "keras" reads
+// momentum as Keras's decay (PyTorch momentum = 1 − decay).
+export function replay(bn, { features, convention, eps, momentum, gamma, beta }, batches) {
+  const keras = convention === "keras";
+  const layer = new bn.BatchNorm1d(features, { eps, momentum: keras ? 1 - momentum : momentum });
+  let kVar = new Array(features).fill(1);   // Keras moving_variance starts at 1, as PyTorch's
+  const runningVar = () => (keras ? Float32Array.from(kVar) : layer.runningVar);
+  const runs = [];
+  let lastTrace = null;
+  try {
+    if (gamma) layer.setParams({ gamma, beta });
+    for (const b of batches) {
+      layer.train();
+      layer.forward(b.flat ? b.flat() : b, b.length);
+      lastTrace = layer.trace();
+      if (keras) kVar = kerasMovingVar(kVar, lastTrace.var, momentum);
+      runs.push({ mean: layer.runningMean, var: runningVar() });
+    }
+  } catch (e) {
+    layer.dispose();
+    throw e;
+  }
+  return { layer, runs, lastTrace, runningVar, keras };
+}
+
+// The whole view: forward of the current batch in the chosen mode, the
+// running statistics before/after, the backward pass, and both conventions'
+// running statistics on the same batches. `inputs` from readInputs().
+export function computeView(bn, state, inputs) {
+  const { rows, features, x, gamma, beta, eps, momentum } = inputs;
+  const grid = toRows(x, rows, features);
+  const { layer, runs, runningVar } = replay(bn, { features, convention: state.convention, eps, momentum, gamma, beta },
+    state.history);
+  try {
+    const before = { mean: layer.runningMean, var: runningVar(), batches: state.history.length };
+    let trainTrace = null;
+    let trainError = null;
+    layer.train();
+    try {
+      layer.forward(x, rows);
+      trainTrace = layer.trace();
+    } catch (e) {
+      trainError = e.message;            // batch of 1: the core's own message
+    }
+    let after = before;
+    if (trainTrace) {
+      const keras = state.convention === "keras";
+      const kVar = keras ? Float32Array.from(kerasMovingVar(Array.from(before.var), trainTrace.var, momentum)) : null;
+      after = { mean: layer.runningMean, var: keras ? kVar : layer.runningVar, batches: before.batches + 1 };
+      runs.push({ mean: after.mean, var: after.var });
+    }
+    const view = { rows, features, x, gamma, beta, eps, momentum, mode: state.mode, convention: state.convention,
+      before, after, runs, trainTrace, trainError, batchGrid: grid };
+    view.compare = compareConventions(bn, { features, gamma, beta }, trainTrace ? [...state.history, grid] : state.history);
+    if (state.mode === "train") {
+      if (!trainTrace) return { ...view, error: trainError };
+      view.trace = trainTrace;
+    } else {
+      // Eval normalizes with the running statistics left by the training
+      // forwards (all earlier batches and this one, when it could be fed).
+      layer.setParams({ runningMean: after.mean, runningVar: after.var });
+      layer.eval();
+      layer.forward(x, rows);
+      view.trace = layer.trace();
+    }
+    if (inputs.backwardOk) Object.assign(view, backward(layer, view, inputs));
+    return view;
+  } finally {
+    layer.dispose();
+  }
+}
+
+function backward(layer, view, inputs) {
+  const { rows, features } = view;
+  const y = view.trace.y;
+  const dy = inputs.dy ?? Float64Array.from(y, (v, j) => v - inputs.target[j]);   // ∂/∂y of ½Σ(y − t)²
+  const loss = inputs.target ? 0.5 * y.reduce((s, v, j) => s + (v - inputs.target[j]) ** 2, 0) : null;
+  const { dx, dgamma, dbeta } = layer.backward(dy);
+  return { dy: Float32Array.from(dy), target: inputs.target, loss, dx, dgamma, dbeta, ...backwardSteps(view, Float32Array.from(dy), rows, features) };
+}
+
+// The chain rule, one factor at a time (for display; dx itself is the core's):
+//   dx̂_i = dy_i·γ
+//   dσ² = Σ_i dx̂_i·(x_i − μ) · (−½)(σ² + ε)^(−3/2)
+//   dμ  = −Σ_i dx̂_i / √(σ² + ε) + dσ²·(−2/m)·Σ_i (x_i − μ)
+// In eval the statistics are constants: no dσ², no dμ.
+export function backwardSteps(view, dy, rows, features) {
+  const t = view.trace;
+  const dxhat = new Float64Array(rows * features);
+  for (let j = 0; j < dxhat.length; j++) dxhat[j] = dy[j] * view.gamma[j % features];
+  if (view.mode !== "train") return { dxhat, dvar: null, dmean: null };
+  const dvar = new Float64Array(features), dmean = new Float64Array(features);
+  for (let k = 0; k < features; k++) {
+    let sumDxhatXc = 0, sumDxhat = 0, sumXc = 0;
+    for (let i = 0; i < rows; i++) {
+      const j = i * features + k;
+      sumDxhatXc += dxhat[j] * t.xCentered[j];
+      sumDxhat += dxhat[j];
+      sumXc += t.xCentered[j];
+    }
+    dvar[k] = -0.5 * sumDxhatXc * t.invStd[k] ** 3;
+    dmean[k] = -sumDxhat * t.invStd[k] + dvar[k] * (-2 / rows) * sumXc;
+  }
+  return { dxhat, dvar, dmean };
+}
+
+// Running statistics after the same batches under each convention's defaults.
+function compareConventions(bn, { features, gamma, beta }, batches) {
+  const out = {};
+  for (const [convention, eps, momentum] of [["pytorch", 1e-5, 0.1], ["keras", 1e-3, 0.99]]) {
+    const r = replay(bn, { features, convention, eps, momentum, gamma, beta }, batches);
+    out[convention] = { mean: r.layer.runningMean, var: r.runningVar(), eps, momentum };
+    r.layer.dispose();
+  }
+  return out;
+}
+
+function toRows(x, rows, features) {
+  return Array.from({ length: rows }, (_, i) => Array.from(x.subarray(i * features, (i + 1) * features)));
+}
+
+// Finite-difference check of dx, with the core's forward as the function:
+// dL/dx_ij ≈ (L(x + h·e_ij) − L(x − h·e_ij)) / 2h, L = Σ dy·y (dy typed by hand)
+// or ½Σ(y − t)² (dy from the loss). Returns { relError, fd, h }.
+export function gradientCheck(bn, view, inputs) {
+  const { rows, features, x, gamma, beta, eps } = view;
+  const layer = new bn.BatchNorm1d(features, { eps, momentum: 0.1 });
+  try {
+    layer.setParams({ gamma, beta });
+    if (view.mode === "eval") {
+      layer.setParams({ runningMean: view.trace.mean, runningVar: view.trace.var });
+      layer.eval();
+    }
+    const loss = (xv) => {
+      const y = layer.forward(xv, rows);
+      let s = 0;
+      for (let j = 0; j < y.length; j++) {
+        s += inputs.target ? 0.5 * (y[j] - inputs.target[j]) ** 2 : view.dy[j] * y[j];
+      }
+      return s;
+    };
+    const xf = Float32Array.from(x);
+    const fd = new Float64Array(xf.length);
+    for (let j = 0; j < xf.length; j++) {
+      const k = j % features;
+      // h: 1% of the feature's spread, at least a few float32 steps of x.
+      const x0 = xf[j];
+      const h = Math.max(1e-2 * view.trace.std[k], 16 * Math.abs(x0) * 2 ** -23);
+      const xp = Math.fround(x0 + h), xm = Math.fround(x0 - h);
+      xf[j] = xp; const lp = loss(xf);
+      xf[j] = xm; const lm = loss(xf);
+      xf[j] = x0;
+      fd[j] = (lp - lm) / (xp - xm);
+    }
+    let diff = 0, a = 0, b = 0;
+    for (let j = 0; j < fd.length; j++) {
+      diff += (view.dx[j] - fd[j]) ** 2; a += view.dx[j] ** 2; b += fd[j] ** 2;
+    }
+    const scale = Math.sqrt(Math.max(a, b));
+    return { fd, relError: scale === 0 ? 0 : Math.sqrt(diff) / scale };
+  } finally {
+    layer.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// Tiny DOM helpers for the stepper: an element builder and the one way a
+// computed number is shown (rounded text, full value in data attributes, as
+// shared/PAGE.md requires).
+
+// h("div", { class: "x", "aria-label": "y" }, child, "text", [more]) → element.
+// Attributes whose value is null, undefined or false are left out; on* keys
+// become listeners.
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "text") el.textContent = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : String(child));
+  }
+}
+
+// Display text for a number: 5 significant digits, exponent form outside
+// [1e-4, 1e5), a real minus sign. The exact value stays in data-value.
+export function fmt(value) {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "∞";
+  if (value === -Infinity) return "−∞";
+  if (value === 0) return "0";
+  const abs = Math.abs(value);
+  let text;
+  if (abs >= 1e5 || abs < 1e-4) {
+    const [mantissa, exponent] = value.toExponential(3).split("e");
+    text = `${trimZeros(mantissa)}e${Number(exponent)}`;
+  } else {
+    text = trimZeros(value.toPrecision(5));
+  }
+  return text.replace(/-/g, "−");
+}
+
+function trimZeros(s) {
+  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+// A computed number. `quantity` goes to data-quantity (or data-before for a
+// running value before an update, or any other data-* name via `attr`).
+export function num(value, { quantity, feature, row, before = false, attr, paren = false } = {}) {
+  const v = Number(value);
+  const attrs = { class: "num", "data-value": String(v) };
+  if (quantity) attrs[before ? "data-before" : attr ?? "data-quantity"] = quantity;
+  if (feature !== undefined) attrs["data-feature"] = feature;
+  if (row !== undefined) attrs["data-row"] = row;
+  const text = fmt(v);
+  // Negative numbers inside a formula get parentheses, as one writes by hand.
+  return h("span", attrs, paren && v < 0 ? `(${text})` : text);
+}
+
+// An input value typed by the user (not computed): no data-quantity.
+export function given(value, { paren = false } = {}) {
+  const text = fmt(Number(value));
+  return h("span", { class: "given" }, paren && value < 0 ? `(${text})` : text);
+}
+
+// Math symbols in running text: italic serif variables with sub/superscripts.
+export function sym(text, sub, sup) {
+  return h("span", { class: "sym" }, text, sub !== undefined ? h("sub", {}, sub) : null,
+    sup !== undefined ? h("sup", {}, sup) : null);
+}
+
+let counter = 0;
+// A prefix for ids that must be unique per stepper (aria-describedby links).
+export function uniquePrefix() {
+  counter += 1;
+  return `bns${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}

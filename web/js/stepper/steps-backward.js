@@ -1,0 +1,138 @@
+// The backward pass, one factor of the chain rule per step, from dy = ∂L/∂y
+// down to dx. dx, dgamma, dbeta are the WASM core's backward(); dxhat, dvar,
+// dmean are the chain-rule factors derived from trace() (compute.js).
+import { h, num, given } from "./dom.js";
+import { tex } from "./tex.js";
+
+const f = (k) => k + 1;
+const eq = (...parts) => h("div", { class: "eq" }, ...parts);
+const featureBlock = (k, ...content) =>
+  h("div", { class: "feat", "data-feature-block": k + 1 },
+    h("h4", {}, `feature ${k + 1}`), ...content);
+const feats = (view, fn) => h("div", { class: "feats" }, Array.from({ length: view.features }, (_, k) => featureBlock(k, ...fn(k))));
+
+function joined(parts, op = " + ") {
+  const out = [];
+  parts.forEach((p, i) => { if (i) out.push(h("span", { class: "op" }, op)); out.push(p); });
+  return out;
+}
+
+function perRow(view, k, cell) {
+  const rows = [];
+  for (let i = 0; i < view.rows; i++) {
+    rows.push(h("tr", {}, h("th", { scope: "row" }, `i = ${i + 1}`), h("td", {}, ...cell(i, i * view.features + k))));
+  }
+  return h("table", { class: "rowtable" }, h("tbody", {}, rows));
+}
+
+const dyNum = (view, i, k) => num(view.dy[i * view.features + k], { quantity: "dy", feature: f(k), row: i + 1, paren: true });
+const rowsOf = (view) => Array.from({ length: view.rows }, (_, i) => i);
+
+export const BACKWARD = [
+  {
+    title: "Gradient from above: dy",
+    uses: ["dy"],
+    render(view) {
+      const fromLoss = view.loss !== null;
+      return [
+        tex(fromLoss ? "L = \\tfrac12 \\sum_{i,k} (y_{ik} - t_{ik})^2, \\qquad dy_i = \\frac{\\partial L}{\\partial y_i} = y_i - t_i" : "dy_i = \\frac{\\partial L}{\\partial y_i}"),
+        h("p", {}, fromLoss
+          ? ["The loss compares y with the targets t you set below. L = ", num(view.loss, { quantity: "loss", attr: "data-loss" }), "."]
+          : "dy is what the layers above send back: the gradient of the loss with respect to this layer's output. Type it in the dy grid below, or switch to the loss."),
+        feats(view, (k) => [perRow(view, k, (i, j) => fromLoss
+          ? ["dy = ", num(view.trace.y[j], { quantity: "y", feature: f(k), row: i + 1, paren: true }), " − ", given(view.target[j], { paren: true }), " = ", dyNum(view, i, k)]
+          : ["dy = ", dyNum(view, i, k)])]),
+      ];
+    },
+  },
+  {
+    title: "dβ: the gradient of the shift",
+    uses: ["dy"],
+    render: (view) => [
+      tex("\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} dy_i"),
+      feats(view, (k) => [eq("dβ = ", joined(rowsOf(view).map((i) => dyNum(view, i, k))), " = ",
+        num(view.dbeta[k], { quantity: "dbeta", feature: f(k) }))]),
+    ],
+  },
+  {
+    title: "dγ: the gradient of the scale",
+    uses: ["dy"],
+    render: (view) => [
+      tex("\\frac{\\partial L}{\\partial \\gamma} = \\sum_{i=1}^{m} dy_i\\,\\hat x_i"),
+      feats(view, (k) => [eq("dγ = ", joined(rowsOf(view).map((i) => h("span", {}, dyNum(view, i, k), "·",
+        num(view.trace.xhat[i * view.features + k], { quantity: "xhat", feature: f(k), row: i + 1, paren: true })))), " = ",
+      num(view.dgamma[k], { quantity: "dgamma", feature: f(k) }))]),
+    ],
+  },
+  {
+    title: "dx̂: back through the scale",
+    uses: ["dy", "gamma"],
+    render: (view) => [
+      tex("d\\hat x_i = dy_i \\cdot \\gamma"),
+      feats(view, (k) => [perRow(view, k, (i, j) => ["dx̂ = ", dyNum(view, i, k), " · ", given(view.gamma[k], { paren: true }), " = ",
+        num(view.dxhat[j], { quantity: "dxhat", feature: f(k), row: i + 1 })])]),
+    ],
+  },
+  {
+    title: "dσ²: how the loss depends on the variance",
+    uses: ["dy", "eps"],
+    render(view) {
+      if (view.mode !== "train") return evalNoStats("σ²");
+      return [
+        tex("d\\sigma^2_B = -\\tfrac12\\,(\\sigma^2_B + \\varepsilon)^{-3/2} \\sum_{i=1}^{m} d\\hat x_i\\,(x_i - \\mu_B)"),
+        h("p", {}, "In training every x̂ depends on σ²_B, and σ²_B on every x: this is why the gradient mixes the rows of a feature."),
+        feats(view, (k) => [eq("dσ² = −½ · ", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), h("sup", {}, "3"), " · (",
+          joined(rowsOf(view).map((i) => h("span", {}, num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }), "·",
+            num(view.trace.xCentered[i * view.features + k], { quantity: "xCentered", feature: f(k), row: i + 1, paren: true })))),
+          ") = ", num(view.dvar[k], { quantity: "dvar", feature: f(k) }))]),
+      ];
+    },
+  },
+  {
+    title: "dμ: how the loss depends on the mean",
+    uses: ["dy", "eps"],
+    render(view) {
+      if (view.mode !== "train") return evalNoStats("μ");
+      return [
+        tex("d\\mu_B = -\\frac{1}{\\sqrt{\\sigma^2_B + \\varepsilon}} \\sum_{i=1}^{m} d\\hat x_i \\;+\\; d\\sigma^2_B \\cdot \\frac{-2}{m} \\sum_{i=1}^{m} (x_i - \\mu_B)"),
+        h("p", {}, "The second sum is Σ(x_i − μ_B) = 0, so only the first term remains (up to rounding)."),
+        feats(view, (k) => [eq("dμ = −", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), " · (",
+          joined(rowsOf(view).map((i) => num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }))),
+          ") + ", num(view.dvar[k], { quantity: "dvar", feature: f(k), paren: true }), ` · (−2/${view.rows}) · 0 = `,
+          num(view.dmean[k], { quantity: "dmean", feature: f(k) }))]),
+      ];
+    },
+  },
+  {
+    title: "dx: the gradient of the input",
+    uses: ["dy", "x", "gamma", "eps"],
+    render(view) {
+      const t = view.trace;
+      const m = view.rows;
+      if (view.mode !== "train") {
+        return [
+          tex("dx_i = \\frac{d\\hat x_i}{\\sqrt{\\sigma^2 + \\varepsilon}}"),
+          h("p", {}, "With fixed statistics each row is a separate affine map: dx is dx̂ scaled by 1/√(σ² + ε)."),
+          feats(view, (k) => [perRow(view, k, (i, j) => ["dx = ", num(view.dxhat[j], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }), " · ",
+            num(t.invStd[k], { quantity: "invStd", feature: f(k) }), " = ", num(view.dx[j], { quantity: "dx", feature: f(k), row: i + 1 })])]),
+        ];
+      }
+      return [
+        tex("dx_i = \\frac{d\\hat x_i}{\\sqrt{\\sigma^2_B + \\varepsilon}} + d\\sigma^2_B\\,\\frac{2(x_i - \\mu_B)}{m} + \\frac{d\\mu_B}{m}"),
+        h("p", {}, "The same, folded into one line (what fast kernels compute):"),
+        tex("dx_i = \\frac{\\gamma}{m\\sqrt{\\sigma^2_B + \\varepsilon}}\\Big(m\\,dy_i - \\sum_j dy_j - \\hat x_i \\sum_j dy_j\\,\\hat x_j\\Big)"),
+        feats(view, (k) => [perRow(view, k, (i, j) => ["dx = ",
+          num(view.dxhat[j] * t.invStd[k], { quantity: "dxTerm1", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
+          num(view.dvar[k] * 2 * t.xCentered[j] / m, { quantity: "dxTerm2", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
+          num(view.dmean[k] / m, { quantity: "dxTerm3", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " = ",
+          num(view.dx[j], { quantity: "dx", feature: f(k), row: i + 1 })])]),
+      ];
+    },
+  },
+];
+
+function evalNoStats(name) {
+  return [
+    h("p", {}, `Eval mode: ${name} is the running estimate, a constant here, so no gradient flows into it (d${name} is not part of this backward pass). Only the path through x̂ remains.`),
+  ];
+}

@@ -1,0 +1,77 @@
+// The settings form, built from the state table (state.js). A bad value is
+// marked aria-invalid with its message beside it and is not applied; the
+// field keeps what the user typed.
+import { h, uniqueId } from "./dom.js";
+import { FIELDS, formatField, parseField } from "./state.js";
+
+const LR_LOG_MIN = -4, LR_LOG_MAX = 1;     // slider: 10^-4 .. 10^1
+
+export function createControls({ state, onChange, fields = FIELDS.map((f) => f.key) }) {
+  const inputs = new Map();
+  const rows = [];
+  for (const key of fields) {
+    const field = FIELDS.find((f) => f.key === key);
+    const id = uniqueId(`bnt-${key}`);
+    const messageId = `${id}-message`;
+    const message = h("span", { id: messageId, class: "bnt-error", role: "status" });
+    const input = field.kind === "choice"
+      ? h("select", { id, name: key }, field.choices.map((c) => h("option", { value: c }, c)))
+      : h("input", { id, name: key, type: field.kind === "layers" ? "text" : "number",
+        inputmode: field.kind === "layers" ? "numeric" : "decimal", step: field.kind === "integer" ? 1 : "any",
+        min: field.kind === "layers" ? undefined : field.min, max: field.kind === "layers" ? undefined : field.max,
+        size: field.kind === "layers" ? 8 : 6, autocomplete: "off", spellcheck: "false" });
+    input.value = formatField(key, state[key]);
+    if (field.help) input.setAttribute("title", field.help);
+    const extra = [];
+    let slider = null;
+    if (key === "lr") {
+      // A log-scale slider beside the number box; the box holds the rate itself.
+      slider = h("input", { type: "range", min: LR_LOG_MIN, max: LR_LOG_MAX, step: 0.05,
+        "aria-label": "Rate on a log scale", class: "bnt-lr-slider" });
+      slider.value = String(Math.log10(state.lr));
+      slider.addEventListener("input", () => {
+        const rate = Number((10 ** Number(slider.value)).toPrecision(2));
+        input.value = String(rate);
+        commit();
+      });
+      extra.push(slider);
+    }
+    const commit = () => {
+      const parsed = parseField(key, input.value);
+      if ("error" in parsed) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", messageId);
+        message.textContent = parsed.error;
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      message.textContent = "";
+      if (slider && document.activeElement !== slider) slider.value = String(Math.log10(parsed.value));
+      onChange(key, parsed.value);
+    };
+    // Applied on change (Enter, blur, select) and after a pause in typing.
+    let typingTimer = 0;
+    input.addEventListener("change", () => { clearTimeout(typingTimer); commit(); });
+    if (field.kind !== "choice") {
+      input.addEventListener("input", () => { clearTimeout(typingTimer); typingTimer = setTimeout(commit, 600); });
+    }
+    inputs.set(key, { input, slider, message });
+    rows.push(h("div", { class: `bnt-control bnt-control-${key}` },
+      h("label", { for: id }, field.label), input, ...extra, message));
+  }
+
+  return {
+    element: h("div", { class: "bnt-controls" }, rows),
+    // Shows a state set from elsewhere (a preset, the URL).
+    show(newState) {
+      for (const [key, { input, slider, message }] of inputs) {
+        input.value = formatField(key, newState[key]);
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+        message.textContent = "";
+        if (slider) slider.value = String(Math.log10(newState[key]));
+      }
+    },
+  };
+}

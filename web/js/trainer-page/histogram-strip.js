@@ -1,0 +1,57 @@
+// Histograms of a hidden layer's values over time: each column is one frame,
+// each row one value bin (from -range at the bottom to +range at the top),
+// darker = more values. A standardized layer stays a steady band around 0;
+// an unnormalized one drifts and spreads as the weights change.
+const COLUMNS = 160;
+
+export function createHistogramStrip(canvas) {
+  const context = canvas.getContext("2d");
+  const scratch = document.createElement("canvas");
+  const scratchContext = scratch.getContext("2d");
+  let columns = [];
+
+  return {
+    clear() { columns = []; },
+    add(hist) {
+      columns.push(hist.counts);
+      if (columns.length > COLUMNS) columns.shift();
+    },
+    draw(range) {
+      const bins = columns[0]?.length ?? 1;
+      scratch.width = COLUMNS;
+      scratch.height = bins;
+      const image = scratchContext.createImageData(COLUMNS, bins);
+      image.data.fill(255);
+      const offset = COLUMNS - columns.length;
+      columns.forEach((counts, c) => {
+        const peak = Math.max(1, ...counts);
+        for (let b = 0; b < bins; b++) {
+          // intensity = √(count/peak): keeps thin tails visible.
+          const shade = Math.sqrt(counts[b] / peak);
+          const o = ((bins - 1 - b) * COLUMNS + offset + c) * 4;
+          image.data[o] = 255 - shade * 225;
+          image.data[o + 1] = 255 - shade * 170;
+          image.data[o + 2] = 255 - shade * 90;
+        }
+      });
+      scratchContext.putImageData(image, 0, 0);
+      const { width, height } = canvas;
+      const left = 26;
+      context.clearRect(0, 0, width, height);
+      context.imageSmoothingEnabled = false;
+      context.drawImage(scratch, left, 0, width - left, height);
+      context.fillStyle = "#555";
+      context.font = "10px system-ui, sans-serif";
+      context.textAlign = "right";
+      context.fillText(`+${range}`, left - 3, 9);
+      context.fillText("0", left - 3, height / 2 + 3);
+      context.fillText(`−${range}`, left - 3, height - 2);
+      context.strokeStyle = "rgba(0,0,0,0.25)";
+      context.setLineDash([3, 3]);
+      context.beginPath();
+      context.moveTo(left, height / 2); context.lineTo(width, height / 2);
+      context.stroke();
+      context.setLineDash([]);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// Entry point of web/trainer.html: the live trainer with its state in the
+// URL hash (every control, the seed and the preset), so a view is a link.
+import { mountTrainer } from "./trainer-view.js";
+import { stateFromHash } from "./state.js";
+import { workerUrl } from "./assets.js";
+
+const root = document.getElementById("trainer");
+const presetFrom = (hash) => new URLSearchParams(hash.replace(/^#/, "")).get("preset") ?? "";
+
+const trainer = mountTrainer(root, {
+  workerUrl,
+  state: stateFromHash(location.hash),
+  preset: presetFrom(location.hash),
+  syncUrl: true,
+});
+
+// Back/forward or an edited hash reloads that state.
+window.addEventListener("hashchange", () => {
+  trainer.load(stateFromHash(location.hash), presetFrom(location.hash));
+});

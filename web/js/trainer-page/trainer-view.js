@@ -1,0 +1,148 @@
+// mountTrainer(root, options): the live comparison used by the trainer page
+// and by the <bn-trainer> widget. Two panels (with / without batch norm)
+// fed by one session on the shared training worker; this thread only
+// handles controls and paints frames (once per animation frame).
+import { h } from "./dom.js";
+import { createControls } from "./controls.js";
+import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
+import { PRESETS, presetState } from "./presets.js";
+import { clampLayer, defaultState, FIELDS, stateToHash, trainerOptions } from "./state.js";
+import { openSession } from "./worker-client.js";
+
+const GRID_RESOLUTION = 48;
+const HISTOGRAM_BINS = 48;
+const MAX_CHART_LOSS = 2.5;    // loss axis cap, so one diverging net does not flatten the other
+
+export function mountTrainer(root, {
+  workerUrl, state: initialState = defaultState(), preset = "", syncUrl = false,   // preset: whose text to show
+  presets = true, fields = FIELDS.map((f) => f.key), autoplay = false,
+} = {}) {
+  let state = clampLayer({ ...initialState });
+  let presetId = preset;
+  let generation = 0;
+  let playing = false;
+  let drawPending = false;
+
+  const playButton = h("button", { type: "button", class: "bnt-play" }, "Play");
+  const stepButton = h("button", { type: "button", title: "One minibatch step for each network" }, "Step");
+  const resetButton = h("button", { type: "button", title: "Back to step 0 with the same settings and seed" }, "Reset");
+  const status = h("p", { class: "bnt-status", role: "status" }, "Starting the training worker…");
+  const explanation = h("p", { class: "bnt-explanation", "aria-live": "polite" });
+  const controls = createControls({ state, fields, onChange: (key, value) => {
+    if (JSON.stringify(state[key]) === JSON.stringify(value)) return;
+    state = clampLayer({ ...state, [key]: value });
+    setPreset("");
+    restart();
+  } });
+  const panels = {
+    bn: createPanel({ key: "bn", title: "With batch norm", normalized: true }),
+    plain: createPanel({ key: "plain", title: "Without batch norm", normalized: false }),
+  };
+  const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
+    "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
+
+  root.classList.add("bnt-root");
+  root.replaceChildren(
+    presets ? h("div", { class: "bnt-presets", role: "group", "aria-label": "Presets" },
+      h("span", { class: "bnt-presets-label" }, "Try:"), presetButtons) : null,
+    presets ? explanation : null,
+    h("div", { class: "bnt-toolbar" },
+      h("div", { class: "bnt-buttons", role: "group", "aria-label": "Training" }, playButton, stepButton, resetButton),
+      controls.element),
+    status,
+    h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element));
+
+  const session = openSession(workerUrl, onMessage);
+
+  playButton.addEventListener("click", () => setPlaying(!playing));
+  stepButton.addEventListener("click", () => { setPlaying(false); session.step(1); });
+  resetButton.addEventListener("click", () => { setPlaying(false); restart(); });
+
+  function setPlaying(value) {
+    playing = value;
+    playButton.textContent = playing ? "Pause" : "Play";
+    playButton.classList.toggle("bnt-playing", playing);
+    if (playing) session.play(); else session.pause();
+  }
+
+  function view() {
+    return { gridResolution: GRID_RESOLUTION, layer: state.layer - 1, stepsPerFrame: state.speed,
+      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS };
+  }
+
+  function restart() {
+    generation += 1;
+    for (const panel of Object.values(panels)) panel.reset(state.layer);
+    session.create(generation, trainerOptions(state), view());
+    if (playing) session.play();
+    if (syncUrl) history.replaceState(null, "", stateToHash(state, { preset: presetId }));
+  }
+
+  function setPreset(id) {
+    presetId = id;
+    const preset = PRESETS.find((p) => p.id === id);
+    for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === id));
+    explanation.textContent = preset ? preset.text : "";
+    explanation.hidden = !preset;
+  }
+
+  function applyPreset(id) {
+    state = clampLayer(presetState(id));
+    controls.show(state);
+    setPreset(id);
+    restart();
+    setPlaying(true);
+  }
+
+  function onMessage(message) {
+    if (message.generation !== undefined && message.generation !== generation) return;   // from before a restart
+    if (message.type === "error") {
+      status.textContent = `Training stopped: ${message.message}`;
+      status.classList.add("bnt-status-error");
+      if (playing) setPlaying(false);
+      return;
+    }
+    status.textContent = "";
+    status.classList.remove("bnt-status-error");
+    for (const key of ["bn", "plain"]) {
+      if (message.points) panels[key].setPoints(message.points, message.extent);
+      panels[key].update(message[key], GRID_RESOLUTION);
+    }
+    if (!drawPending) {
+      drawPending = true;
+      requestAnimationFrame(draw);
+    }
+  }
+
+  function draw() {
+    drawPending = false;
+    const started = performance.now();
+    const yMax = Math.min(MAX_CHART_LOSS, Math.max(panels.bn.maxLoss(), panels.plain.maxLoss()));
+    panels.bn.draw(yMax);
+    panels.plain.draw(yMax);
+    // Visible in the browser's performance tools (and read by the tests).
+    performance.measure("bn-trainer draw", { start: started, end: performance.now() });
+  }
+
+  setPreset(presetId);
+  restart();
+  if (autoplay) setPlaying(true);
+
+  return {
+    get state() { return { ...state }; },
+    play: () => setPlaying(true),
+    pause: () => setPlaying(false),
+    // Re-reads a state (the page calls this when the URL hash changes).
+    load(newState, newPreset = "") {
+      state = clampLayer({ ...newState });
+      controls.show(state);
+      setPreset(newPreset);
+      restart();
+    },
+    destroy() {
+      setPlaying(false);
+      session.close();
+      root.replaceChildren();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// The embeddable widgets: <bn-stepper> (batch norm step by step, on one
+// WebAssembly instance shared by every stepper on the page) and
+// <bn-trainer> (the live with/without comparison; every trainer on the page
+// shares one module Web Worker). Light DOM, so the page's fonts apply and
+// tests can query inside. dist/bn-widgets.js is this file bundled.
+import { loadBN } from "./bn.js";
+import { mountStepper } from "./stepper/mount.js";
+import { mountTrainer } from "./trainer-page/trainer-view.js";
+import { presetState } from "./trainer-page/presets.js";
+import { defaultState, FIELDS, stateFromEntries } from "./trainer-page/state.js";
+import { stylesheetUrls, wasmDirectory, workerUrl } from "./trainer-page/assets.js";
+
+let sharedModule = null;
+// One WebAssembly instance for the whole page (main thread).
+export function sharedBN() {
+  sharedModule ??= loadBN({ locateFile: (name) => new URL(name, wasmDirectory).href });
+  return sharedModule;
+}
+
+function ensureStylesheets() {
+  for (const url of stylesheetUrls) {
+    const href = url.href;
+    if ([...document.querySelectorAll("link[data-bn-widgets]")].some((l) => l.href === href)) continue;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.dataset.bnWidgets = "";
+    document.head.append(link);
+  }
+}
+
+// <bn-stepper batch="4" features="2" data="1,2;3,5;2,0;4,1" gamma="1,1"
+//   beta="0,0" eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras">
+export class BnStepperElement extends HTMLElement {
+  static get observedAttributes() {
+    return ["data", "batch", "features", "gamma", "beta", "eps", "momentum", "mode", "convention"];
+  }
+
+  #stepper = null;
+  #mounting = 0;
+
+  connectedCallback() {
+    ensureStylesheets();
+    this.#mount();
+  }
+
+  disconnectedCallback() {
+    this.#mounting += 1;
+    this.#stepper?.destroy?.();
+    this.#stepper = null;
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && (this.#stepper || this.#mounting)) this.#mount();
+  }
+
+  async #mount() {
+    const ticket = ++this.#mounting;
+    const root = document.createElement("div");
+    root.className = "bn-widget bn-stepper-widget";
+    root.textContent = "Loading the batch norm stepper…";
+    root.setAttribute("aria-busy", "true");
+    this.replaceChildren(root);
+    try {
+      const bn = await sharedBN();
+      if (ticket !== this.#mounting || !this.isConnected) return;
+      this.#stepper?.destroy?.();
+      root.replaceChildren();
+      root.removeAttribute("aria-busy");
+      this.#stepper = mountStepper(root, bn, { state: this.#initialState(), syncUrl: false });
+    } catch (error) {
+      root.textContent = `The stepper could not start: ${error.message}`;
+      root.setAttribute("role", "alert");
+    }
+  }
+
+  #initialState() {
+    const read = (name) => this.getAttribute(name) ?? undefined;
+    const number = (name) => (this.hasAttribute(name) ? Number(this.getAttribute(name)) : undefined);
+    const state = {
+      data: read("data"), batch: number("batch"), features: number("features"),
+      gamma: read("gamma"), beta: read("beta"), eps: read("eps"), momentum: read("momentum"),
+      mode: read("mode"), convention: read("convention"),
+    };
+    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+  }
+}
+
+// Attribute names of <bn-trainer>: each state field by its key or its
+// kebab-case attribute (lr, dataset, activation, optimizer, batch-size or
+// batch, hidden, noise, samples, seed, layer, speed), plus preset, controls,
+// presets and autoplay (see docs/widgets.md).
+const TRAINER_ATTRIBUTES = [...new Set([...FIELDS.flatMap((f) => [f.key.toLowerCase(), f.attribute].filter(Boolean)),
+  "batch", "preset", "controls", "presets", "autoplay"])];
+const DEFAULT_TRAINER_CONTROLS = ["lr", "dataset", "activation", "optimizer", "batchSize", "hidden", "noise"];
+
+export class BnTrainerElement extends HTMLElement {
+  static get observedAttributes() { return TRAINER_ATTRIBUTES; }
+
+  #trainer = null;
+
+  connectedCallback() {
+    ensureStylesheets();
+    this.#mount();
+  }
+
+  disconnectedCallback() {
+    this.#trainer?.destroy();
+    this.#trainer = null;
+  }
+
+  attributeChangedCallback() {
+    if (this.#trainer) this.#mount();
+  }
+
+  #mount() {
+    this.#trainer?.destroy();
+    const root = document.createElement("div");
+    root.className = "bn-widget bn-trainer-widget";
+    this.replaceChildren(root);
+    const preset = this.getAttribute("preset") ?? "";
+    const base = presetState(preset) ?? defaultState();
+    const entries = [...this.attributes].map((a) => [a.name === "batch" ? "batchSize" : a.name === "batchsize" ? "batchSize" : a.name, a.value]);
+    this.#trainer = mountTrainer(root, {
+      workerUrl,
+      state: stateFromEntries(entries, base),
+      preset: presetState(preset) ? preset : "",
+      presets: this.hasAttribute("presets"),
+      fields: this.#controlList(),
+      autoplay: this.hasAttribute("autoplay"),
+    });
+  }
+
+  #controlList() {
+    const text = this.getAttribute("controls");
+    if (text === null) return DEFAULT_TRAINER_CONTROLS;
+    if (text.trim() === "all") return FIELDS.map((f) => f.key);
+    const names = text.split(/[\s,]+/).filter(Boolean);
+    return FIELDS.filter((f) => names.includes(f.key) || names.includes(f.attribute) ||
+      (f.key === "batchSize" && names.includes("batch"))).map((f) => f.key);
+  }
+}
+
+if (!customElements.get("bn-stepper")) customElements.define("bn-stepper", BnStepperElement);
+if (!customElements.get("bn-trainer")) customElements.define("bn-trainer", BnTrainerElement);

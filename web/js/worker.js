@@ -1,0 +1,135 @@
+// The training worker: one WebAssembly instance (loadBN) that runs, for each
+// session a page opens, two Trainers from the same options and seed, one
+// with batch norm and one without. Steps run here so the page's main thread
+// only draws. See trainer-page/worker-client.js for the message protocol.
+import { loadBN } from "./bn.js";
+import { wasmDirectory } from "./trainer-page/assets.js";
+import { histogram, dataExtent } from "./trainer-page/frame-math.js";
+
+const FRAME_MS = 33;            // about 30 frames a second while playing
+const sessions = new Map();     // id -> session
+const bnReady = loadBN({ locateFile: (name) => new URL(name, wasmDirectory).href });
+let timer = null;
+
+// Messages are handled in order, each after the module has loaded.
+let queue = bnReady.then(() => undefined);
+self.addEventListener("message", (event) => {
+  const message = event.data;
+  queue = queue.then(() => handle(message)).catch((error) => report(message, error));
+});
+
+async function handle(message) {
+  const bn = await bnReady;
+  const session = sessions.get(message.id);
+  switch (message.op) {
+    case "create": return create(bn, message);
+    case "dispose": return dispose(message.id);
+    case "view":
+      if (session) { session.view = message.view; post(session); }
+      return;
+    case "play":
+      if (session) { session.playing = true; schedule(); }
+      return;
+    case "pause":
+      if (session) { session.playing = false; post(session); }
+      return;
+    case "step":
+      if (session) { advance(session, message.count); post(session); }
+      return;
+    default:
+      throw new Error(`unknown worker op ${JSON.stringify(message.op)}`);
+  }
+}
+
+function report(message, error) {
+  const session = sessions.get(message.id);
+  if (session) session.playing = false;
+  self.postMessage({ type: "error", id: message.id, generation: message.generation ?? session?.generation,
+    message: error?.message ?? String(error) });
+}
+
+function create(bn, { id, generation, options, view }) {
+  if (typeof bn.Trainer !== "function") throw new Error("this build of bn-wasm has no Trainer");
+  const withNorm = new bn.Trainer({ ...options, batchNorm: true });
+  let without;
+  try {
+    without = new bn.Trainer({ ...options, batchNorm: false });
+  } catch (error) {
+    withNorm.dispose();
+    throw error;
+  }
+  dispose(id);
+  const points = withNorm.points();
+  const session = {
+    id, generation, view, playing: false,
+    nets: { bn: withNorm, plain: without },
+    batchLoss: { bn: NaN, plain: NaN },
+    extent: dataExtent(points.x),
+  };
+  sessions.set(id, session);
+  post(session, { x: points.x, y: points.y, test: points.test });
+}
+
+function dispose(id) {
+  const session = sessions.get(id);
+  if (!session) return;
+  session.nets.bn.dispose();
+  session.nets.plain.dispose();
+  sessions.delete(id);
+}
+
+function advance(session, count) {
+  if (count <= 0) return;
+  for (const key of ["bn", "plain"]) session.batchLoss[key] = session.nets[key].step(count);
+}
+
+function schedule() {
+  if (timer === null) timer = setTimeout(tick, 0);
+}
+
+// Runs every playing session for one frame's worth of steps, then posts
+// frames. Yields to the event loop between frames so Pause is seen at once.
+function tick() {
+  timer = null;
+  const started = performance.now();
+  let anyPlaying = false;
+  for (const session of sessions.values()) {
+    if (!session.playing) continue;
+    anyPlaying = true;
+    try {
+      advance(session, session.view.stepsPerFrame);
+      post(session);
+    } catch (error) {
+      report({ id: session.id, generation: session.generation }, error);
+    }
+  }
+  if (anyPlaying) timer = setTimeout(tick, Math.max(0, FRAME_MS - (performance.now() - started)));
+}
+
+// The figures of one network, as the page shows them.
+function figures(trainer, batchLoss, view, extent) {
+  const evaluation = trainer.evaluate();
+  const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  // Layer values exist once a training batch has gone through.
+  const layer = trainer.steps > 0 ? trainer.activations(view.layer) : null;
+  const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
+  return {
+    steps: trainer.steps, epoch: trainer.epoch, batchLoss,
+    // Training-split figures where the binding reports them, else the whole data set's.
+    loss: evaluation.trainLoss ?? evaluation.loss,
+    accuracy: evaluation.trainAccuracy ?? evaluation.accuracy,
+    testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,
+    grid, width: layer?.width ?? 0, pre: hist(layer?.pre), post: hist(layer?.post),
+  };
+}
+
+function post(session, points) {
+  const { view, extent, nets, batchLoss } = session;
+  const bn = figures(nets.bn, batchLoss.bn, view, extent);
+  const plain = figures(nets.plain, batchLoss.plain, view, extent);
+  const transfer = [bn.grid.buffer, plain.grid.buffer];
+  self.postMessage({
+    type: "frame", id: session.id, generation: session.generation, playing: session.playing,
+    extent, points, bn, plain,
+  }, transfer);
+}
