@@ -58,6 +58,17 @@ function sections(r) {
   ];
 }
 
+const NOTES = [
+  "ours WASM SIMD / scalar: the public API (`loadBN({ simd })`, `BatchNorm1d.forward` then `backward`), Float32Array in, fresh Float32Array copies out (bench/adapters/ours.mjs).",
+  "ours native C++: the same C++ core built with g++ -O3 (scalar kernels, auto-vectorized), through its pointer API with copies in and out (bench/native/bench_native.cpp).",
+  "plain JS: the straightforward two-pass BatchNorm1d a course author writes (bench/plain-bn.mjs), checked against ours on every run.",
+  "TensorFlow.js WASM: tfjs-core + tfjs-backend-wasm 4.22 (one thread, SIMD), BN from tf.moments + tf.batchNorm, dx/dgamma/dbeta by tf.valueAndGrads through the moments; upload and read-back included (bench/adapters/tfjs.mjs).",
+  "PyTorch: torch.nn.BatchNorm1d, float32, torch.set_num_threads(1), autograd backward with dy (bench/torch_bench.py).",
+  "Trainer: ours = `new bn.Trainer()` with the defaults (spiral, 2-16-16-2, BN, ReLU, SGD lr 0.1, batch 32) stepped 100 steps per call; TF.js = a custom train step of the same network (bench/adapters/tfjs-trainer.mjs); PyTorch = nn.Sequential of the same layers with torch.optim.SGD.",
+  "Load: a fresh Node process per run, from calling loadBN() (read + compile + instantiate the .wasm) to its promise resolving and to the first forward's result.",
+  "The diagnostic row reruns the SIMD build with MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ set so that glibc keeps freed memory: it is not a target, it shows what the fresh output arrays' page faults cost.",
+];
+
 export function terminalReport(r) {
   const parts = [`bn-wasm benchmark — ${machineLine(r.machine)}`];
   for (const s of sections(r)) parts.push(`\n${s.title}\n${padTable(s.header, s.body)}`);
@@ -83,6 +94,7 @@ export function markdownReport(r) {
   ];
   for (const s of sections(r)) parts.push("", `## ${s.title}`, "", mdTable(s.header, s.body));
   if (r.profile) parts.push("", "## Where the time goes (1024x1024, SIMD)", "", r.profile.markdown);
+  parts.push("", "## What each row runs", "", ...NOTES.map((n) => `- ${n}`));
   if (r.skipped.length) parts.push("", `Skipped: ${r.skipped.join("; ")}`);
   parts.push("");
   return parts.join("\n");

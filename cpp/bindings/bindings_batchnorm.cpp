@@ -26,25 +26,6 @@ namespace {
 
 using emscripten::val;
 
-// Runs f and returns its result; on a C++ exception stores the message in
-// `error` and returns `on_error`. `too_large` names what to blame when the
-// allocation fails (out of WebAssembly memory).
-template <typename R, typename F>
-R catching(std::string& error, R on_error, const char* too_large, F&& f) {
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    error = std::string(too_large) + " is too large: out of WebAssembly memory";
-  } catch (const std::length_error&) {
-    error = std::string(too_large) + " is too large: out of WebAssembly memory";
-  } catch (const std::exception& e) {
-    error = e.what();
-  } catch (...) {
-    error = "bn-wasm: unknown C++ error";
-  }
-  return on_error;
-}
-
 class BatchNormBinding {
  public:
   // momentum: NaN stands for null (cumulative moving average). Never throws:

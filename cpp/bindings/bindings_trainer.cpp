@@ -1,10 +1,14 @@
 // Embind layer for the live trainer. Only glue: the options are checked in
 // C++ (bn::validate_trainer_options) and again, first, by
 // web/js/trainer-api.js, which owns the lifetime and shapes the results.
+// Errors: see catching() in convert.hpp; failing calls return undefined (or
+// ok() is false after the constructor) and lastError() says why.
 #include <emscripten/bind.h>
 
 #include <cmath>
 #include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,14 +50,21 @@ class TrainerBinding {
  public:
   TrainerBinding(std::string dataset, int samples, double noise, val hidden, std::string activation,
                  bool batch_norm, std::string optimizer, double lr, int batch_size, double seed,
-                 std::string init, double test_fraction)
-      : trainer_(guarded([&] {
-          return std::make_unique<Trainer>(to_options(dataset, samples, noise, hidden, activation,
+                 std::string init, double test_fraction) {
+    catching(error_, false, "the network (batchSize, samples or hidden widths)", [&] {
+      trainer_ = std::make_unique<Trainer>(to_options(dataset, samples, noise, hidden, activation,
                                                       batch_norm, optimizer, lr, batch_size, seed,
                                                       init, test_fraction));
-        })) {}
+      return true;
+    });
+  }
 
-  double step(int n) { return guarded([&] { return trainer_->step(n); }); }
+  bool ok() const { return trainer_ != nullptr; }
+  std::string lastError() const { return error_; }
+
+  val step(int n) {
+    return catching(error_, val::undefined(), "the network", [&] { return val(trainer_->step(n)); });
+  }
   double steps() const { return static_cast<double>(trainer_->steps()); }
   double epoch() const { return static_cast<double>(trainer_->epoch()); }
   int stepsPerEpoch() const { return trainer_->steps_per_epoch(); }
@@ -61,7 +72,7 @@ class TrainerBinding {
   bool diverged() const { return trainer_->diverged(); }
 
   val evaluate() {
-    return guarded([&] {
+    return catching(error_, val::undefined(), "the network", [&] {
       const Evaluation e = trainer_->evaluate();
       val out = val::object();
       out.set("loss", e.loss);
@@ -75,7 +86,7 @@ class TrainerBinding {
   }
 
   val predictGrid(int res, double xmin, double xmax, double ymin, double ymax) {
-    return guarded([&] {
+    return catching(error_, val::undefined(), "res", [&] {
       if (res < 1 || res > Trainer::kMaxGridResolution)
         throw std::invalid_argument("res must be an integer in [1, 1024]");
       grid_.resize(static_cast<std::size_t>(res) * res);   // grows once, then reused
@@ -84,8 +95,8 @@ class TrainerBinding {
     });
   }
 
-  val activations(int layer) const {
-    return guarded([&] {
+  val activations(int layer) {
+    return catching(error_, val::undefined(), "the network", [&] {
       const LayerActivations a = trainer_->activations(layer);
       val out = val::object();
       out.set("layer", layer);
@@ -118,6 +129,7 @@ class TrainerBinding {
  private:
   std::unique_ptr<Trainer> trainer_;
   std::vector<float> grid_;
+  std::string error_;
 };
 
 }  // namespace
@@ -128,6 +140,8 @@ EMSCRIPTEN_BINDINGS(bn_trainer) {
   emscripten::class_<TrainerBinding>("TrainerBinding")
       .constructor<std::string, int, double, emscripten::val, std::string, bool, std::string, double,
                    int, double, std::string, double>()
+      .function("ok", &TrainerBinding::ok)
+      .function("lastError", &TrainerBinding::lastError)
       .function("step", &TrainerBinding::step)
       .function("steps", &TrainerBinding::steps)
       .function("epoch", &TrainerBinding::epoch)

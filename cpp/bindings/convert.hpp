@@ -1,4 +1,4 @@
-// Helpers shared by the Embind bindings: C++ errors -> JS Errors, and
+// Helpers shared by the Embind bindings: C++ errors -> failure values, and
 // float arrays -> fresh JS Float32Array copies. The only place besides
 // bindings_*.cpp that sees Emscripten.
 #pragma once
@@ -7,29 +7,36 @@
 
 #include <cstdint>
 #include <exception>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace bn::bindings {
 
-// Throws a JavaScript Error carrying the message (a bare C++ exception would
-// reach JS as a number).
-[[noreturn]] inline void throw_js_error(const std::string& message) {
-  emscripten::val::global("Error").new_(emscripten::val(message)).throw_();
-  __builtin_unreachable();
-}
-
-// Runs f, turning any C++ exception into a JS Error with its message.
-template <typename F>
-auto guarded(F&& f) -> decltype(f()) {
+// Errors never cross into JavaScript as exceptions. A JS exception thrown
+// through WebAssembly frames skips their epilogues, so every such error would
+// leak shadow stack (the instance died with "memory access out of bounds"
+// after ~16k bad inputs). Instead each binding call that can fail runs its
+// body through catching(): on a C++ exception the message is kept (the
+// binding's lastError()) and a failure value the JS wrapper recognises is
+// returned (address 0, false, null, undefined); the wrapper then throws the
+// Error from plain JS. `too_large` names what to blame when memory runs out.
+template <typename R, typename F>
+R catching(std::string& error, R on_error, const char* too_large, F&& f) {
   try {
-    return std::forward<F>(f)();
+    return f();
+  } catch (const std::bad_alloc&) {
+    error = std::string(too_large) + " is too large: out of WebAssembly memory";
+  } catch (const std::length_error&) {
+    error = std::string(too_large) + " is too large: out of WebAssembly memory";
   } catch (const std::exception& e) {
-    throw_js_error(e.what());
+    error = e.what();
   } catch (...) {
-    throw_js_error("bn-wasm: unknown C++ error");
+    error = "bn-wasm: unknown C++ error";
   }
+  return on_error;
 }
 
 // A fresh Float32Array copy of n floats at p.

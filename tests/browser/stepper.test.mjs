@@ -125,7 +125,8 @@ test("backward steps match float64 gradients and the gradient check agrees", { t
     const dyLoss = await readQuantity(page, "dy");
     assert.ok(Math.abs(dyLoss.get("1:1") - (y.get("1:1") - 1)) < 1e-6, `dy = y − target: ${dyLoss.get("1:1")} vs ${y.get("1:1")}`);
     assert.ok(Math.abs(dyLoss.get("2:3") - y.get("2:3")) < 1e-6, "dy = y where the target is 0");
-    assert.equal(Number(await page.getByRole("textbox", { name: "dy row 1 feature 1", exact: true }).inputValue()), dyLoss.get("1:1"));
+    const shownDy = Number(await page.getByRole("textbox", { name: "dy row 1 feature 1", exact: true }).inputValue());
+    assert.ok(Math.abs(shownDy - dyLoss.get("1:1")) < 1e-4 * Math.abs(dyLoss.get("1:1")), "the read-only dy grid shows y − t");
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();
@@ -133,10 +134,9 @@ test("backward steps match float64 gradients and the gradient check agrees", { t
 });
 
 test("eval normalizes with the running statistics; Next batch moves them", { timeout: 30_000 }, async () => {
-  const { context, page, problems } = await openStepper(browser, server.url);
+  const A = [[1, 2], [3, 5], [2, 0], [4, 1]];
+  const { context, page, problems } = await openStepper(browser, server.url, { hash: hashFor({ x: A }) });
   try {
-    const A = [[1, 2], [3, 5], [2, 0], [4, 1]];
-    await typeBatch(page, A);
     await page.getByRole("button", { name: "Eval", exact: true }).click();
     assert.equal(await page.getByRole("button", { name: "Eval", exact: true }).getAttribute("aria-pressed"), "true");
     let running = runningUpdate({ mean: [0, 0], var: [1, 1] }, A, 0.1);
@@ -163,6 +163,21 @@ test("eval normalizes with the running statistics; Next batch moves them", { tim
     assertAllClose(assert, await readQuantity(page, "y"), evalB.y, "eval y after two batches");
     assert.match(await page.locator(".card-running").textContent(), /2 batches fed/);
     assert.equal(await page.locator(".card-running svg.chart").count(), 2);
+
+    // Backward in eval goes through fixed statistics: dx = dy·γ/√(running var + ε), no dσ², no dμ.
+    await page.getByRole("button", { name: "Backward", exact: true }).click();
+    const dy = await readQuantity(page, "dy");
+    await clickTimes(page, "Next step", 4);
+    assert.match(await page.locator(".panel").textContent(), /no gradient flows/);
+    assert.equal(await page.locator('[data-quantity="dvar"]').count(), 0);
+    await clickTimes(page, "Next step", 2);
+    const dx = await readQuantity(page, "dx");
+    for (let i = 0; i < 4; i++) {
+      for (let k = 0; k < 2; k++) {
+        const want = dy.get(`${k + 1}:${i + 1}`) / Math.sqrt(running.var[k] + EPS);
+        assert.ok(Math.abs(dx.get(`${k + 1}:${i + 1}`) - want) < 1e-5 * (Math.abs(want) + 1e-3), `eval dx ${i + 1},${k + 1}`);
+      }
+    }
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();

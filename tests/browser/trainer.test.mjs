@@ -115,6 +115,44 @@ test("a bad setting is marked invalid, explained, and not applied", async () => 
     await hidden.press("Enter");
     assert.equal(await hidden.getAttribute("aria-invalid"), null);
     await page.waitForFunction(() => /hidden=16%2C16%2C16|hidden=16,16,16/.test(location.hash));
+    // Valid on its own, refused by the Trainer: 20 samples leave 16 training
+    // points, fewer than a batch of 32. The worker's message is shown.
+    const samples = page.getByLabel("Samples", { exact: true });
+    await samples.fill("20");
+    await samples.press("Enter");
+    await page.getByRole("status").filter({ hasText: "Training stopped" }).waitFor();
+    assert.match(await page.getByRole("status").filter({ hasText: "Training stopped" }).textContent(), /batchSize/);
+    await samples.fill("400");
+    await samples.press("Enter");
+    await page.locator('[data-panel="bn"][data-steps="0"]').waitFor();
+    await page.getByRole("button", { name: "Step", exact: true }).click();
+    await waitForSteps(page, 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("axe finds nothing serious or critical; Play works from the keyboard", async () => {
+  const { createRequire } = await import("node:module");
+  const { readFile } = await import("node:fs/promises");
+  const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const { page, context, problems } = await openTrainer();
+  try {
+    await page.evaluate(axeSource);
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ["violations"] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target?.join(" ") }));
+    });
+    const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    if (violations.length) console.log(`axe (minor): ${JSON.stringify(violations)}`);
+    assert.deepEqual(serious, [], JSON.stringify(violations));
+    await page.getByRole("button", { name: "Play", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await waitForSteps(page, 5);
+    await page.keyboard.press("Enter");   // focus stays on the toggle, now named Pause
+    await settle(page);
+    assert.ok(await page.getByRole("button", { name: "Play", exact: true }).isVisible());
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

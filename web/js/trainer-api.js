@@ -77,8 +77,14 @@ export function makeTrainer(wasm) {
 
     constructor(options = {}) {
       const o = normalizeTrainerOptions(options);
-      this.#native = new wasm.TrainerBinding(o.dataset, o.samples, o.noise, o.hidden, o.activation,
+      const native = new wasm.TrainerBinding(o.dataset, o.samples, o.noise, o.hidden, o.activation,
         o.batchNorm, o.optimizer, o.lr, o.batchSize, o.seed, o.init, o.testFraction);
+      if (!native.ok()) {
+        const message = native.lastError();
+        native.delete();
+        fail(message);
+      }
+      this.#native = native;
       o.init = this.#native.init();   // "auto" resolved
       this.#options = o;
       finalizer?.register(this, this.#native, this);
@@ -87,6 +93,12 @@ export function makeTrainer(wasm) {
     #live() {
       if (!this.#native) fail("Trainer was disposed: create a new Trainer");
       return this.#native;
+    }
+
+    // A binding call returns undefined when the C++ side refused it.
+    #checked(result) {
+      if (result === undefined) fail(this.#native.lastError());
+      return result;
     }
 
     // The options in use, defaults filled in, init resolved (a fresh copy).
@@ -101,13 +113,13 @@ export function makeTrainer(wasm) {
     step(n = 1) {
       const native = this.#live();
       checkInteger("n", n, 0, LIMITS.maxStepsPerCall);
-      return native.step(n);
+      return this.#checked(native.step(n));
     }
 
     // Eval mode (running statistics): { loss, accuracy } on all points,
     // { testLoss, testAccuracy } on the held-out split, { trainLoss,
     // trainAccuracy } on the training split. Accuracies are fractions.
-    evaluate() { return this.#live().evaluate(); }
+    evaluate() { return this.#checked(this.#live().evaluate()); }
 
     // Float32Array(res * res) of class-1 probabilities, eval mode, row-major
     // with row 0 at the TOP: entry r * res + c is the point
@@ -119,7 +131,7 @@ export function makeTrainer(wasm) {
       for (const [name, v] of [["xmin", xmin], ["xmax", xmax], ["ymin", ymin], ["ymax", ymax]]) checkFinite(name, v);
       if (!(xmin < xmax)) fail(`xmax must be greater than xmin, got xmin ${xmin}, xmax ${xmax}`);
       if (!(ymin < ymax)) fail(`ymax must be greater than ymin, got ymin ${ymin}, ymax ${ymax}`);
-      return native.predictGrid(res, xmin, xmax, ymin, ymax);
+      return this.#checked(native.predictGrid(res, xmin, xmax, ymin, ymax));
     }
 
     // Hidden layer layerIndex (0-based) on the last training batch:
@@ -132,7 +144,7 @@ export function makeTrainer(wasm) {
       const native = this.#live();
       checkInteger("layerIndex", layerIndex, 0, this.#options.hidden.length - 1);
       if (native.steps() === 0) fail("activations: no training batch yet; call step(n) with n >= 1 first");
-      return native.activations(layerIndex);
+      return this.#checked(native.activations(layerIndex));
     }
 
     // All points: { x: Float32Array(samples * 2) (x0, y0, x1, y1, ...),

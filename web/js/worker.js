@@ -24,9 +24,6 @@ async function handle(message) {
   switch (message.op) {
     case "create": return create(bn, message);
     case "dispose": return dispose(message.id);
-    case "view":
-      if (session) { session.view = message.view; post(session); }
-      return;
     case "play":
       if (session) { session.playing = true; schedule(); }
       return;
@@ -49,6 +46,7 @@ function report(message, error) {
 }
 
 function create(bn, { id, generation, options, view }) {
+  dispose(id);   // a failed create leaves no stale session playing
   if (typeof bn.Trainer !== "function") throw new Error("this build of bn-wasm has no Trainer");
   const withNorm = new bn.Trainer({ ...options, batchNorm: true });
   let without;
@@ -58,7 +56,6 @@ function create(bn, { id, generation, options, view }) {
     withNorm.dispose();
     throw error;
   }
-  dispose(id);
   const points = withNorm.points();
   const session = {
     id, generation, view, playing: false,
@@ -115,9 +112,8 @@ function figures(trainer, batchLoss, view, extent) {
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
   return {
     steps: trainer.steps, epoch: trainer.epoch, batchLoss,
-    // Training-split figures where the binding reports them, else the whole data set's.
-    loss: evaluation.trainLoss ?? evaluation.loss,
-    accuracy: evaluation.trainAccuracy ?? evaluation.accuracy,
+    // Eval mode, on the training split (test split apart).
+    loss: evaluation.trainLoss, accuracy: evaluation.trainAccuracy,
     testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,
     grid, width: layer?.width ?? 0, pre: hist(layer?.pre), post: hist(layer?.post),
   };

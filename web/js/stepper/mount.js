@@ -21,15 +21,15 @@
 // No global ids: every id is prefixed per instance; hooks are scoped to root.
 import { h, uniquePrefix } from "./dom.js";
 import { STEPPER_CSS } from "./styles.js";
-import { CONVENTIONS, FORWARD_STEPS, BACKWARD_STEPS, LIMITS, normalize, decodeState, encodeState, resize, shapeOf } from "./state.js";
-import { parseDataString, parsePastedTable, isTablePaste, parseNumber } from "./cells.js";
+import { CONVENTIONS, FORWARD_STEPS, BACKWARD_STEPS, LIMITS, stateFromOptions, decodeState, encodeState, resize, shapeOf } from "./state.js";
+import { parsePastedTable, isTablePaste, parseNumber } from "./cells.js";
 import { readInputs } from "./inputs.js";
 import { computeView, gradientCheck } from "./compute.js";
 import { buildGrid, markErrors } from "./grid-view.js";
 import { FORWARD } from "./steps-forward.js";
 import { BACKWARD } from "./steps-backward.js";
 import { randomBatch, nextSeed } from "./random.js";
-import { lineChart } from "./plot.js";
+import { runningCharts, conventionTable } from "./running-view.js";
 import { pytorchSnippet, intermediatesCsv } from "./export.js";
 import { fmt } from "./dom.js";
 
@@ -42,7 +42,8 @@ export function mountStepper(root, bn, options = {}) {
   let lastHash = "";
   let view = null;
   let inputs = null;
-  let earlierOpen = false;
+  let failure = null;                 // the core's message when computeView threw
+  const earlierCache = new Map();     // step definition → its rendered section, for this view
 
   // ---- skeleton (built once; the grids and panels are rebuilt as needed)
   const style = h("style", {}, STEPPER_CSS);
@@ -50,8 +51,8 @@ export function mountStepper(root, bn, options = {}) {
     ? h("link", { rel: "stylesheet", href: options.katexCssUrl }) : null;
   const id = (name) => `${prefix}-${name}`;
 
-  const batchInput = h("input", { type: "number", id: id("batch"), min: LIMITS.minRows, max: LIMITS.maxRows, step: 1, class: "small", "data-key": "shape:rows" });
-  const featuresInput = h("input", { type: "number", id: id("features"), min: LIMITS.minFeatures, max: LIMITS.maxFeatures, step: 1, class: "small", "data-key": "shape:features" });
+  const batchInput = h("input", { type: "number", id: id("batch"), min: LIMITS.minRows, max: LIMITS.maxRows, step: 1, class: "small" });
+  const featuresInput = h("input", { type: "number", id: id("features"), min: LIMITS.minFeatures, max: LIMITS.maxFeatures, step: 1, class: "small" });
   const shapeMsg = h("span", { class: "msg", id: id("shape-msg"), role: "status" });
   const gridWrap = h("div", { class: "scroll", role: "region", "aria-label": "Input batch x, with gamma and beta per feature", tabindex: "0" });
   const epsInput = paramInput("eps", "eps");
@@ -171,14 +172,15 @@ export function mountStepper(root, bn, options = {}) {
   function dyFromView() {
     const { rows, features } = shapeOf(state);
     return Array.from({ length: rows }, (_, i) => Array.from({ length: features }, (_, k) =>
-      view?.dy ? fmt(view.dy[i * features + k]).replace("−", "-") : ""));
+      view?.dy ? fmt(view.dy[i * features + k]).replace(/−/g, "-") : ""));
   }
 
   function refresh({ url = true } = {}) {
     inputs = readInputs(state);
     markErrors(container, inputs.errors);
     view = null;
-    let failure = null;
+    failure = null;
+    earlierCache.clear();
     if (inputs.forwardOk) {
       try {
         view = computeView(bn, state, inputs);
@@ -189,10 +191,10 @@ export function mountStepper(root, bn, options = {}) {
     if (state.phase === "backward" && state.dySource === "loss") {
       for (const input of dyPanel.querySelectorAll('input[data-grid="dy"]')) {
         const j = Number(input.dataset.i) * inputs.features + Number(input.dataset.k);
-        input.value = view?.dy ? String(view.dy[j]) : "";
+        input.value = view?.dy ? fmt(view.dy[j]).replace(/−/g, "-") : "";
       }
     }
-    renderSteps(failure);
+    renderSteps();
     renderRunning();
     renderExport();
     if (url) writeUrl();
@@ -202,7 +204,7 @@ export function mountStepper(root, bn, options = {}) {
     return state.phase === "forward" ? FORWARD : BACKWARD;
   }
 
-  function renderSteps(failure) {
+  function renderSteps() {
     const steps = stepsOf();
     const step = steps[state.step];
     const last = (state.phase === "forward" ? FORWARD_STEPS : BACKWARD_STEPS) - 1;
@@ -257,24 +259,37 @@ export function mountStepper(root, bn, options = {}) {
   // sideways; make that box reachable by keyboard and named.
   function markWideFormulas() {
     for (const el of container.querySelectorAll(".tex-display")) {
-      if (el.scrollWidth > el.clientWidth + 1) {
+      const wide = el.scrollWidth > el.clientWidth + 1;
+      if (wide === el.hasAttribute("tabindex")) continue;
+      if (wide) {
         el.setAttribute("tabindex", "0");
         el.setAttribute("role", "region");
         el.setAttribute("aria-label", "formula, scrolls sideways");
+      } else {
+        for (const a of ["tabindex", "role", "aria-label"]) el.removeAttribute(a);
       }
     }
   }
+  // Widths change when the KaTeX fonts arrive and when the window resizes.
+  const remark = () => markWideFormulas();
+  document.fonts?.ready.then(remark);
+  window.addEventListener("resize", remark);
 
   function renderEarlier() {
     const before = state.phase === "forward"
       ? FORWARD.slice(0, state.step)
       : [...FORWARD, ...BACKWARD.slice(0, state.step)];
     earlier.hidden = before.length === 0;
-    earlierBody.replaceChildren();
-    if (!earlier.open || !view) return;
-    for (const step of before) {
-      earlierBody.append(h("section", { class: "earlier-step" }, h("h3", {}, resolve(step.title, view)), ...[].concat(step.render(view)).filter(Boolean)));
-    }
+    if (!earlier.open || !view) { earlierBody.replaceChildren(); return; }
+    // Stepping does not change the numbers: earlier steps are rendered once
+    // per computed view and reused.
+    earlierBody.replaceChildren(...before.map((step) => {
+      if (!earlierCache.has(step)) {
+        earlierCache.set(step, h("section", { class: "earlier-step" }, h("h3", {}, resolve(step.title, view)),
+          ...[].concat(step.render(view)).filter(Boolean)));
+      }
+      return earlierCache.get(step);
+    }));
     markWideFormulas();
   }
 
@@ -315,35 +330,18 @@ export function mountStepper(root, bn, options = {}) {
     const canFeed = inputs.forwardOk && inputs.rows >= 2;
     nextBatchButton.disabled = !canFeed || state.history.length >= LIMITS.maxHistory;
     forgetButton.disabled = state.history.length === 0;
-    if (!view || view.error === undefined && !view.trace) { charts.replaceChildren(); compare.replaceChildren(); return; }
-    const runs = view.runs;
-    const fed = runs.length;
-    runningStatus.textContent = `${fed} ${fed === 1 ? "batch" : "batches"} fed in training${view.trainTrace ? " (this one included)" : ""}.`;
-    if (fed === 0) {
-      charts.replaceChildren(h("p", { class: "hint" }, "No batch fed yet: the running mean is 0 and the running variance 1."));
+    if (!view?.compare) {
+      runningStatus.textContent = "";
+      charts.replaceChildren();
+      compare.replaceChildren();
+      return;
     }
-    const series = (which, start) => Array.from({ length: inputs.features }, (_, k) => [start, ...runs.map((r) => r[which][k])]);
+    const fed = view.runs.length;
+    runningStatus.textContent = `${fed} ${fed === 1 ? "batch" : "batches"} fed in training${view.trainTrace ? " (this one included)" : ""}.`;
     // Batches drawn by "Next batch" come from normal(mean, spread²): the
     // running estimates should approach those values (dashed lines).
-    const drawn = state.history.length > 0 ? randomParams() : null;
-    if (fed > 0) charts.replaceChildren(
-      h("figure", {}, lineChart("Running mean", series("mean", 0), drawn && { reference: drawn.mean, referenceLabel: `random mean ${fmt(drawn.mean)}` }),
-        h("figcaption", {}, "Running mean per feature")),
-      h("figure", {}, lineChart("Running variance", series("var", 1), drawn && { reference: drawn.spread ** 2, referenceLabel: `spread² ${fmt(drawn.spread ** 2)}` }),
-        h("figcaption", {}, "Running variance per feature")),
-      h("p", { class: "legend" }, Array.from({ length: inputs.features }, (_, k) => h("span", { class: `key s${k + 1}` }, `feature ${k + 1}`))));
-    const c = view.compare;
-    const cell = (conv, which, k) => h("td", {}, h("span", { class: "num", "data-convention": conv, "data-compare": which, "data-feature": k + 1,
-      "data-value": String(c[conv][which][k]) }, fmt(c[conv][which][k])));
-    compare.replaceChildren(h("h3", {}, "The same batches, two conventions"),
-      h("p", {}, `Running estimates after the same ${fed} ${fed === 1 ? "batch" : "batches"}, each framework with its defaults. PyTorch: momentum 0.1 (the share of the new batch), eps 1e−5, running variance unbiased (σ²_B × m/(m − 1)). Keras: momentum 0.99 is the share of the old estimate kept (PyTorch's 0.01), eps 1e−3, moving variance biased (σ²_B as is). Same data, different numbers: this is why a model ported between them can drift in eval mode.`),
-      h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "PyTorch and Keras compared" },
-      h("table", { class: "cmp" },
-        h("caption", {}, "PyTorch and Keras defaults, same batches"),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "feature"), h("th", { scope: "col" }, "PyTorch mean"),
-          h("th", { scope: "col" }, "PyTorch var"), h("th", { scope: "col" }, "Keras mean"), h("th", { scope: "col" }, "Keras var"))),
-        h("tbody", {}, Array.from({ length: inputs.features }, (_, k) => h("tr", {}, h("th", { scope: "row" }, String(k + 1)),
-          cell("pytorch", "mean", k), cell("pytorch", "var", k), cell("keras", "mean", k), cell("keras", "var", k)))))));
+    charts.replaceChildren(...runningCharts(view, inputs.features, state.history.length > 0 ? randomParams() : null));
+    compare.replaceChildren(...conventionTable(view, inputs.features));
   }
 
   function renderExport() {
@@ -398,6 +396,14 @@ export function mountStepper(root, bn, options = {}) {
     refresh();
   }
 
+  // Step / phase changes: same inputs, same numbers; only the step view and the URL change.
+  function navigate(changes, { rebuildDy = false } = {}) {
+    state = { ...state, ...changes };
+    if (rebuildDy) buildDyPanel();
+    renderSteps();
+    writeUrl();
+  }
+
   container.addEventListener("input", (e) => {
     const t = e.target;
     if (t.dataset.grid === "x" || t.dataset.grid === "dy" || t.dataset.grid === "target") {
@@ -422,11 +428,10 @@ export function mountStepper(root, bn, options = {}) {
       const rows = Number(batchInput.value), features = Number(featuresInput.value);
       const okRows = Number.isInteger(rows) && rows >= LIMITS.minRows && rows <= LIMITS.maxRows;
       const okFeatures = Number.isInteger(features) && features >= LIMITS.minFeatures && features <= LIMITS.maxFeatures;
-      batchInput.toggleAttribute("aria-invalid", !okRows);
-      featuresInput.toggleAttribute("aria-invalid", !okFeatures);
+      for (const [input, ok] of [[batchInput, okRows], [featuresInput, okFeatures]]) {
+        if (ok) input.removeAttribute("aria-invalid"); else input.setAttribute("aria-invalid", "true");
+      }
       if (!okRows || !okFeatures) {
-        if (!okRows) batchInput.setAttribute("aria-invalid", "true");
-        if (!okFeatures) featuresInput.setAttribute("aria-invalid", "true");
         shapeMsg.textContent = `Batch size must be ${LIMITS.minRows}–${LIMITS.maxRows} and features ${LIMITS.minFeatures}–${LIMITS.maxFeatures}.`;
         return;
       }
@@ -504,16 +509,15 @@ export function mountStepper(root, bn, options = {}) {
   evalButton.addEventListener("click", () => setState({ mode: "eval" }));
   nextButton.addEventListener("click", () => {
     const last = (state.phase === "forward" ? FORWARD_STEPS : BACKWARD_STEPS) - 1;
-    if (state.step < last) setState({ step: state.step + 1 });
+    if (state.step < last) navigate({ step: state.step + 1 });
   });
   prevButton.addEventListener("click", () => {
-    if (state.step > 0) setState({ step: state.step - 1 });
-    else if (state.phase === "backward") setState({ phase: "forward", step: FORWARD_STEPS - 1 }, { rebuildDy: true });
+    if (state.step > 0) navigate({ step: state.step - 1 });
+    else if (state.phase === "backward") navigate({ phase: "forward", step: FORWARD_STEPS - 1 }, { rebuildDy: true });
   });
-  resetButton.addEventListener("click", () => setState({ phase: "forward", step: 0 }, { rebuildDy: true }));
-  backwardButton.addEventListener("click", () => setState({ phase: "backward", step: 0 }, { rebuildDy: true }));
-  earlier.addEventListener("toggle", () => { earlierOpen = earlier.open; renderEarlier(); });
-  void earlierOpen;
+  resetButton.addEventListener("click", () => navigate({ phase: "forward", step: 0 }, { rebuildDy: true }));
+  backwardButton.addEventListener("click", () => navigate({ phase: "backward", step: 0 }, { rebuildDy: true }));
+  earlier.addEventListener("toggle", () => renderEarlier());
 
   nextBatchButton.addEventListener("click", () => {
     if (!inputs.forwardOk || inputs.rows < 2) return;
@@ -557,6 +561,7 @@ export function mountStepper(root, bn, options = {}) {
     },
     destroy() {
       if (syncUrl) window.removeEventListener("hashchange", onHashChange);
+      window.removeEventListener("resize", remark);
       for (const node of [style, links, container]) node?.remove();
     },
   };
@@ -567,25 +572,8 @@ function initialState(options, syncUrl) {
     const fromUrl = decodeState(location.hash);
     if (fromUrl) return fromUrl;
   }
-  const partial = { ...(options.state ?? {}) };
-  for (const key of ["batch", "features", "data", "gamma", "beta", "eps", "momentum", "mode", "step", "phase", "convention"]) {
-    if (options[key] !== undefined && partial[key] === undefined) partial[key] = options[key];
-  }
-  if (typeof partial.data === "string") partial.cells = parseDataString(partial.data);
-  if (typeof partial.gamma === "string") partial.gamma = partial.gamma.split(",");
-  if (typeof partial.beta === "string") partial.beta = partial.beta.split(",");
-  for (const key of ["eps", "momentum"]) if (typeof partial[key] === "number") partial[key] = String(partial[key]);
-  let s = normalize(partial);
-  const rows = Number(partial.batch), features = Number(partial.features);
-  if ((Number.isInteger(rows) && rows !== s.cells.length) || (Number.isInteger(features) && features !== s.cells[0].length)) {
-    const r = Number.isInteger(rows) ? Math.min(LIMITS.maxRows, Math.max(1, rows)) : s.cells.length;
-    const f = Number.isInteger(features) ? Math.min(LIMITS.maxFeatures, Math.max(1, features)) : s.cells[0].length;
-    const fill = randomBatch(s.seed, r, f, 0, 1);
-    s = resize(s, r, f, (i, k) => fill[i][k]);
-  }
-  return s;
+  return stateFromOptions(options);
 }
-
 
 // Clipboard write; false where the browser refuses (no permission, insecure
 // origin), and the caller then shows the text to copy by hand.

@@ -2,6 +2,7 @@
 // earlier batches fed in training. One plain object, written to and read from
 // the URL hash, so any view is a link (and a widget can start from attributes).
 import { parseDataString, toDataString } from "./cells.js";
+import { randomBatch } from "./random.js";
 
 export const LIMITS = { minRows: 1, maxRows: 16, minFeatures: 1, maxFeatures: 8, maxHistory: 60 };
 export const FORWARD_STEPS = 8;    // 0 intro … 7 running statistics
@@ -87,6 +88,31 @@ export function resize(state, rows, features, fillCell) {
   s.gamma = fitRow(state.gamma, features, "1");
   s.beta = fitRow(state.beta, features, "0");
   if (features !== oldFeatures) s.history = [];
+  return s;
+}
+
+// The state a widget or page asks for: options.state (any subset of the
+// fields above) and/or the <bn-stepper> attribute forms at the top level or
+// inside it: data "1,2;3,5", batch, features (numbers or strings),
+// gamma/beta "1,1", eps, momentum, mode, convention, phase, step.
+export function stateFromOptions(options = {}) {
+  const partial = { ...(options.state ?? {}) };
+  for (const key of ["batch", "features", "data", "gamma", "beta", "eps", "momentum", "mode", "step", "phase", "convention"]) {
+    if (options[key] !== undefined && partial[key] === undefined) partial[key] = options[key];
+  }
+  if (typeof partial.data === "string") partial.cells = parseDataString(partial.data);
+  if (typeof partial.gamma === "string") partial.gamma = partial.gamma.split(",");
+  if (typeof partial.beta === "string") partial.beta = partial.beta.split(",");
+  for (const key of ["eps", "momentum"]) if (typeof partial[key] === "number") partial[key] = String(partial[key]);
+  if (partial.step !== undefined) partial.step = Number(partial.step);
+  let s = normalize(partial);
+  const rows = Number(partial.batch), features = Number(partial.features);
+  if ((Number.isInteger(rows) && rows !== s.cells.length) || (Number.isInteger(features) && features !== s.cells[0].length)) {
+    const r = Number.isInteger(rows) ? Math.min(LIMITS.maxRows, Math.max(LIMITS.minRows, rows)) : s.cells.length;
+    const f = Number.isInteger(features) ? Math.min(LIMITS.maxFeatures, Math.max(LIMITS.minFeatures, features)) : s.cells[0].length;
+    const fill = randomBatch(s.seed, r, f, 0, 1);
+    s = resize(s, r, f, (i, k) => fill[i][k]);
+  }
   return s;
 }
 

@@ -3,29 +3,11 @@
 // dmean are the chain-rule factors derived from trace() (compute.js).
 import { h, num, given } from "./dom.js";
 import { tex } from "./tex.js";
+import { eq, feats, joined, perRow } from "./step-parts.js";
 
 const f = (k) => k + 1;
-const eq = (...parts) => h("div", { class: "eq" }, ...parts);
-const featureBlock = (k, ...content) =>
-  h("div", { class: "feat", "data-feature-block": k + 1 },
-    h("h4", {}, `feature ${k + 1}`), ...content);
-const feats = (view, fn) => h("div", { class: "feats" }, Array.from({ length: view.features }, (_, k) => featureBlock(k, ...fn(k))));
 
-function joined(parts, op = " + ") {
-  const out = [];
-  parts.forEach((p, i) => { if (i) out.push(h("span", { class: "op" }, op)); out.push(p); });
-  return out;
-}
-
-function perRow(view, k, cell) {
-  const rows = [];
-  for (let i = 0; i < view.rows; i++) {
-    rows.push(h("tr", {}, h("th", { scope: "row" }, `i = ${i + 1}`), h("td", {}, ...cell(i, i * view.features + k))));
-  }
-  return h("table", { class: "rowtable" }, h("tbody", {}, rows));
-}
-
-const dyNum = (view, i, k) => num(view.dy[i * view.features + k], { quantity: "dy", feature: f(k), row: i + 1, paren: true });
+const dyNum = (view, i, k, paren = true) => num(view.dy[i * view.features + k], { quantity: "dy", feature: f(k), row: i + 1, paren });
 const rowsOf = (view) => Array.from({ length: view.rows }, (_, i) => i);
 
 export const BACKWARD = [
@@ -37,11 +19,11 @@ export const BACKWARD = [
       return [
         tex(fromLoss ? "L = \\tfrac12 \\sum_{i,k} (y_{ik} - t_{ik})^2, \\qquad dy_i = \\frac{\\partial L}{\\partial y_i} = y_i - t_i" : "dy_i = \\frac{\\partial L}{\\partial y_i}"),
         h("p", {}, fromLoss
-          ? ["The loss compares y with the targets t you set below. L = ", num(view.loss, { quantity: "loss", attr: "data-loss" }), "."]
+          ? ["The loss compares y with the targets t set above. L = ", num(view.loss, { quantity: "loss", attr: "data-loss" }), "."]
           : "dy is what the layers above send back: the gradient of the loss with respect to this layer's output. Type it in the dy grid below, or switch to the loss."),
         feats(view, (k) => [perRow(view, k, (i, j) => fromLoss
-          ? ["dy = ", num(view.trace.y[j], { quantity: "y", feature: f(k), row: i + 1, paren: true }), " − ", given(view.target[j], { paren: true }), " = ", dyNum(view, i, k)]
-          : ["dy = ", dyNum(view, i, k)])]),
+          ? ["dy = ", num(view.trace.y[j], { quantity: "y", feature: f(k), row: i + 1, paren: true }), " − ", given(view.target[j], { paren: true }), " = ", dyNum(view, i, k, false)]
+          : ["dy = ", dyNum(view, i, k, false)])]),
       ];
     },
   },

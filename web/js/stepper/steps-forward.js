@@ -5,30 +5,11 @@
 // the data attributes of shared/PAGE.md.
 import { h, num, given, sym } from "./dom.js";
 import { tex } from "./tex.js";
+import { eq, featureBlock, joined, perRow } from "./step-parts.js";
 
 const MU = () => sym("μ", "B");
 const VAR = () => sym("σ", "B", "2");
 const EPS = () => sym("ε");
-
-// Sum of terms with " + " between them (the list wraps on narrow screens).
-function joined(parts, op = " + ") {
-  const out = [];
-  parts.forEach((p, i) => { if (i) out.push(h("span", { class: "op" }, op)); out.push(p); });
-  return out;
-}
-
-const eq = (...parts) => h("div", { class: "eq" }, ...parts);
-const featureBlock = (k, ...content) =>
-  h("div", { class: "feat", "data-feature-block": k + 1 },
-    h("h4", {}, `feature ${k + 1}`), ...content);
-
-function perRow(view, k, cell) {
-  const rows = [];
-  for (let i = 0; i < view.rows; i++) {
-    rows.push(h("tr", {}, h("th", { scope: "row" }, `i = ${i + 1}`), h("td", {}, ...cell(i, i * view.features + k))));
-  }
-  return h("table", { class: "rowtable" }, h("tbody", {}, rows));
-}
 
 const x = (view, j) => given(view.x[j], { paren: true });
 const f = (k) => k + 1;

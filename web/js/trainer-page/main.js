@@ -12,6 +12,7 @@ const trainer = mountTrainer(root, {
   state: stateFromHash(location.hash),
   preset: presetFrom(location.hash),
   syncUrl: true,
+  headingLevel: 2,
 });
 
 // Back/forward or an edited hash reloads that state.

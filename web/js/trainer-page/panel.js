@@ -11,7 +11,7 @@ export const HISTOGRAM_RANGE = 5;
 const percent = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
 const lossText = (v) => (Number.isFinite(v) ? v.toFixed(3) : v === undefined ? "–" : "diverged");
 
-export function createPanel({ key, title, normalized }) {
+export function createPanel({ key, title, normalized, headingLevel = 3 }) {
   const who = normalized ? "batch-norm network" : "plain network";
   const titleId = uniqueId(`bnt-${key}-title`);
   const figure = (name) => h("dd", { "data-figure": name }, "–");
@@ -35,7 +35,7 @@ export function createPanel({ key, title, normalized }) {
   const layerLabel = h("span", { class: "bnt-layer-label" }, "1");
   const element = h("section", { class: `bnt-panel bnt-panel-${key}`, "data-panel": key,
       "aria-labelledby": titleId, "data-steps": 0 },
-    h("h3", { id: titleId }, title),
+    h(`h${headingLevel}`, { id: titleId, class: "bnt-panel-title" }, title),
     h("dl", { class: "bnt-figures" },
       h("div", {}, h("dt", {}, "Steps"), cells.steps), h("div", {}, h("dt", {}, "Epoch"), cells.epoch),
       h("div", {}, h("dt", {}, "Train loss"), cells.loss), h("div", {}, h("dt", {}, "Test loss"), cells.testLoss),

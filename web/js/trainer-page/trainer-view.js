@@ -16,6 +16,7 @@ const MAX_CHART_LOSS = 2.5;    // loss axis cap, so one diverging net does not f
 export function mountTrainer(root, {
   workerUrl, state: initialState = defaultState(), preset = "", syncUrl = false,   // preset: whose text to show
   presets = true, fields = FIELDS.map((f) => f.key), autoplay = false,
+  headingLevel = 3,   // of the panel titles: 2 on the trainer page, 3 inside a document's section
 } = {}) {
   let state = clampLayer({ ...initialState });
   let presetId = preset;
@@ -35,8 +36,8 @@ export function mountTrainer(root, {
     restart();
   } });
   const panels = {
-    bn: createPanel({ key: "bn", title: "With batch norm", normalized: true }),
-    plain: createPanel({ key: "plain", title: "Without batch norm", normalized: false }),
+    bn: createPanel({ key: "bn", title: "With batch norm", normalized: true, headingLevel }),
+    plain: createPanel({ key: "plain", title: "Without batch norm", normalized: false, headingLevel }),
   };
   const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
     "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));

@@ -3,8 +3,7 @@
 // allows it); each trainer view is a session with its own id.
 //
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
-// | { op: "play" | "pause" | "dispose", id } | { op: "step", id, count }
-// | { op: "view", id, view }.
+// | { op: "play" | "pause" | "dispose", id } | { op: "step", id, count }.
 // Worker -> main: { type: "frame", id, generation, playing, bn, plain }
 // | { type: "error", id, generation, message }.
 const workers = new Map();   // worker URL -> { worker, sessions }
@@ -41,7 +40,6 @@ export function openSession(workerUrl, onMessage) {
     play: () => send({ op: "play" }),
     pause: () => send({ op: "pause" }),
     step: (count) => send({ op: "step", count }),
-    view: (view) => send({ op: "view", view }),
     close() {
       send({ op: "dispose" });
       entry.sessions.delete(id);

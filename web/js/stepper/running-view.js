@@ -1,0 +1,41 @@
+// The running-statistics panel: the running mean/variance after each batch
+// fed (line charts), and the same batches under PyTorch's and Keras's
+// conventions side by side. Values from compute.js (view.runs, view.compare).
+import { h, fmt } from "./dom.js";
+import { lineChart } from "./plot.js";
+
+// drawn: { mean, spread } of the random batches (dashed reference lines), or null.
+export function runningCharts(view, features, drawn) {
+  const runs = view.runs;
+  if (runs.length === 0) {
+    return [h("p", { class: "hint" }, "No batch fed yet: the running mean is 0 and the running variance 1.")];
+  }
+  const series = (which, start) => Array.from({ length: features }, (_, k) => [start, ...runs.map((r) => r[which][k])]);
+  return [
+    h("figure", {}, lineChart("Running mean", series("mean", 0), drawn && { reference: drawn.mean, referenceLabel: `random mean ${fmt(drawn.mean)}` }),
+      h("figcaption", {}, "Running mean per feature")),
+    h("figure", {}, lineChart("Running variance", series("var", 1), drawn && { reference: drawn.spread ** 2, referenceLabel: `spread² ${fmt(drawn.spread ** 2)}` }),
+      h("figcaption", {}, "Running variance per feature")),
+    h("p", { class: "legend" }, Array.from({ length: features }, (_, k) => h("span", { class: `key s${k + 1}` }, `feature ${k + 1}`))),
+  ];
+}
+
+// Numbers here carry data-convention / data-compare (not data-quantity: they
+// are not this view's running statistics, which the stepper shows above).
+export function conventionTable(view, features) {
+  const c = view.compare;
+  const fed = view.runs.length;
+  const cell = (conv, which, k) => h("td", {}, h("span", { class: "num", "data-convention": conv, "data-compare": which, "data-feature": k + 1,
+    "data-value": String(c[conv][which][k]) }, fmt(c[conv][which][k])));
+  return [
+    h("h3", {}, "The same batches, two conventions"),
+    h("p", {}, `Running estimates after the same ${fed} ${fed === 1 ? "batch" : "batches"}, each framework with its defaults. PyTorch: momentum 0.1 (the share of the new batch), eps 1e−5, running variance unbiased (σ²_B × m/(m − 1)). Keras: momentum 0.99 is the share of the old estimate kept (PyTorch's 0.01), eps 1e−3, moving variance biased (σ²_B as is). Same data, different numbers: this is why a model ported between them can drift in eval mode.`),
+    h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "PyTorch and Keras compared" },
+      h("table", { class: "cmp" },
+        h("caption", {}, "PyTorch and Keras defaults, same batches"),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "feature"), h("th", { scope: "col" }, "PyTorch mean"),
+          h("th", { scope: "col" }, "PyTorch var"), h("th", { scope: "col" }, "Keras mean"), h("th", { scope: "col" }, "Keras var"))),
+        h("tbody", {}, Array.from({ length: features }, (_, k) => h("tr", {}, h("th", { scope: "row" }, String(k + 1)),
+          cell("pytorch", "mean", k), cell("pytorch", "var", k), cell("keras", "mean", k), cell("keras", "var", k)))))),
+  ];
+}
