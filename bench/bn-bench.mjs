@@ -53,18 +53,9 @@ const result = { engine: rename ?? engine.name, info: engine.info ?? null, train
   c.dispose();
 }
 
-for (const shape of SHAPES) {
-  const [m, n] = shape;
-  const c = engine.setup(m, n, caseData(m, n));
-  const t = measure(() => c.trainStep(), timing);
-  t.cost = costPerCall(() => c.trainStep(), Math.max(3, Math.min(t.callsPerSample, 50)));
-  result.trainStep[shapeKey(shape)] = t;
-  result.evalForward[shapeKey(shape)] = measure(() => c.evalForward(), timing);
-  c.dispose();
-}
-
 // No WebAssembly memory growth in steady state: 10,000 fwd+bwd calls on the
-// smallest shape after a warm-up.
+// smallest shape after a warm-up, first thing (while the heap is still at its
+// initial size, so that even a small leak per call would have to grow it).
 if (engine.memory) {
   const [m, n] = SHAPES[0];
   const c = engine.setup(m, n, caseData(m, n));
@@ -73,6 +64,16 @@ if (engine.memory) {
   for (let i = 0; i < 10000; i++) c.trainStep();
   const after = engine.memory.buffer.byteLength;
   result.memory = { calls: 10000, shape: shapeKey(SHAPES[0]), bytesBefore: before, bytesAfter: after, grew: after !== before };
+  c.dispose();
+}
+
+for (const shape of SHAPES) {
+  const [m, n] = shape;
+  const c = engine.setup(m, n, caseData(m, n));
+  const t = measure(() => c.trainStep(), timing);
+  t.cost = costPerCall(() => c.trainStep(), Math.max(3, Math.min(t.callsPerSample, 50)));
+  result.trainStep[shapeKey(shape)] = t;
+  result.evalForward[shapeKey(shape)] = measure(() => c.evalForward(), timing);
   c.dispose();
 }
 
