@@ -1,5 +1,6 @@
 // Child process: times one JS engine on every shape and prints one JSON line.
-//   node bench/bn-bench.mjs simd|scalar|plain-js|tfjs [--quick] [--as NAME]
+//   node bench/bn-bench.mjs simd|simd-out|scalar|scalar-out|plain-js|tfjs [--quick] [--as NAME]
+// (simd-out / scalar-out: our API with caller-owned output arrays.)
 // Per shape: training forward + backward (dx, dgamma, dbeta) and eval forward,
 // median ms per call, and for fwd+bwd the page faults and CPU time (user,
 // system) per call; plus a sample of the outputs on CHECK_SHAPE and, for our
@@ -14,6 +15,8 @@ import { measure, emit } from "./timing.mjs";
 const OPENERS = {
   simd: () => openOurs("simd"),
   scalar: () => openOurs("scalar"),
+  "simd-out": () => openOurs("simd", { outArrays: true }),
+  "scalar-out": () => openOurs("scalar", { outArrays: true }),
   "plain-js": openPlainJs,
   tfjs: openTfjs,
 };

@@ -1,7 +1,10 @@
 // The plain-JavaScript BatchNorm1d a course author would write: Float32Array
 // storage, the two-pass variance (mean first, then mean squared deviation),
 // xhat cached for backward (as in the classic cs231n derivation), row-major
-// loops (row outer, feature inner), fresh output arrays per call.
+// loops (row outer, feature inner). Optimised the way such an author would:
+// every array (outputs y, dx, dgamma, dbeta and the scratch) is allocated
+// once per shape and reused, so a call allocates nothing; the returned
+// arrays are overwritten by the next call.
 export class PlainBatchNorm1d {
   constructor(features, { eps = 1e-5, momentum = 0.1 } = {}) {
     this.features = features;
@@ -12,6 +15,13 @@ export class PlainBatchNorm1d {
     this.beta = new Float32Array(features);
     this.runningMean = new Float32Array(features);
     this.runningVar = new Float32Array(features).fill(1);
+    this.buffers = {};
+  }
+
+  // The reused array `name` of `length` entries (new only when the length changes).
+  buffer(name, length, Type = Float32Array) {
+    const b = this.buffers[name];
+    return b && b.length === length ? b : (this.buffers[name] = new Type(length));
   }
 
   // training: mean_k = (1/m) sum_i x_ik; var_k = (1/m) sum_i (x_ik - mean_k)^2
@@ -20,9 +30,9 @@ export class PlainBatchNorm1d {
   // eval:     y_ik = x_ik s_k + t_k, s_k = gamma_k / sqrt(rv_k + eps), t_k = beta_k - rm_k s_k
   forward(x, batch) {
     const n = this.features;
-    const y = new Float32Array(batch * n);
+    const y = this.buffer("y", batch * n);
     if (!this.training) {
-      const s = new Float32Array(n), t = new Float32Array(n);
+      const s = this.buffer("s", n), t = this.buffer("t", n);
       for (let k = 0; k < n; k++) {
         s[k] = this.gamma[k] / Math.sqrt(this.runningVar[k] + this.eps);
         t[k] = this.beta[k] - this.runningMean[k] * s[k];
@@ -33,7 +43,8 @@ export class PlainBatchNorm1d {
       }
       return y;
     }
-    const mean = new Float64Array(n), variance = new Float64Array(n);
+    const mean = this.buffer("mean", n, Float64Array).fill(0);
+    const variance = this.buffer("variance", n, Float64Array).fill(0);
     for (let i = 0; i < batch; i++) {
       const row = i * n;
       for (let k = 0; k < n; k++) mean[k] += x[row + k];
@@ -46,12 +57,12 @@ export class PlainBatchNorm1d {
         variance[k] += d * d;
       }
     }
-    const invStd = new Float32Array(n);
+    const invStd = this.buffer("invStd", n);
     for (let k = 0; k < n; k++) {
       variance[k] /= batch;
       invStd[k] = 1 / Math.sqrt(variance[k] + this.eps);
     }
-    const xhat = new Float32Array(batch * n);
+    const xhat = this.buffer("xhat", batch * n);
     for (let i = 0; i < batch; i++) {
       const row = i * n;
       for (let k = 0; k < n; k++) {
@@ -74,7 +85,8 @@ export class PlainBatchNorm1d {
   backward(dy) {
     const { xhat, invStd, batch } = this.cache;
     const n = this.features;
-    const dbeta64 = new Float64Array(n), dgamma64 = new Float64Array(n);
+    const dbeta64 = this.buffer("dbeta64", n, Float64Array).fill(0);
+    const dgamma64 = this.buffer("dgamma64", n, Float64Array).fill(0);
     for (let i = 0; i < batch; i++) {
       const row = i * n;
       for (let k = 0; k < n; k++) {
@@ -82,7 +94,7 @@ export class PlainBatchNorm1d {
         dgamma64[k] += dy[row + k] * xhat[row + k];
       }
     }
-    const dx = new Float32Array(batch * n);
+    const dx = this.buffer("dx", batch * n);
     for (let i = 0; i < batch; i++) {
       const row = i * n;
       for (let k = 0; k < n; k++) {
@@ -90,6 +102,9 @@ export class PlainBatchNorm1d {
           (batch * dy[row + k] - dbeta64[k] - xhat[row + k] * dgamma64[k]);
       }
     }
-    return { dx, dgamma: Float32Array.from(dgamma64), dbeta: Float32Array.from(dbeta64) };
+    const dgamma = this.buffer("dgamma", n), dbeta = this.buffer("dbeta", n);
+    dgamma.set(dgamma64);
+    dbeta.set(dbeta64);
+    return { dx, dgamma, dbeta };
   }
 }

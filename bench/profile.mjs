@@ -13,7 +13,7 @@ const PASSES = [
   { pass: "backward: copy dx out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
 ];
 
-export function profileReport(passes, api, boundMs, keepMemory, key = "1024x1024") {
+export function profileReport(passes, api, boundMs, keepMemory, outArrays, key = "1024x1024") {
   const p = passes?.[key];
   const apiMs = api?.medianMs;
   if (!p || !apiMs) return null;
@@ -32,18 +32,26 @@ export function profileReport(passes, api, boundMs, keepMemory, key = "1024x1024
     `| sum of the passes timed alone | ${floats} | ${passSum.toFixed(3)} | | |`,
     `| the API call measured (forward + backward) | | ${apiMs.toFixed(3)} | | |`,
     keepMemory ? `| the same, glibc keeping freed memory (diagnostic) | | ${keepMemory.medianMs.toFixed(3)} | | |` : null,
+    outArrays ? `| the API call with out arrays (no fresh copies) | | ${outArrays.medianMs.toFixed(3)} | | |` : null,
     `| streaming bound | 5 | ${boundMs?.toFixed(3) ?? "n/a"} | | |`,
     "",
     `The API moves ${floats} floats per element where the bound moves 5 (the copies in and out are what the ` +
     `contract asks: Float32Array in, fresh Float32Array copies out). The rest of the measured time ` +
-    `(${Math.max(0, apiMs - passSum).toFixed(3)} ms) is work outside the passes, mostly the kernel's page faults ` +
-    `for the two fresh output arrays` +
+    `(${Math.max(0, apiMs - passSum).toFixed(3)} ms) is work outside the passes timed alone: the kernel's page faults ` +
+    `for the two fresh output arrays when the allocator maps new memory for them` +
     (api.cost ? ` (${api.cost.minorPageFaults.toFixed(0)} minor faults per call, ${api.cost.systemMs.toFixed(2)} ms system time ` +
-      `vs ${api.cost.userMs.toFixed(2)} ms user time)` : "") +
-    (keepMemory?.cost ? `; with glibc keeping freed memory: ${keepMemory.cost.minorPageFaults.toFixed(0)} faults, ` +
-      `${keepMemory.cost.systemMs.toFixed(2)} ms system time` : "") +
-    `, then garbage collection, validation and the Embind calls.`,
+      `vs ${api.cost.userMs.toFixed(2)} ms user time` +
+      (keepMemory?.cost ? `; with glibc keeping freed memory: ${keepMemory.cost.minorPageFaults.toFixed(0)} faults, ` +
+        `${keepMemory.cost.systemMs.toFixed(2)} ms system time` : "") + ")" : "") +
+    `, garbage collection, validation and the Embind calls, and, probably, the passes themselves running slower inside the call ` +
+    `than alone (alone, each pass finds its 4 MB arrays in cache; the call cycles through x, y, dy, dx, their staging copies and ` +
+    `the JS arrays, several times the cache).` +
+    (outArrays ? ` With out arrays (the copies out go into the caller's arrays, nothing is allocated): ` +
+      `${outArrays.medianMs.toFixed(3)} ms` +
+      (outArrays.cost ? `, ${outArrays.cost.minorPageFaults.toFixed(0)} minor faults per call, ${outArrays.cost.systemMs.toFixed(2)} ms system time` : "") +
+      `.` : ""),
   ].filter((l) => l !== null);
   return { key, rows, passSumMs: passSum, apiMs, boundMs, floatsPerElement: floats, apiCost: api.cost ?? null,
-    keepMemoryMs: keepMemory?.medianMs ?? null, keepMemoryCost: keepMemory?.cost ?? null, markdown: lines.join("\n") };
+    keepMemoryMs: keepMemory?.medianMs ?? null, keepMemoryCost: keepMemory?.cost ?? null,
+    outArraysMs: outArrays?.medianMs ?? null, outArraysCost: outArrays?.cost ?? null, markdown: lines.join("\n") };
 }

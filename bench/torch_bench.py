@@ -12,6 +12,7 @@ CPU time per call (wall clock alongside).
 """
 import json
 import math
+import resource
 import sys
 import time
 
@@ -116,6 +117,20 @@ class BNCase:
             return self.eval_layer(self.x)
 
 
+def cost_per_call(fn, calls):
+    """Minor page faults and CPU time (user, system) per call, as
+    bench/bn-bench.mjs measures them: PyTorch's CPU allocator (malloc) hands
+    freed output tensors' memory back to later calls, so no faults per call."""
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(calls):
+        fn()
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    return {"calls": calls,
+            "minorPageFaults": (r1.ru_minflt - r0.ru_minflt) / calls,
+            "userMs": (r1.ru_utime - r0.ru_utime) * 1000 / calls,
+            "systemMs": (r1.ru_stime - r0.ru_stime) * 1000 / calls}
+
+
 def head(t):
     return [float(v) for v in t.detach().reshape(-1)[:8]]
 
@@ -166,6 +181,8 @@ def main():
         key = f"{batch}x{features}"
         c = BNCase(batch, features)
         out["trainStep"][key] = measure(c.train_step, quick)
+        out["trainStep"][key]["cost"] = cost_per_call(
+            c.train_step, max(3, min(out["trainStep"][key]["callsPerSample"], 50)))
         out["evalForward"][key] = measure(c.eval_forward, quick)
     if "--trainer" in sys.argv:
         out["trainer"] = trainer_steps_per_second(quick)

@@ -122,6 +122,28 @@ class BatchNormBinding {
     });
   }
 
+  // Every intermediate of the last backward (dy, the chain-rule factors
+  // dxhat, dvar, dmean, and dx, dgamma, dbeta); null on failure, e.g. no
+  // backward since the last forward.
+  val backwardTrace() {
+    return catching(error_, val::null(), "batch", [&] {
+      const BackwardTrace t = layer_->backward_trace();
+      val out = val::object();
+      out.set("training", t.training);
+      out.set("batch", t.batch);
+      out.set("features", t.features);
+      out.set("dy", float32_copy(t.dy));
+      out.set("dxhat", float32_copy(t.dxhat));
+      out.set("dvar", float32_copy(t.dvar));
+      out.set("dmean", float32_copy(t.dmean));
+      out.set("dx", float32_copy(t.dx));
+      const bool affine = layer_->options().affine;
+      out.set("dgamma", affine ? float32_copy(t.dgamma) : val::null());
+      out.set("dbeta", affine ? float32_copy(t.dbeta) : val::null());
+      return out;
+    });
+  }
+
  private:
   std::optional<BatchNorm1d> layer_;
   std::vector<float> param_scratch_;
@@ -161,5 +183,6 @@ EMSCRIPTEN_BINDINGS(bn_batchnorm) {
       .function("gradBeta", &BatchNormBinding::gradBeta)
       .function("hasForward", &BatchNormBinding::hasForward)
       .function("lastBatch", &BatchNormBinding::lastBatch)
-      .function("trace", &BatchNormBinding::trace);
+      .function("trace", &BatchNormBinding::trace)
+      .function("backwardTrace", &BatchNormBinding::backwardTrace);
 }

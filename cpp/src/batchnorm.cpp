@@ -179,6 +179,7 @@ void BatchNorm1d::forward_staged(int batch) {
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
   std::swap(staging_y_, saved_y_);
+  backward_valid_ = false;   // the last backward belonged to the previous forward
   if (saved_.training) update_running_stats(saved_);
 }
 
@@ -232,6 +233,9 @@ void BatchNorm1d::backward_staged() {
   kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                              saved_.mean_lo.data(), saved_.invstd.data(), scale_.data(),
                              mean_dy, mean_dy_xhat, dx_.data());
+  // Commit: keep this dy for backward_trace() (a swap, no copy).
+  std::swap(staging_dy_, saved_dy_);
+  backward_valid_ = true;
 }
 
 Trace BatchNorm1d::trace() const {
@@ -258,6 +262,55 @@ Trace BatchNorm1d::trace() const {
       t.x_centered[at] = c;
       t.xhat[at] = c * saved_.invstd[k];
     }
+  return t;
+}
+
+// The chain rule one factor at a time, in double from the saved x (float)
+// and the saved statistics (double), with m = batch:
+//   dxhat_ik = dy_ik * gamma_k
+//   dvar_k   = sum_i dxhat_ik (x_ik - mean_k) (-1/2) (var_k + eps)^(-3/2)
+//   dmean_k  = -sum_i dxhat_ik invstd_k + dvar_k (-2/m) sum_i (x_ik - mean_k)
+// so that dx_ik = dxhat_ik invstd_k + dvar_k 2 (x_ik - mean_k) / m + dmean_k / m.
+// Eval (fixed statistics): mean and var are constants, dvar = dmean = 0.
+// dx, dgamma, dbeta are copies of what backward() returned.
+BackwardTrace BatchNorm1d::backward_trace() const {
+  if (!saved_.valid || !backward_valid_)
+    throw std::logic_error(
+        "backwardTrace called before any backward since the last forward: call backward(dy) first");
+  const int m = saved_.batch, n = features_;
+  const std::size_t total = static_cast<std::size_t>(m) * n;
+  BackwardTrace t;
+  t.training = saved_.training;
+  t.batch = m;
+  t.features = n;
+  t.dy.assign(saved_dy_.begin(), saved_dy_.begin() + static_cast<long>(total));
+  t.dx.assign(dx_.begin(), dx_.begin() + static_cast<long>(total));
+  if (options_.affine) {
+    t.dgamma = dgamma_;
+    t.dbeta = dbeta_;
+  }
+  t.dxhat.resize(total);
+  t.dvar.assign(static_cast<std::size_t>(n), 0.0f);
+  t.dmean.assign(static_cast<std::size_t>(n), 0.0f);
+  for (int k = 0; k < n; ++k) {
+    const double gamma = saved_.gamma[k], mean = saved_.mean[k];
+    const double var_eps = saved_.var[k] + options_.eps;
+    double sum_dxhat = 0.0, sum_dxhat_xc = 0.0, sum_xc = 0.0;
+    for (int i = 0; i < m; ++i) {
+      const std::size_t at = static_cast<std::size_t>(i) * n + k;
+      const double dxhat = static_cast<double>(saved_dy_[at]) * gamma;
+      const double xc = static_cast<double>(saved_x_[at]) - mean;
+      t.dxhat[at] = static_cast<float>(dxhat);
+      sum_dxhat += dxhat;
+      sum_dxhat_xc += dxhat * xc;
+      sum_xc += xc;
+    }
+    if (!saved_.training) continue;   // fixed statistics: no gradient into them
+    const double dvar = sum_dxhat_xc * -0.5 * std::pow(var_eps, -1.5);
+    const double dmean = -sum_dxhat / std::sqrt(var_eps) + dvar * (-2.0 / m) * sum_xc;
+    t.dvar[k] = static_cast<float>(dvar);
+    t.dmean[k] = static_cast<float>(dmean);
+  }
   return t;
 }
 

@@ -9,6 +9,36 @@ import { checkBoolean, checkFinite, checkInteger, checkNumberArray, checkAllFini
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 
+// The optional last argument of forward / backward: caller-owned output
+// arrays (an extra of this package, not in API.md's minimum). Returns the
+// options object's arrays after checking each given one is a Float32Array of
+// `lengths[name]` entries; unknown keys are an error too.
+function outputArrays(method, options, lengths) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    fail(`${method} options must be an object like { ${Object.keys(lengths).join(", ")} }, got ${describe(options)}`);
+  }
+  const arrays = {};
+  for (const key of Object.keys(options)) {
+    if (!(key in lengths)) fail(`${method} options: unknown field ${JSON.stringify(key)} (expected ${Object.keys(lengths).join(", ")})`);
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!(value instanceof Float32Array)) fail(`${key} must be a Float32Array (an output array), got ${describe(value)}`);
+    if (value.length !== lengths[key]) fail(`${key} must have ${lengths[key]} entries, got ${value.length}`);
+    arrays[key] = value;
+  }
+  return arrays;
+}
+
+// Copies `length` floats at heap byte address `at` into `target`, or into a
+// fresh Float32Array when no target is given.
+function copyOut(heap, at, length, target) {
+  const view = heap.subarray(at >>> 2, (at >>> 2) + length);
+  if (!target) return view.slice();
+  target.set(view);
+  return target;
+}
+
 export function makeBatchNorm1d(wasm, onDisposed) {
   // Frees native layers that were never disposed once JS drops them.
   const finalizer = typeof FinalizationRegistry === "function"
@@ -89,10 +119,13 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       return this;
     }
 
-    forward(x, batch) {
+    // options.out (optional): a Float32Array(batch * features) that receives
+    // y and is returned, instead of a fresh copy.
+    forward(x, batch, options) {
       const native = this.#live();
       checkInteger("batch", batch, 1);
       checkNumberArray("x", x, batch * this.#features);
+      const { out: target } = outputArrays("forward", options, { out: batch * this.#features });
       if (batch < 2 && native.training()) {
         fail("Expected more than 1 value per channel when training, got input of batch 1 (use eval() for a single example)");
       }
@@ -101,31 +134,47 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       wasm.HEAPF32.set(x, at >>> 2);            // HEAPF32 read after the call: memory may have grown
       const out = native.forward(batch);       // 0 on NaN/Infinity in x: nothing changed
       if (out === 0) fail(native.lastError());
-      return wasm.HEAPF32.slice(out >>> 2, (out >>> 2) + batch * this.#features);
+      return copyOut(wasm.HEAPF32, out, batch * this.#features, target);
     }
 
-    backward(dy) {
+    // options { dx, dgamma, dbeta } (each optional): Float32Arrays that
+    // receive those gradients and are returned, instead of fresh copies
+    // (dgamma / dbeta stay null when affine is false).
+    backward(dy, options) {
       const native = this.#live();
       if (!native.hasForward()) fail("backward called before any forward: call forward(x, batch) first");
       const n = this.#features;
       const total = native.lastBatch() * n;
       checkNumberArray("dy", dy, total);
+      const targets = outputArrays("backward", options, { dx: total, dgamma: n, dbeta: n });
       const at = native.stagingGradOutput();
       if (at === 0) fail(native.lastError());
       wasm.HEAPF32.set(dy, at >>> 2);
       const out = native.backward();           // 0 on NaN/Infinity in dy
       if (out === 0) fail(native.lastError());
       const heap = wasm.HEAPF32;
-      const dx = heap.slice(out >>> 2, (out >>> 2) + total);
+      const dx = copyOut(heap, out, total, targets.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
-      const g = native.gradGamma() >>> 2, b = native.gradBeta() >>> 2;
-      return { dx, dgamma: heap.slice(g, g + n), dbeta: heap.slice(b, b + n) };
+      return { dx, dgamma: copyOut(heap, native.gradGamma(), n, targets.dgamma),
+        dbeta: copyOut(heap, native.gradBeta(), n, targets.dbeta) };
     }
 
     trace() {
       const native = this.#live();
       if (!native.hasForward()) fail("trace called before any forward: call forward(x, batch) first");
       const t = native.trace();
+      if (t === null) fail(native.lastError());
+      return t;
+    }
+
+    // Extra (not in API.md's minimum): every intermediate of the last
+    // backward, { training, batch, features, dy, dxhat, dvar, dmean, dx,
+    // dgamma, dbeta }, fresh Float32Array copies from the core. dvar/dmean
+    // are 0 after an eval forward (fixed statistics); dgamma/dbeta are null
+    // when affine is false. Throws before any backward since the last forward.
+    backwardTrace() {
+      const native = this.#live();
+      const t = native.backwardTrace();
       if (t === null) fail(native.lastError());
       return t;
     }

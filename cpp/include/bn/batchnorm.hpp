@@ -83,6 +83,14 @@ class BatchNorm1d {
   // hold them). Throws std::logic_error when no forward came before.
   Trace trace() const;
 
+  // Every intermediate of the last successful backward (see BackwardTrace):
+  // dy, the chain-rule factors dxhat, dvar, dmean (computed here, in double,
+  // from the saved x and statistics, not in backward's hot path) and the
+  // dx, dgamma, dbeta that backward returned. A failing backward leaves it
+  // as it was; a new successful forward discards it. Throws
+  // std::logic_error when no backward came after the last forward.
+  BackwardTrace backward_trace() const;
+
  private:
   // Statistics of the last successful forward, kept for backward and trace.
   struct Saved {
@@ -114,7 +122,10 @@ class BatchNorm1d {
   // forward never touches what the last good one saved.
   std::vector<float> staging_x_, saved_x_;
   std::vector<float> staging_y_, saved_y_;
-  std::vector<float> staging_dy_, dx_;
+  // dy is double-buffered too: a good backward swaps staging_dy_ into
+  // saved_dy_ (for backward_trace), a failing one leaves saved_dy_ alone.
+  std::vector<float> staging_dy_, saved_dy_, dx_;
+  bool backward_valid_ = false;   // a backward succeeded since the last forward
   std::vector<float> dgamma_, dbeta_;
   Saved saved_, staging_;
   std::vector<float> scale_;  // per-feature scratch: gamma * invstd

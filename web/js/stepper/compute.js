@@ -1,12 +1,9 @@
 // Every number the stepper shows comes from here, and every one of them from
-// the WASM core (BatchNorm1d.forward / trace / backward / runningMean…).
-// Two documented exceptions, both displays of a formula applied to numbers
-// the core computed:
-//  - Keras's moving variance (it uses the biased batch variance): updated in
-//    JS from the core's biased batch variance trace().var (see kerasMovingVar);
-//  - the backward intermediates dxhat, dvar, dmean, which the API does not
-//    return: derived from trace() and dy by the chain rule (backwardSteps), and
-//    checked against the core's dx in the tests. dx, dgamma, dbeta are the core's.
+// the WASM core (BatchNorm1d.forward / trace / backward / backwardTrace /
+// runningMean…). One documented exception, a display of a formula applied to
+// numbers the core computed: Keras's moving variance (it uses the biased
+// batch variance), updated in JS from the core's biased batch variance
+// trace().var (see kerasMovingVar).
 
 // Keras BatchNormalization: moving_var ← decay·moving_var + (1 − decay)·σ²_B,
 // σ²_B the biased batch variance (no m/(m−1) factor, unlike PyTorch).
@@ -87,38 +84,19 @@ export function computeView(bn, state, inputs) {
   }
 }
 
+// The backward pass of the core for dy (typed, or ∂/∂y of ½Σ(y − t)²), and
+// its intermediates from backwardTrace(): dy, the chain-rule factors dxhat,
+// dvar, dmean, and dx, dgamma, dbeta. In eval the statistics are constants:
+// the core's dvar and dmean are 0 and the page shows no such step (null).
 function backward(layer, view, inputs) {
-  const { rows, features } = view;
   const y = view.trace.y;
-  const dy = inputs.dy ?? Float64Array.from(y, (v, j) => v - inputs.target[j]);   // ∂/∂y of ½Σ(y − t)²
+  const dy = inputs.dy ?? Float64Array.from(y, (v, j) => v - inputs.target[j]);
   const loss = inputs.target ? 0.5 * y.reduce((s, v, j) => s + (v - inputs.target[j]) ** 2, 0) : null;
-  const { dx, dgamma, dbeta } = layer.backward(dy);
-  return { dy: Float32Array.from(dy), target: inputs.target, loss, dx, dgamma, dbeta, ...backwardSteps(view, Float32Array.from(dy), rows, features) };
-}
-
-// The chain rule, one factor at a time (for display; dx itself is the core's):
-//   dx̂_i = dy_i·γ
-//   dσ² = Σ_i dx̂_i·(x_i − μ) · (−½)(σ² + ε)^(−3/2)
-//   dμ  = −Σ_i dx̂_i / √(σ² + ε) + dσ²·(−2/m)·Σ_i (x_i − μ)
-// In eval the statistics are constants: no dσ², no dμ.
-export function backwardSteps(view, dy, rows, features) {
-  const t = view.trace;
-  const dxhat = new Float64Array(rows * features);
-  for (let j = 0; j < dxhat.length; j++) dxhat[j] = dy[j] * view.gamma[j % features];
-  if (view.mode !== "train") return { dxhat, dvar: null, dmean: null };
-  const dvar = new Float64Array(features), dmean = new Float64Array(features);
-  for (let k = 0; k < features; k++) {
-    let sumDxhatXc = 0, sumDxhat = 0, sumXc = 0;
-    for (let i = 0; i < rows; i++) {
-      const j = i * features + k;
-      sumDxhatXc += dxhat[j] * t.xCentered[j];
-      sumDxhat += dxhat[j];
-      sumXc += t.xCentered[j];
-    }
-    dvar[k] = -0.5 * sumDxhatXc * t.invStd[k] ** 3;
-    dmean[k] = -sumDxhat * t.invStd[k] + dvar[k] * (-2 / rows) * sumXc;
-  }
-  return { dxhat, dvar, dmean };
+  layer.backward(dy);
+  const t = layer.backwardTrace();
+  const fixedStats = view.mode !== "train";
+  return { dy: t.dy, target: inputs.target, loss, dx: t.dx, dgamma: t.dgamma, dbeta: t.dbeta,
+    dxhat: t.dxhat, dvar: fixedStats ? null : t.dvar, dmean: fixedStats ? null : t.dmean };
 }
 
 // Running statistics after the same batches under each convention's defaults.

@@ -1,6 +1,6 @@
 // The backward pass, one factor of the chain rule per step, from dy = ∂L/∂y
-// down to dx. dx, dgamma, dbeta are the WASM core's backward(); dxhat, dvar,
-// dmean are the chain-rule factors derived from trace() (compute.js).
+// down to dx. dy, dxhat, dvar, dmean, dx, dgamma, dbeta are the WASM core's
+// backward() and backwardTrace() (compute.js).
 import { h, num, given } from "./dom.js";
 import { tex } from "./tex.js";
 import { eq, feats, joined, perRow } from "./step-parts.js";
