@@ -8,6 +8,10 @@ export const ENGINE_LABELS = {
   "ours-simd-out": "ours WASM SIMD, with out arrays",
   "ours-scalar": "ours WASM scalar, fresh copies (default API)",
   "ours-scalar-out": "ours WASM scalar, with out arrays",
+  "ours-simd-views": "ours WASM SIMD, zero-copy views",
+  "ours-simd-views-fill": "ours WASM SIMD, zero-copy views incl. filling x and dy",
+  "ours-scalar-views": "ours WASM scalar, zero-copy views",
+  "ours-scalar-views-fill": "ours WASM scalar, zero-copy views incl. filling x and dy",
   "ours-native": "ours native C++ (g++ -O3)",
   "plain-js": "plain JS (Float32Array)",
   "tfjs-wasm": "TensorFlow.js WASM",
@@ -72,24 +76,40 @@ function ratio(a, b) {
   return a && b ? a / b : null;
 }
 
-// The fwd+bwd targets are judged on our API with out arrays (the rows
-// "with out arrays", SIMD against scalar both with out arrays); `fresh` is
-// the same ratio for the default API (fresh copies), reported beside it.
+// The ways our rows call the API (bench/adapters/ours.mjs), one engine
+// suffix each; the targets table shows one column per mode.
+export const OUR_MODES = [
+  { key: "fresh", suffix: "", label: "fresh copies" },
+  { key: "out", suffix: "-out", label: "out arrays" },
+  { key: "views", suffix: "-views", label: "views" },
+  { key: "viewsFill", suffix: "-views-fill", label: "views incl. fill" },
+];
+
+// Each fwd+bwd target is computed for every mode of ours (SIMD against
+// scalar in the same mode), in `modes`; the verdict is judged on the best of
+// them (`value`, `bestMode`).
 export function targets({ engines, trainRows, trainer, memory }) {
   const ms = (engine, key) => engines[engine]?.trainStep?.[key]?.medianMs;
   const big = "1024x1024", small = "32x16";
-  const simdBig = ms("ours-simd-out", big), simdBigFresh = ms("ours-simd", big);
   const ofBound = (engine) => trainRows.find((r) => r.engine === engine)?.cells[big]?.ofBound ?? null;
+  // fn(suffix) -> the figure for one mode; higher is better for all of these.
+  const perMode = (name, target, unit, fn) => {
+    const modes = {};
+    for (const m of OUR_MODES) modes[m.key] = fn(m.suffix);
+    const best = OUR_MODES.filter((m) => modes[m.key] !== null).sort((a, b) => modes[b.key] - modes[a.key])[0];
+    return { name, target, unit, modes, value: best ? modes[best.key] : null, bestMode: best?.label ?? null };
+  };
+  const vs = (other, key) => (s) => ratio(ms(other, key), ms(`ours-simd${s}`, key));
   const list = [
-    { name: "1024x1024 fwd+bwd, SIMD share of the streaming bound", value: ofBound("ours-simd-out"), fresh: ofBound("ours-simd"), target: 0.5, unit: "fraction" },
-    { name: "1024x1024 fwd+bwd, SIMD vs TensorFlow.js WASM", value: ratio(ms("tfjs-wasm", big), simdBig), fresh: ratio(ms("tfjs-wasm", big), simdBigFresh), target: 20, unit: "x" },
-    { name: "1024x1024 fwd+bwd, SIMD vs plain JS", value: ratio(ms("plain-js", big), simdBig), fresh: ratio(ms("plain-js", big), simdBigFresh), target: 5, unit: "x" },
-    { name: "1024x1024 fwd+bwd, SIMD vs our scalar build", value: ratio(ms("ours-scalar-out", big), simdBig), fresh: ratio(ms("ours-scalar", big), simdBigFresh), target: 2, unit: "x" },
-    { name: "1024x1024 fwd+bwd, SIMD vs PyTorch 1 thread", value: ratio(ms("pytorch", big), simdBig), fresh: ratio(ms("pytorch", big), simdBigFresh), target: 1, unit: "x" },
-    { name: "32x16 fwd+bwd, SIMD vs plain JS", value: ratio(ms("plain-js", small), ms("ours-simd-out", small)), fresh: ratio(ms("plain-js", small), ms("ours-simd", small)), target: 1, unit: "x" },
+    perMode("1024x1024 fwd+bwd, SIMD share of the streaming bound", 0.5, "fraction", (s) => ofBound(`ours-simd${s}`)),
+    perMode("1024x1024 fwd+bwd, SIMD vs TensorFlow.js WASM", 20, "x", vs("tfjs-wasm", big)),
+    perMode("1024x1024 fwd+bwd, SIMD vs plain JS", 5, "x", vs("plain-js", big)),
+    perMode("1024x1024 fwd+bwd, SIMD vs our scalar build (same mode)", 2, "x", (s) => ratio(ms(`ours-scalar${s}`, big), ms(`ours-simd${s}`, big))),
+    perMode("1024x1024 fwd+bwd, SIMD vs PyTorch 1 thread", 1, "x", vs("pytorch", big)),
+    perMode("32x16 fwd+bwd, SIMD vs plain JS", 1, "x", vs("plain-js", small)),
     { name: "Trainer steps/s, SIMD", value: trainer["ours-simd"]?.stepsPerSecond ?? null, target: 30000, unit: "steps/s" },
     { name: "Trainer, SIMD vs TensorFlow.js WASM", value: ratio(trainer["ours-simd"]?.stepsPerSecond, trainer["tfjs-wasm"]?.stepsPerSecond), target: 10, unit: "x" },
-    { name: "WASM memory growth over 10,000 steady-state calls (SIMD, scalar; fresh copies and out arrays)",
+    { name: "WASM memory growth over 10,000 steady-state calls (SIMD, scalar; every mode)",
       value: memory.length ? memory.filter((m) => m.grew).length : null, target: 0, unit: "growths", lowerIsBetter: true },
   ];
   for (const t of list) {

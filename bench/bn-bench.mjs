@@ -1,6 +1,7 @@
 // Child process: times one JS engine on every shape and prints one JSON line.
-//   node bench/bn-bench.mjs simd|simd-out|scalar|scalar-out|plain-js|tfjs [--quick] [--as NAME]
-// (simd-out / scalar-out: our API with caller-owned output arrays.)
+//   node bench/bn-bench.mjs simd|simd-out|simd-views|simd-views-fill|scalar|... |plain-js|tfjs [--quick] [--as NAME]
+// (-out: our API with caller-owned output arrays; -views: zero-copy views with
+// x and dy already in WASM memory; -views-fill: views, refilled every call.)
 // Per shape: training forward + backward (dx, dgamma, dbeta) and eval forward,
 // median ms per call, and for fwd+bwd the page faults and CPU time (user,
 // system) per call; plus a sample of the outputs on CHECK_SHAPE and, for our
@@ -12,14 +13,17 @@ import { openTfjs } from "./adapters/tfjs.mjs";
 import { SHAPES, CHECK_SHAPE, caseData, checkSample, shapeKey } from "./data.mjs";
 import { measure, emit } from "./timing.mjs";
 
-const OPENERS = {
-  simd: () => openOurs("simd"),
-  scalar: () => openOurs("scalar"),
-  "simd-out": () => openOurs("simd", { outArrays: true }),
-  "scalar-out": () => openOurs("scalar", { outArrays: true }),
+const OPENERS = {};
+for (const variant of ["simd", "scalar"]) {
+  OPENERS[variant] = () => openOurs(variant);
+  OPENERS[`${variant}-out`] = () => openOurs(variant, { mode: "out" });
+  OPENERS[`${variant}-views`] = () => openOurs(variant, { mode: "views" });
+  OPENERS[`${variant}-views-fill`] = () => openOurs(variant, { mode: "views-fill" });
+}
+Object.assign(OPENERS, {
   "plain-js": openPlainJs,
   tfjs: openTfjs,
-};
+});
 
 const engineName = process.argv[2];
 const quick = process.argv.includes("--quick");
@@ -52,7 +56,8 @@ const result = { engine: rename ?? engine.name, info: engine.info ?? null, train
 {
   const [m, n] = CHECK_SHAPE;
   const c = engine.setup(m, n, caseData(m, n));
-  result.check = checkSample(c.trainStep());
+  // checkStep (views rows): copies the returned views before the next call.
+  result.check = checkSample(c.checkStep ? c.checkStep() : c.trainStep());
   c.dispose();
 }
 

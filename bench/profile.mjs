@@ -13,7 +13,7 @@ const PASSES = [
   { pass: "backward: copy dx out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
 ];
 
-export function profileReport(passes, api, boundMs, keepMemory, outArrays, key = "1024x1024") {
+export function profileReport(passes, api, boundMs, keepMemory, outArrays, views = null, key = "1024x1024") {
   const p = passes?.[key];
   const apiMs = api?.medianMs;
   if (!p || !apiMs) return null;
@@ -33,6 +33,7 @@ export function profileReport(passes, api, boundMs, keepMemory, outArrays, key =
     `| the API call measured (forward + backward) | | ${apiMs.toFixed(3)} | | |`,
     keepMemory ? `| the same, glibc keeping freed memory (diagnostic) | | ${keepMemory.medianMs.toFixed(3)} | | |` : null,
     outArrays ? `| the API call with out arrays (no fresh copies) | | ${outArrays.medianMs.toFixed(3)} | | |` : null,
+    views ? `| the API call with zero-copy views (x, dy already in WASM memory; no copies in or out) | | ${views.medianMs.toFixed(3)} | | |` : null,
     `| streaming bound | 5 | ${boundMs?.toFixed(3) ?? "n/a"} | | |`,
     "",
     `The API moves ${floats} floats per element where the bound moves 5 (the copies in and out are what the ` +
@@ -53,5 +54,5 @@ export function profileReport(passes, api, boundMs, keepMemory, outArrays, key =
   ].filter((l) => l !== null);
   return { key, rows, passSumMs: passSum, apiMs, boundMs, floatsPerElement: floats, apiCost: api.cost ?? null,
     keepMemoryMs: keepMemory?.medianMs ?? null, keepMemoryCost: keepMemory?.cost ?? null,
-    outArraysMs: outArrays?.medianMs ?? null, outArraysCost: outArrays?.cost ?? null, markdown: lines.join("\n") };
+    outArraysMs: outArrays?.medianMs ?? null, outArraysCost: outArrays?.cost ?? null, viewsMs: views?.medianMs ?? null, markdown: lines.join("\n") };
 }

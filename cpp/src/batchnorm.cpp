@@ -171,14 +171,15 @@ void BatchNorm1d::forward_staged(int batch) {
     throw std::logic_error("forward_staged: staging_input(batch) was not called for this batch");
   compute_saved_stats(staging_, staging_x_.data(), batch);  // may throw: nothing changed yet
   for (int k = 0; k < features_; ++k) scale_[k] = staging_.gamma[k] * staging_.invstd[k];
-  grow(staging_y_, total);
+  // Nothing can fail past this point (resize either succeeds or changes
+  // nothing), so y goes straight into the one output buffer.
+  grow(saved_y_, total);
   kernels::fast::normalize(staging_x_.data(), batch, features_, staging_.mean_hi.data(),
                            staging_.mean_lo.data(), scale_.data(), staging_.beta.data(),
-                           staging_y_.data());
+                           saved_y_.data());
   // Commit: this forward becomes the saved one.
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
-  std::swap(staging_y_, saved_y_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
   if (saved_.training) update_running_stats(saved_);
 }

@@ -9,34 +9,51 @@ import { checkBoolean, checkFinite, checkInteger, checkNumberArray, checkAllFini
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 
-// The optional last argument of forward / backward: caller-owned output
-// arrays (an extra of this package, not in API.md's minimum). Returns the
-// options object's arrays after checking each given one is a Float32Array of
-// `lengths[name]` entries; unknown keys are an error too.
+// The optional last argument of forward / backward (extras of this package,
+// not in API.md's minimum): caller-owned output arrays, or `view: true` for
+// zero-copy views into the WASM heap (valid until this layer's next call, and
+// detached if the memory grows). Returns the options object's arrays after
+// checking each given one is a Float32Array of `lengths[name]` entries;
+// unknown keys are an error too.
 function outputArrays(method, options, lengths) {
   if (options === undefined) return {};
   if (options === null || typeof options !== "object") {
-    fail(`${method} options must be an object like { ${Object.keys(lengths).join(", ")} }, got ${describe(options)}`);
+    fail(`${method} options must be an object like { ${Object.keys(lengths).join(", ")} } or { view: true }, got ${describe(options)}`);
   }
   const arrays = {};
   for (const key of Object.keys(options)) {
-    if (!(key in lengths)) fail(`${method} options: unknown field ${JSON.stringify(key)} (expected ${Object.keys(lengths).join(", ")})`);
     const value = options[key];
+    if (key === "view") {
+      if (value !== undefined && typeof value !== "boolean") fail(`view must be true or false, got ${describe(value)}`);
+      continue;
+    }
+    if (!(key in lengths)) fail(`${method} options: unknown field ${JSON.stringify(key)} (expected ${Object.keys(lengths).join(", ")} or view)`);
     if (value === undefined) continue;
     if (!(value instanceof Float32Array)) fail(`${key} must be a Float32Array (an output array), got ${describe(value)}`);
     if (value.length !== lengths[key]) fail(`${key} must have ${lengths[key]} entries, got ${value.length}`);
     arrays[key] = value;
   }
+  if (options.view === true) {
+    if (Object.keys(arrays).length > 0) fail(`${method} options: view: true cannot be combined with output arrays`);
+    arrays.view = true;
+  }
   return arrays;
 }
 
 // Copies `length` floats at heap byte address `at` into `target`, or into a
-// fresh Float32Array when no target is given.
+// fresh Float32Array when no target is given; target === true: the view itself.
 function copyOut(heap, at, length, target) {
   const view = heap.subarray(at >>> 2, (at >>> 2) + length);
+  if (target === true) return view;
   if (!target) return view.slice();
   target.set(view);
   return target;
+}
+
+// True when `array` is the very heap region at byte address `at` (a view
+// from inputView() / gradOutputView()), so copying it there would be a no-op.
+function isHeapView(heap, array, at) {
+  return array.buffer === heap.buffer && array.byteOffset === at;
 }
 
 export function makeBatchNorm1d(wasm, onDisposed) {
@@ -125,16 +142,17 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const native = this.#live();
       checkInteger("batch", batch, 1);
       checkNumberArray("x", x, batch * this.#features);
-      const { out: target } = outputArrays("forward", options, { out: batch * this.#features });
+      const outputs = outputArrays("forward", options, { out: batch * this.#features });
       if (batch < 2 && native.training()) {
         fail("Expected more than 1 value per channel when training, got input of batch 1 (use eval() for a single example)");
       }
       const at = native.stagingInput(batch);
       if (at === 0) fail(native.lastError());
-      wasm.HEAPF32.set(x, at >>> 2);            // HEAPF32 read after the call: memory may have grown
+      const heap = wasm.HEAPF32;                // read after the call: memory may have grown
+      if (!isHeapView(heap, x, at)) heap.set(x, at >>> 2);   // written in place via inputView(): no copy
       const out = native.forward(batch);       // 0 on NaN/Infinity in x: nothing changed
       if (out === 0) fail(native.lastError());
-      return copyOut(wasm.HEAPF32, out, batch * this.#features, target);
+      return copyOut(wasm.HEAPF32, out, batch * this.#features, outputs.view || outputs.out);
     }
 
     // options { dx, dgamma, dbeta } (each optional): Float32Arrays that
@@ -149,14 +167,35 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const targets = outputArrays("backward", options, { dx: total, dgamma: n, dbeta: n });
       const at = native.stagingGradOutput();
       if (at === 0) fail(native.lastError());
-      wasm.HEAPF32.set(dy, at >>> 2);
+      if (!isHeapView(wasm.HEAPF32, dy, at)) wasm.HEAPF32.set(dy, at >>> 2);
       const out = native.backward();           // 0 on NaN/Infinity in dy
       if (out === 0) fail(native.lastError());
       const heap = wasm.HEAPF32;
-      const dx = copyOut(heap, out, total, targets.dx);
+      const dx = copyOut(heap, out, total, targets.view || targets.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
-      return { dx, dgamma: copyOut(heap, native.gradGamma(), n, targets.dgamma),
-        dbeta: copyOut(heap, native.gradBeta(), n, targets.dbeta) };
+      return { dx, dgamma: copyOut(heap, native.gradGamma(), n, targets.view || targets.dgamma),
+        dbeta: copyOut(heap, native.gradBeta(), n, targets.view || targets.dbeta) };
+    }
+
+    // Zero-copy input (an extra): a Float32Array view of the heap buffer the
+    // next forward(x, batch) reads. Write x into it and pass it as x: the copy
+    // into WASM memory is skipped. Valid until this layer's next call.
+    inputView(batch) {
+      const native = this.#live();
+      checkInteger("batch", batch, 1);
+      const at = native.stagingInput(batch);
+      if (at === 0) fail(native.lastError());
+      return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + batch * this.#features);
+    }
+
+    // Zero-copy dy (an extra): the heap buffer the next backward(dy) reads,
+    // sized for the last forward's batch. Same rules as inputView().
+    gradOutputView() {
+      const native = this.#live();
+      if (!native.hasForward()) fail("gradOutputView called before any forward: call forward(x, batch) first");
+      const at = native.stagingGradOutput();
+      if (at === 0) fail(native.lastError());
+      return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + native.lastBatch() * this.#features);
     }
 
     trace() {

@@ -118,10 +118,11 @@ class BatchNorm1d {
   std::int64_t num_batches_tracked_ = 0;
 
   // Buffers, grown to the largest batch seen and then reused (no allocation
-  // per call in steady state). Input/output are double-buffered: a failing
-  // forward never touches what the last good one saved.
+  // per call in steady state). The input is double-buffered: a failing
+  // forward never touches what the last good one saved. y needs one buffer:
+  // it is written only once nothing can fail any more.
   std::vector<float> staging_x_, saved_x_;
-  std::vector<float> staging_y_, saved_y_;
+  std::vector<float> saved_y_;
   // dy is double-buffered too: a good backward swaps staging_dy_ into
   // saved_dy_ (for backward_trace), a failing one leaves saved_dy_ alone.
   std::vector<float> staging_dy_, saved_dy_, dx_;
