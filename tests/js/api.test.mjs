@@ -7,29 +7,12 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { startServer } from "../../scripts/serve.mjs";
 import { loadBN, simdSupported } from "../../web/js/bn.js";
+import { randomArray } from "./test-data.mjs";
 
 const wasmDir = new URL("../../web/wasm/", import.meta.url);
 const packageJson = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8"));
 
 // ---- helpers ---------------------------------------------------------------
-
-// Deterministic uniform numbers in [0, 1) (mulberry32).
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Float32Array of `length` values offset + scale * uniform(-1, 1).
-function randomArray(length, seed, { offset = 0, scale = 1 } = {}) {
-  const next = rng(seed);
-  return Float32Array.from({ length }, () => offset + scale * (2 * next() - 1));
-}
 
 // |a - b| <= atol + rtol * |b| for every entry (b: the float64 reference).
 function assertClose(actual, expected, { rtol = 2e-5, atol = 2e-6, what = "" } = {}) {

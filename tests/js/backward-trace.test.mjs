@@ -6,23 +6,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { loadBN } from "../../web/js/bn.js";
-
-// Deterministic uniform numbers in [0, 1) (mulberry32).
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomArray(length, seed, { offset = 0, scale = 1 } = {}) {
-  const next = rng(seed);
-  return Float32Array.from({ length }, () => offset + scale * (2 * next() - 1));
-}
+import { randomArray } from "./test-data.mjs";
 
 // The chain rule in float64 on the float32 inputs the layer saw, from the
 // statistics of the forward (batch statistics in training, running ones in

@@ -10,21 +10,10 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { loadBN } from "../../web/js/bn.js";
+import { seededStream } from "./test-data.mjs";
 
 const CALLS = 10_000;
 const report = (...args) => { if (process.env.BN_MEMORY_REPORT) console.log(...args); };
-
-// Deterministic integers in [lo, hi] and floats in (-1, 1).
-function rng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), float: () => 2 * next() - 1 };
-}
 
 for (const simd of [true, false]) {
   describe(`WASM memory in steady state (${simd ? "SIMD" : "scalar"} build)`, async () => {
@@ -36,7 +25,7 @@ for (const simd of [true, false]) {
     test(`${CALLS} forward + backward calls at a fixed shape`, () => {
       const features = 64, batch = 128;
       const layer = new bn.BatchNorm1d(features);
-      const r = rng(1);
+      const r = seededStream(1);
       const x = Float32Array.from({ length: batch * features }, r.float);
       const dy = Float32Array.from({ length: batch * features }, r.float);
       for (let i = 0; i < 2; i++) layer.backward(layer.forward(x, batch));   // warm-up: both buffers of the double-buffered input/output
@@ -59,7 +48,7 @@ for (const simd of [true, false]) {
     test(`${CALLS} forward + backward calls at mixed shapes up to the largest seen, both modes, with trace()`, () => {
       const features = 48, largest = 256;
       const layer = new bn.BatchNorm1d(features, { momentum: null });
-      const r = rng(2);
+      const r = seededStream(2);
       const x = Float32Array.from({ length: largest * features }, r.float);
       const dy = Float32Array.from({ length: largest * features }, r.float);
       // Warm-up: the largest shape once in each mode, with a trace.
@@ -90,7 +79,7 @@ for (const simd of [true, false]) {
     test("memory grown by a large warm-up is reused by every smaller shape afterwards", () => {
       const features = 512, largest = 1024;
       const layer = new bn.BatchNorm1d(features);
-      const r = rng(5);
+      const r = seededStream(5);
       const x = Float32Array.from({ length: largest * features }, r.float);
       const start = bytes();
       for (let i = 0; i < 2; i++) layer.backward(layer.forward(x, largest));
@@ -111,7 +100,7 @@ for (const simd of [true, false]) {
     });
 
     test("2,000 create / forward / backward / dispose cycles of varied sizes", () => {
-      const r = rng(3);
+      const r = seededStream(3);
       const x = Float32Array.from({ length: 64 * 128 }, r.float);
       const cycle = (features, batch) => {
         const layer = new bn.BatchNorm1d(features, { affine: features % 2 === 0 });
@@ -130,7 +119,7 @@ for (const simd of [true, false]) {
     });
 
     test("several live layers at once, used in turn, do not grow memory after warm-up", () => {
-      const r = rng(4);
+      const r = seededStream(4);
       const layers = [16, 32, 64, 8].map((f) => new bn.BatchNorm1d(f));
       const x = Float32Array.from({ length: 128 * 64 }, r.float);
       const round = (batch) => {

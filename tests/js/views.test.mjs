@@ -11,20 +11,10 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { loadBN } from "../../web/js/bn.js";
+import { floats } from "./test-data.mjs";
 
 const CALLS = 10_000;
 const SHAPES = [[1, 2], [3, 2], [5, 7], [13, 9], [16, 32], [33, 4]];   // [features, batch]
-
-// Deterministic floats in (-1, 1).
-function floats(count, seed) {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  });
-}
 
 // Everything a failed call must leave as it was (after at least one forward).
 function snapshot(layer) {
