@@ -1,7 +1,10 @@
 // Histograms of a hidden layer's values over time: each column is one frame,
 // each row one value bin (from -range at the bottom to +range at the top),
-// darker = more values. A standardized layer stays a steady band around 0;
-// an unnormalized one drifts and spreads as the weights change.
+// stronger colour = more values (palette.stripEmpty -> palette.stripFull).
+// A standardized layer stays a steady band around 0; an unnormalized one
+// drifts and spreads as the weights change.
+import { toRgb } from "./palette.js";
+
 const COLUMNS = 160;
 
 export function createHistogramStrip(canvas) {
@@ -16,12 +19,16 @@ export function createHistogramStrip(canvas) {
       columns.push(hist.counts);
       if (columns.length > COLUMNS) columns.shift();
     },
-    draw(range) {
+    draw(range, palette) {
       const bins = columns[0]?.length ?? 1;
+      const empty = toRgb(palette.stripEmpty);
+      const full = toRgb(palette.stripFull);
       scratch.width = COLUMNS;
       scratch.height = bins;
       const image = scratchContext.createImageData(COLUMNS, bins);
-      image.data.fill(255);
+      for (let o = 0; o < image.data.length; o += 4) {
+        image.data[o] = empty[0]; image.data[o + 1] = empty[1]; image.data[o + 2] = empty[2]; image.data[o + 3] = 255;
+      }
       const offset = COLUMNS - columns.length;
       columns.forEach((counts, c) => {
         const peak = Math.max(1, ...counts);
@@ -29,9 +36,9 @@ export function createHistogramStrip(canvas) {
           // intensity = √(count/peak): keeps thin tails visible.
           const shade = Math.sqrt(counts[b] / peak);
           const o = ((bins - 1 - b) * COLUMNS + offset + c) * 4;
-          image.data[o] = 255 - shade * 225;
-          image.data[o + 1] = 255 - shade * 170;
-          image.data[o + 2] = 255 - shade * 90;
+          image.data[o] = empty[0] + shade * (full[0] - empty[0]);
+          image.data[o + 1] = empty[1] + shade * (full[1] - empty[1]);
+          image.data[o + 2] = empty[2] + shade * (full[2] - empty[2]);
         }
       });
       scratchContext.putImageData(image, 0, 0);
@@ -40,13 +47,13 @@ export function createHistogramStrip(canvas) {
       context.clearRect(0, 0, width, height);
       context.imageSmoothingEnabled = false;
       context.drawImage(scratch, left, 0, width - left, height);
-      context.fillStyle = "#555";
+      context.fillStyle = palette.label;
       context.font = "10px system-ui, sans-serif";
       context.textAlign = "right";
       context.fillText(`+${range}`, left - 3, 9);
       context.fillText("0", left - 3, height / 2 + 3);
       context.fillText(`−${range}`, left - 3, height - 2);
-      context.strokeStyle = "rgba(0,0,0,0.25)";
+      context.strokeStyle = palette.stripGuide;
       context.setLineDash([3, 3]);
       context.beginPath();
       context.moveTo(left, height / 2); context.lineTo(width, height / 2);

@@ -1,12 +1,13 @@
 // Loss curves of one network against training steps: the minibatch loss of
 // the steps (train mode, noisy), the loss on the training split and on the
 // test split (both eval mode). Both panels share one y range so their
-// curves can be compared by eye.
+// curves can be compared by eye. Colours come from the palette (palette.js):
+// palette[series.key] for each curve, palette.axis and palette.label.
 const MAX_POINTS = 600;
 export const SERIES = [
-  { key: "batchLoss", label: "minibatch", colour: "rgba(120,120,120,0.55)", width: 1 },
-  { key: "loss", label: "train", colour: "#1f6fb2", width: 2 },
-  { key: "testLoss", label: "test", colour: "#d1495b", width: 2, dash: [5, 3] },
+  { key: "batchLoss", label: "minibatch", width: 1 },
+  { key: "loss", label: "train", width: 2 },
+  { key: "testLoss", label: "test", width: 2, dash: [5, 3] },
 ];
 
 export function createLossChart(canvas) {
@@ -27,7 +28,7 @@ export function createLossChart(canvas) {
       for (const f of history) for (const { key } of SERIES) if (Number.isFinite(f[key])) max = Math.max(max, f[key]);
       return max;
     },
-    draw(yMax) {
+    draw(yMax, palette) {
       const { width, height } = canvas;
       const left = 34, bottom = 18, top = 6, right = 6;
       const plotW = width - left - right, plotH = height - top - bottom;
@@ -36,8 +37,8 @@ export function createLossChart(canvas) {
       const top_ = yMax > 0 ? niceCeiling(yMax) : 1;
       const toX = (step) => left + (step / lastStep) * plotW;
       const toY = (v) => top + plotH - Math.min(1, Math.max(0, v / top_)) * plotH;
-      context.strokeStyle = "#c8c8c8";
-      context.fillStyle = "#555";
+      context.strokeStyle = palette.axis;
+      context.fillStyle = palette.label;
       context.font = "11px system-ui, sans-serif";
       context.lineWidth = 1;
       context.beginPath();
@@ -51,7 +52,7 @@ export function createLossChart(canvas) {
       context.textAlign = "right";
       context.fillText(`${lastStep} steps`, left + plotW, height - 4);
       for (const series of SERIES) {
-        context.strokeStyle = series.colour;
+        context.strokeStyle = palette[series.key];
         context.lineWidth = series.width;
         context.setLineDash(series.dash ?? []);
         context.beginPath();

@@ -1,6 +1,8 @@
 // Entry point of web/trainer.html: the live trainer with its state in the
-// URL hash (every control, the seed and the preset), so a view is a link.
+// URL hash (every control, the seed and the preset), so a view is a link,
+// and the site's light/dark theme toggle (the canvases repaint on a change).
 import { mountTrainer } from "./trainer-view.js";
+import { setupThemeToggle } from "../theme.js";
 import { stateFromHash } from "./state.js";
 import { workerUrl } from "./assets.js";
 
@@ -14,6 +16,8 @@ const trainer = mountTrainer(root, {
   syncUrl: true,
   headingLevel: 2,
 });
+
+setupThemeToggle(document.querySelector(".theme-toggle"), () => trainer.redraw());
 
 // Back/forward or an edited hash reloads that state.
 window.addEventListener("hashchange", () => {

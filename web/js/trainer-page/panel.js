@@ -87,11 +87,12 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       cells.testAccuracy.textContent = percent(frame.testAccuracy);
     },
     maxLoss: () => lossChart.maxLoss(),
-    draw(yMax) {
+    // palette: the canvas colours (palette.js readPalette).
+    draw(yMax, palette) {
       if (!this.frame) return;
-      heatmap.draw(this.frame.grid, this.gridResolution);
-      lossChart.draw(yMax);
-      for (const s of strips) s.strip.draw(HISTOGRAM_RANGE);
+      heatmap.draw(this.frame.grid, this.gridResolution, palette);
+      lossChart.draw(yMax, palette);
+      for (const s of strips) s.strip.draw(HISTOGRAM_RANGE, palette);
     },
   };
 }

@@ -8,6 +8,7 @@ import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
 import { PRESETS, presetState } from "./presets.js";
 import { clampLayer, defaultState, FIELDS, stateToHash, trainerOptions } from "./state.js";
 import { openSession } from "./worker-client.js";
+import { readPalette } from "./palette.js";
 
 const GRID_RESOLUTION = 48;
 const HISTOGRAM_BINS = 48;
@@ -109,18 +110,22 @@ export function mountTrainer(root, {
       if (message.points) panels[key].setPoints(message.points, message.extent);
       panels[key].update(message[key], GRID_RESOLUTION);
     }
-    if (!drawPending) {
-      drawPending = true;
-      requestAnimationFrame(draw);
-    }
+    scheduleDraw();
+  }
+
+  function scheduleDraw() {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(draw);
   }
 
   function draw() {
     drawPending = false;
     const started = performance.now();
     const yMax = Math.min(MAX_CHART_LOSS, Math.max(panels.bn.maxLoss(), panels.plain.maxLoss()));
-    panels.bn.draw(yMax);
-    panels.plain.draw(yMax);
+    const palette = readPalette(root);
+    panels.bn.draw(yMax, palette);
+    panels.plain.draw(yMax, palette);
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
   }
@@ -133,6 +138,8 @@ export function mountTrainer(root, {
     get state() { return { ...state }; },
     play: () => setPlaying(true),
     pause: () => setPlaying(false),
+    // Paints the canvases again with the current CSS colours (after a theme change).
+    redraw: scheduleDraw,
     // Re-reads a state (the page calls this when the URL hash changes).
     load(newState, newPreset = "") {
       state = clampLayer({ ...newState });
