@@ -2,6 +2,7 @@
 // browser) driven by playwright-core, pages served by scripts/serve.mjs with
 // the strict CSP, and a collector that fails a test on any console error,
 // page error or CSP violation.
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
@@ -40,4 +41,21 @@ export async function openPage(browser, url, { width = 1280, height = 900, color
   });
   if (url) await page.goto(url);
   return { context, page, problems };
+}
+
+// For a test file that needs one browser and one server for all its tests:
+// registers node:test before/after hooks that start them (web/ served with
+// the strict CSP unless `root` says otherwise), hand them to `receive`, and
+// close them at the end.
+export function useBrowserAndServer(receive, root = WEB_ROOT, serveOptions = {}) {
+  let browser, server;
+  before(async () => {
+    browser = await launchBrowser();
+    server = await serve(root, serveOptions);
+    receive(browser, server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
 }

@@ -1,22 +1,15 @@
 // The stepper page (web/index.html) driven as a student would: type a batch,
 // step forward and backward, switch to eval, feed more batches, and compare
 // every number it shows with an independent float64 computation here.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, serve } from "./browser.mjs";
+import { useBrowserAndServer } from "./browser.mjs";
 import {
   openStepper, readQuantity, typeBatch, clickTimes, forwardRef, backwardRef, runningUpdate, assertAllClose, hashFor,
 } from "./fixtures/stepper-helpers.mjs";
 
 let browser, server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 const X = [[1.5, -2, 10], [0.25, 3, 10], [-1, 0.5, 10], [2.75, 4, 10], [0.5, -1.25, 10]];
 const GAMMA = [2, -0.5, 1.5], BETA = [0.25, 1, -3], EPS = 1e-5;

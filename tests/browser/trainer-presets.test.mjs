@@ -2,23 +2,16 @@
 // training where the plain network stalls, within a bounded number of steps;
 // "Minibatch noise" must show the plain network overfitting (train accuracy
 // up, test loss up) while batch norm with small batches does not.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openPage, serve } from "./browser.mjs";
+import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { readPanel, settle, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
 
 const AGGRESSIVE_STEPS = 400;
 const NOISE_STEPS = 1000;   // scripts/regularization-search.mjs: the effect holds from ~800 steps on (seed 1)
 
 let browser, server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 test(`"Aggressive learning rate": batch norm beats plain within ${AGGRESSIVE_STEPS} steps`, async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}trainer.html`);

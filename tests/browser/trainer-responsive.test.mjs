@@ -7,24 +7,17 @@
 //    the page did not cause, so a window is measured up to three times and
 //    one clean window passes; when the machine's load per core is above 2
 //    the wall-time figures are only reported.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpus, loadavg } from "node:os";
-import { launchBrowser, openPage, serve } from "./browser.mjs";
+import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { readPanel, settle, waitForFirstFrame } from "./trainer-driver.mjs";
 
 const WINDOW_MS = 3000;
 const ATTEMPTS = 3;
 
 let browser, server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 async function measureWindow(page) {
   const before = (await readPanel(page, "bn")).steps;

@@ -2,20 +2,13 @@
 // it trains both networks in one Web Worker, Play/Pause/Step/Reset work, the
 // settings live in the URL, bad settings are refused with a message, and
 // batch norm wins the "Aggressive learning rate" preset.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, openPage, serve } from "./browser.mjs";
+import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { readPanel, settle, trainFor, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
 
 let browser, server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 async function openTrainer(hash = "") {
   const opened = await openPage(browser, `${server.url}trainer.html${hash}`);
