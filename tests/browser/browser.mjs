@@ -4,6 +4,8 @@
 // page error or CSP violation.
 import { before, after } from "node:test";
 import { chromium } from "playwright-core";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
 
@@ -57,5 +59,16 @@ export function useBrowserAndServer(receive, root = WEB_ROOT, serveOptions = {})
   after(async () => {
     await browser?.close();
     await server?.close();
+  });
+}
+
+// axe-core's violations on the page: [{ id, impact, nodes, target }].
+let axeSource;
+export async function axeViolations(page) {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(" ") }));
   });
 }

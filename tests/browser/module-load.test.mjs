@@ -2,24 +2,16 @@
 // page's main thread and in a module Web Worker, both builds, no console
 // error, page error or CSP violation. Serves the repo root so that the
 // fixture page can import /web/js/bn.js as a course author's page would.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, serve, openPage } from "./browser.mjs";
+import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { STRICT_CSP } from "../../scripts/serve.mjs";
 import { loadBN } from "../../web/js/bn.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 let browser, server;
-
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve(REPO_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; }, REPO_ROOT);
 
 test("the strict CSP forbids eval", () => {
   assert.doesNotMatch(STRICT_CSP, /'unsafe-eval'/);

@@ -2,21 +2,14 @@
 // one in light DOM and one in a shadow root, each with its own state, the
 // hooks of shared/PAGE.md scoped to each, no duplicate ids, styles applied
 // inside the shadow root, the URL left alone, and destroy() cleaning up.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { launchBrowser, serve, openPage } from "./browser.mjs";
+import { openPage, useBrowserAndServer } from "./browser.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 let browser, server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve(REPO_ROOT);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowserAndServer((b, s) => { browser = b; server = s; }, REPO_ROOT);
 
 test("two steppers on one page (light DOM and shadow root) work independently", { timeout: 30_000 }, async () => {
   const { context, page, problems } = await openPage(browser, `${server.url}tests/browser/fixtures/stepper-two.html`);

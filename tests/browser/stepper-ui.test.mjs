@@ -3,25 +3,15 @@
 // (run in torch when python3-torch is installed), CSV export, keyboard-only
 // stepping, axe (no serious or critical violations, light and dark), the
 // 360 px phone layout and the theme toggle.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { launchBrowser, serve } from "./browser.mjs";
+import { axeViolations, useBrowserAndServer } from "./browser.mjs";
 import { openStepper, readQuantity, typeBatch, clickTimes, forwardRef, assertAllClose, hashFor } from "./fixtures/stepper-helpers.mjs";
 
-const require = createRequire(import.meta.url);
-let browser, server, axeSource;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-  axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser, server;
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 const cell = (page, i, k) => page.getByRole("textbox", { name: `x row ${i} feature ${k}`, exact: true });
 
@@ -190,14 +180,6 @@ test("Copy as PyTorch gives a snippet that reproduces the numbers; CSV has every
     await context.close();
   }
 });
-
-async function axeViolations(page) {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(" ") }));
-  });
-}
 
 test("keyboard only: Tab reaches the step buttons, Enter steps; axe finds nothing serious", { timeout: 60_000 }, async () => {
   const { context, page, problems } = await openStepper(browser, server.url);

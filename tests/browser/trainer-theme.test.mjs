@@ -2,24 +2,13 @@
 // (page, panels and canvases dark, axe colour contrast included), and its
 // "Dark theme" toggle switches every colour at once, is remembered across a
 // reload and carries over to the stepper page (localStorage "bn-theme").
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { launchBrowser, openPage, serve } from "./browser.mjs";
+import { axeViolations, openPage, useBrowserAndServer } from "./browser.mjs";
 import { waitForFirstFrame } from "./trainer-driver.mjs";
 
-const require = createRequire(import.meta.url);
-let browser, server, axeSource;
-before(async () => {
-  browser = await launchBrowser();
-  server = await serve();
-  axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+let browser, server;
+useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 // Relative luminance (WCAG) of a CSS "rgb(r, g, b)" string or an [r, g, b] array.
 function luminance(colour) {
@@ -48,11 +37,7 @@ const isLight = (c) => c.strip[3] === 255 && luminance(c.page) > 0.8 && luminanc
   && luminance(c.text) < 0.1;
 
 async function axeSerious(page) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(" ") }));
-  });
+  const violations = await axeViolations(page);
   if (violations.length) console.log(`axe (minor): ${JSON.stringify(violations)}`);
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }

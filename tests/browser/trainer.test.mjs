@@ -4,7 +4,7 @@
 // batch norm wins the "Aggressive learning rate" preset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, useBrowserAndServer } from "./browser.mjs";
+import { axeViolations, openPage, useBrowserAndServer } from "./browser.mjs";
 import { readPanel, settle, trainFor, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
 
 let browser, server;
@@ -127,16 +127,9 @@ test("a bad setting is marked invalid, explained, and not applied", async () => 
 });
 
 test("axe finds nothing serious or critical; Play works from the keyboard", async () => {
-  const { createRequire } = await import("node:module");
-  const { readFile } = await import("node:fs/promises");
-  const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   const { page, context, problems } = await openTrainer();
   try {
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ["violations"] });
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target?.join(" ") }));
-    });
+    const violations = await axeViolations(page);
     const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     if (violations.length) console.log(`axe (minor): ${JSON.stringify(violations)}`);
     assert.deepEqual(serious, [], JSON.stringify(violations));

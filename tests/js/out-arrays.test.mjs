@@ -8,7 +8,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { loadBN } from "../../web/js/bn.js";
-import { floats } from "./test-data.mjs";
+import { floats, twinLayers } from "./test-data.mjs";
 
 const CALLS = 10_000;
 
@@ -35,14 +35,7 @@ for (const simd of [true, false]) {
 
     // Two layers with the same parameters: one on the default path, one
     // writing into output arrays; both see the same calls.
-    function pair(options = {}) {
-      const make = () => {
-        const layer = new bn.BatchNorm1d(features, options);
-        if (options.affine !== false) layer.setParams({ gamma, beta });
-        return layer;
-      };
-      return [make(), make()];
-    }
+    const pair = (options = {}) => twinLayers(bn, features, options, { gamma, beta });
 
     for (const mode of ["train", "eval"]) {
       test(`${mode}: forward { out } and backward { dx, dgamma, dbeta } give the default path's values in the given arrays`, () => {

@@ -1,16 +1,8 @@
 // Deterministic test data shared by the JS API tests (not a test file).
 
-// Uniform numbers in [0, 1) from a seed (mulberry32).
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Uniform numbers in [0, 1) from a seed: the page's own mulberry32.
+import { mulberry32 as rng } from "../../web/js/stepper/random.js";
+export { rng };
 
 // Float32Array of `length` values offset + scale * uniform(-1, 1).
 export function randomArray(length, seed, { offset = 0, scale = 1 } = {}) {
@@ -25,4 +17,15 @@ export const floats = (count, seed) => randomArray(count, seed);
 export function seededStream(seed) {
   const next = rng(seed);
   return { int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)), float: () => 2 * next() - 1 };
+}
+
+// Two layers with the same options and parameters (gamma, beta applied when
+// affine), for running one path against another on the same calls.
+export function twinLayers(bn, features, options = {}, { gamma, beta } = {}) {
+  const make = () => {
+    const layer = new bn.BatchNorm1d(features, options);
+    if (options.affine !== false && gamma) layer.setParams({ gamma, beta });
+    return layer;
+  };
+  return [make(), make()];
 }

@@ -11,7 +11,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { loadBN } from "../../web/js/bn.js";
-import { floats } from "./test-data.mjs";
+import { floats, twinLayers } from "./test-data.mjs";
 
 const CALLS = 10_000;
 const SHAPES = [[1, 2], [3, 2], [5, 7], [13, 9], [16, 32], [33, 4]];   // [features, batch]
@@ -33,16 +33,8 @@ for (const simd of [true, false]) {
 
     // Two layers with the same parameters: one on the default copy path,
     // one on views; both see the same calls.
-    function pair(features, options = {}) {
-      const gamma = floats(features, 3).map((v) => 1 + 0.5 * v);
-      const beta = floats(features, 4);
-      const make = () => {
-        const layer = new bn.BatchNorm1d(features, options);
-        if (options.affine !== false) layer.setParams({ gamma, beta });
-        return layer;
-      };
-      return [make(), make()];
-    }
+    const pair = (features, options = {}) =>
+      twinLayers(bn, features, options, { gamma: floats(features, 3).map((v) => 1 + 0.5 * v), beta: floats(features, 4) });
 
     for (const mode of ["train", "eval"]) {
       for (const [features, batch] of SHAPES) {
