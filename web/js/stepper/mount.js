@@ -19,7 +19,7 @@
 // shadow root pass katexCssUrl (its @font-face rules also need the same
 // stylesheet once in the document head, as fonts are declared document-wide).
 // No global ids: every id is prefixed per instance; hooks are scoped to root.
-import { h, uniquePrefix } from "./dom.js";
+import { h, uniqueId } from "../dom.js";
 import { STEPPER_CSS } from "./styles.js";
 import { CONVENTIONS, FORWARD_STEPS, BACKWARD_STEPS, LIMITS, stateFromOptions, decodeState, encodeState, resize, shapeOf } from "./state.js";
 import { parsePastedTable, isTablePaste, parseNumber } from "./cells.js";
@@ -31,13 +31,13 @@ import { BACKWARD } from "./steps-backward.js";
 import { randomBatch, nextSeed } from "./random.js";
 import { runningCharts, conventionTable } from "./running-view.js";
 import { pytorchSnippet, intermediatesCsv } from "./export.js";
-import { fmt } from "./dom.js";
+import { fmt } from "./numbers.js";
 
 const resolve = (v, view) => (typeof v === "function" ? v(view) : v);
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
-  const prefix = uniquePrefix();
+  const prefix = uniqueId("bns");
   let state = initialState(options, syncUrl);
   let lastHash = "";
   let view = null;

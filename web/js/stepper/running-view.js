@@ -1,7 +1,8 @@
 // The running-statistics panel: the running mean/variance after each batch
 // fed (line charts), and the same batches under PyTorch's and Keras's
 // conventions side by side. Values from compute.js (view.runs, view.compare).
-import { h, fmt } from "./dom.js";
+import { h } from "../dom.js";
+import { fmt } from "./numbers.js";
 import { lineChart } from "./plot.js";
 
 // drawn: { mean, spread } of the random batches (dashed reference lines), or null.

@@ -3,7 +3,8 @@
 // formula with this batch's numbers for every feature. Numbers come from the
 // view computed by compute.js (the WASM core); dom.num() tags each one with
 // the data attributes of shared/PAGE.md.
-import { h, num, given, sym } from "./dom.js";
+import { h } from "../dom.js";
+import { num, given, sym } from "./numbers.js";
 import { tex } from "./tex.js";
 import { eq, featureBlock, joined, perRow } from "./step-parts.js";
 

@@ -1,7 +1,7 @@
 // The settings form, built from the state table (state.js). A bad value is
 // marked aria-invalid with its message beside it and is not applied; the
 // field keeps what the user typed.
-import { h, uniqueId } from "./dom.js";
+import { h, uniqueId } from "../dom.js";
 import { FIELDS, formatField, parseField } from "./state.js";
 
 const LR_LOG_MIN = -4, LR_LOG_MAX = 1;     // slider: 10^-4 .. 10^1

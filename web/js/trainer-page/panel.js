@@ -1,7 +1,7 @@
 // One side of the comparison: a network's figures (also exposed as
 // data-loss / data-accuracy / data-steps on the data-panel element), its
 // decision boundary, loss curves and layer histograms.
-import { h, uniqueId } from "./dom.js";
+import { h, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
 import { createLossChart, SERIES } from "./loss-chart.js";
 import { createHistogramStrip } from "./histogram-strip.js";

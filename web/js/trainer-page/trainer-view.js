@@ -2,7 +2,7 @@
 // and by the <bn-trainer> widget. Two panels (with / without batch norm)
 // fed by one session on the shared training worker; this thread only
 // handles controls and paints frames (once per animation frame).
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 import { createControls } from "./controls.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
 import { PRESETS, presetState } from "./presets.js";
