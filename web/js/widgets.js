@@ -5,6 +5,7 @@
 // tests can query inside. dist/bn-widgets.js is this file bundled.
 import { loadBN } from "./bn.js";
 import { mountStepper } from "./stepper/mount.js";
+import { ATTRIBUTES as STEPPER_ATTRIBUTES, stateFromAttributes } from "./stepper/state.js";
 import { mountTrainer } from "./trainer-page/trainer-view.js";
 import { presetState } from "./trainer-page/presets.js";
 import { defaultState, FIELDS, stateFromEntries } from "./trainer-page/state.js";
@@ -29,12 +30,14 @@ function ensureStylesheets() {
   }
 }
 
-// <bn-stepper batch="4" features="2" data="1,2;3,5;2,0;4,1" gamma="1,1"
-//   beta="0,0" eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras">
+// <bn-stepper data="1,2;3,5;2,0;4,1" batch="4" features="2" gamma="1,1" beta="0,0"
+//   eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras"
+//   phase="forward|backward" step="0" dy-source="manual|loss" dy="…" target="…"
+//   history="…" seed="1" random-mean="3" random-spread="2">: every field of the
+// stepper's state table (stepper/state.js), under the names and in the text
+// forms of its URL (docs/page-hooks.md lists them).
 export class BnStepperElement extends HTMLElement {
-  static get observedAttributes() {
-    return ["data", "batch", "features", "gamma", "beta", "eps", "momentum", "mode", "convention"];
-  }
+  static get observedAttributes() { return STEPPER_ATTRIBUTES; }
 
   #stepper = null;
   #mounting = 0;
@@ -75,14 +78,7 @@ export class BnStepperElement extends HTMLElement {
   }
 
   #initialState() {
-    const read = (name) => this.getAttribute(name) ?? undefined;
-    const number = (name) => (this.hasAttribute(name) ? Number(this.getAttribute(name)) : undefined);
-    const state = {
-      data: read("data"), batch: number("batch"), features: number("features"),
-      gamma: read("gamma"), beta: read("beta"), eps: read("eps"), momentum: read("momentum"),
-      mode: read("mode"), convention: read("convention"),
-    };
-    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+    return stateFromAttributes((name) => this.getAttribute(name));
   }
 }
 
