@@ -7,8 +7,7 @@ import { loadBN } from "./bn.js";
 import { mountStepper } from "./stepper/mount.js";
 import { ATTRIBUTES as STEPPER_ATTRIBUTES, stateFromAttributes } from "./stepper/state.js";
 import { mountTrainer } from "./trainer-page/trainer-view.js";
-import { presetState } from "./trainer-page/presets.js";
-import { defaultState, FIELDS, stateFromEntries } from "./trainer-page/state.js";
+import { controlKeys, FIELDS as TRAINER_FIELDS, fieldByName, stateFromEntries } from "./trainer-page/state.js";
 import { stylesheetUrls, wasmDirectory, workerUrl } from "./trainer-page/assets.js";
 
 let sharedModule = null;
@@ -82,12 +81,14 @@ export class BnStepperElement extends HTMLElement {
   }
 }
 
-// Attribute names of <bn-trainer>: each state field by its key or its
-// kebab-case attribute (lr, dataset, activation, optimizer, batch-size or
-// batch, hidden, noise, samples, seed, layer, speed), plus preset, controls,
-// presets and autoplay (see docs/widgets.md).
-const TRAINER_ATTRIBUTES = [...new Set([...FIELDS.flatMap((f) => [f.key.toLowerCase(), f.attribute].filter(Boolean)),
-  "batch", "preset", "controls", "presets", "autoplay"])];
+// Attribute names of <bn-trainer>: every field of the trainer's state table
+// (trainer-page/state.js) by its key in lower case, its kebab-case attribute
+// and its older aliases (lr, dataset, activation, optimizer, batch-size or
+// batch, hidden, noise, samples, test-fraction, init, seed, layer,
+// steps-per-frame or speed, preset), plus controls, presets and autoplay
+// (see docs/widgets.md).
+const TRAINER_ATTRIBUTES = [...new Set([...TRAINER_FIELDS.flatMap((f) => [f.key.toLowerCase(), f.attribute, ...(f.aliases ?? [])]
+  .filter(Boolean)), "controls", "presets", "autoplay"])];
 const DEFAULT_TRAINER_CONTROLS = ["lr", "dataset", "activation", "optimizer", "batchSize", "hidden", "noise"];
 
 export class BnTrainerElement extends HTMLElement {
@@ -114,13 +115,9 @@ export class BnTrainerElement extends HTMLElement {
     const root = document.createElement("div");
     root.className = "bn-widget bn-trainer-widget";
     this.replaceChildren(root);
-    const preset = this.getAttribute("preset") ?? "";
-    const base = presetState(preset) ?? defaultState();
-    const entries = [...this.attributes].map((a) => [a.name === "batch" ? "batchSize" : a.name === "batchsize" ? "batchSize" : a.name, a.value]);
     this.#trainer = mountTrainer(root, {
       workerUrl,
-      state: stateFromEntries(entries, base),
-      preset: presetState(preset) ? preset : "",
+      state: stateFromEntries([...this.attributes].map((a) => [a.name, a.value])),
       presets: this.hasAttribute("presets"),
       fields: this.#controlList(),
       autoplay: this.hasAttribute("autoplay"),
@@ -130,10 +127,9 @@ export class BnTrainerElement extends HTMLElement {
   #controlList() {
     const text = this.getAttribute("controls");
     if (text === null) return DEFAULT_TRAINER_CONTROLS;
-    if (text.trim() === "all") return FIELDS.map((f) => f.key);
-    const names = text.split(/[\s,]+/).filter(Boolean);
-    return FIELDS.filter((f) => names.includes(f.key) || names.includes(f.attribute) ||
-      (f.key === "batchSize" && names.includes("batch"))).map((f) => f.key);
+    if (text.trim() === "all") return controlKeys();
+    const named = new Set(text.split(/[\s,]+/).filter(Boolean).map((name) => fieldByName(name)?.key));
+    return controlKeys().filter((key) => named.has(key));
   }
 }
 
