@@ -1,9 +1,11 @@
 // The widgets' attribute lists come from the state tables: <bn-stepper>
 // observes exactly one attribute per stepper field, <bn-trainer> every name
 // of every trainer field. Loaded in Node with the two DOM globals
-// widgets.js needs at load time stubbed (nothing is rendered).
+// widgets.js needs at load time stubbed (nothing is rendered). The
+// contract, docs/page-hooks.md, names every one of them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { ATTRIBUTES, FIELDS as STEPPER_FIELDS } from "../../web/js/stepper/state.js";
 import { FIELDS as TRAINER_FIELDS } from "../../web/js/trainer-page/state.js";
 
@@ -29,5 +31,17 @@ test("<bn-trainer> observes every field by key, attribute and alias, plus its ow
   }
   for (const name of ["controls", "presets", "autoplay", "preset", "test-fraction", "init", "steps-per-frame"]) {
     assert.ok(observed.includes(name), name);
+  }
+});
+
+test("docs/page-hooks.md names every URL key and attribute of both tables", () => {
+  const doc = readFileSync(new URL("../../docs/page-hooks.md", import.meta.url), "utf8");
+  for (const f of STEPPER_FIELDS) {
+    assert.ok(doc.includes(`| \`${f.url}\` | \`${f.attribute}\` |`), `stepper ${f.key}: no row for ${f.url} / ${f.attribute}`);
+  }
+  for (const f of TRAINER_FIELDS) {
+    const row = doc.split("\n").find((line) => line.startsWith(`| \`${f.key}\` |`));
+    assert.ok(row, `trainer ${f.key}: no row`);
+    for (const name of [f.attribute, ...(f.aliases ?? [])].filter(Boolean)) assert.ok(row.includes(`\`${name}\``), `${f.key}: ${name}`);
   }
 });

@@ -2,7 +2,7 @@
 // (highlighted in the grid) and renders its formula, typeset, then the same
 // formula with this batch's numbers for every feature. Numbers come from the
 // view computed by compute.js (the WASM core); dom.num() tags each one with
-// the data attributes of shared/PAGE.md.
+// the data attributes of docs/page-hooks.md.
 import { h } from "../dom.js";
 import { num, given, sym } from "./numbers.js";
 import { tex } from "./tex.js";
