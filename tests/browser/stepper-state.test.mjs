@@ -57,6 +57,23 @@ test("typed text survives a copied link exactly; batch size 1 and back restores 
   }
 });
 
+test("a link can open with Earlier steps expanded, and the toggle is part of the link", { timeout: 30_000 }, async () => {
+  const { context, page, problems } = await openStepper(browser, pageUrl, { hash: "x=1,2;3,5;2,0&step=3&earlier=true" });
+  try {
+    assert.equal(await page.locator("details.earlier").evaluate((d) => d.open), true);
+    assert.equal(await page.locator("details.earlier .earlier-step").count(), 3, "the three steps before step 4");
+    await page.getByText("Earlier steps", { exact: true }).click();
+    await page.waitForFunction(() => !location.hash.includes("earlier="));
+    await page.getByText("Earlier steps", { exact: true }).click();
+    await page.waitForFunction(() => location.hash.includes("earlier=true"));
+    await page.getByRole("button", { name: "Next step", exact: true }).click();
+    assert.equal(await page.locator("details.earlier .earlier-step").count(), 4);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test("<bn-stepper> takes every field as an attribute and rebuilds when one changes", { timeout: 30_000 }, async () => {
   const { context, page, problems } = await openPage(browser, `${server.url}tests/browser/fixtures/stepper-widget.html`);
   try {
@@ -74,6 +91,7 @@ test("<bn-stepper> takes every field as an attribute and rebuilds when one chang
     assert.equal(await full.getByLabel("Random mean", { exact: true }).inputValue(), "-1");
     assert.match(await full.locator(".card-running").textContent(), /2 batches fed in training/, "history plus this batch");
     assert.ok(await full.locator('[data-quantity="dgamma"]').count() > 0);
+    assert.equal(await full.locator("details.earlier .earlier-step").count(), 8 + 2, "earlier: every forward step and two backward");
 
     assert.equal(await cell(typed, "x", 1, 1).inputValue(), "1,5");
     assert.equal(await cell(typed, "x", 1, 2).inputValue(), "abc");

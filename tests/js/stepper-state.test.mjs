@@ -26,6 +26,7 @@ const SAMPLE = {
   mode: "eval",
   phase: "backward",
   step: 4,
+  earlier: true,
   dySource: "loss",
   dy: [["1", "x;y"], ["\t", "0"]],
   target: [["1", "0"], ["0", "2"]],

@@ -38,6 +38,7 @@ test("Next / Previous step walk the forward pass, then the backward pass; Reset 
   assert.deepEqual([s.phase, s.step], ["forward", FORWARD_STEPS - 1], "Previous from backward 0 goes back to the forward pass");
   const back = pure(T.reset, { ...s, phase: "backward", step: 3 });
   assert.deepEqual([back.phase, back.step, back.mode, back.cells], ["forward", 0, "eval", s.cells]);
+  assert.equal(pure(T.openEarlierSteps, s, true).earlier, true);
 });
 
 test("mode, convention (with its eps and momentum) and dy source", () => {

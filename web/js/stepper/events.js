@@ -83,4 +83,7 @@ export function wireEvents(ui, state, update) {
   on(ui.backwardButton, () => update(T.startBackward(state()), "navigate"));
   on(ui.nextBatchButton, withMessage(T.feedBatch, ui.runningStatus));
   on(ui.forgetButton, () => update(T.forgetHistory(state()), "compute"));
+  ui.earlier.addEventListener("toggle", () => {
+    if (ui.earlier.open !== state().earlier) update(T.openEarlierSteps(state(), ui.earlier.open), "navigate");
+  });
 }

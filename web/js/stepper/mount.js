@@ -84,7 +84,6 @@ export function mountStepper(root, bn, options = {}) {
   }
 
   wireEvents(ui, () => state, update);
-  ui.earlier.addEventListener("toggle", () => stepsView.showEarlier());
 
   showInputs(ui, prefix, state, null);
   update(state, "compute");

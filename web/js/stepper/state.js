@@ -11,7 +11,7 @@
 // beyond the current shape: going to batch size 1 and back to 2 brings
 // row 2 back. Only the first `batch` rows and `features` columns are shown
 // and computed (visible()).
-import { batches, choice, grid, integer, list, text } from "./codecs.js";
+import { batches, choice, flag, grid, integer, list, text } from "./codecs.js";
 import { CONVENTIONS, CONVENTION_KEYS } from "./conventions.js";
 import { randomBatch, nextSeed } from "./random.js";
 import { parseNumber } from "./cells.js";
@@ -41,6 +41,7 @@ export const FIELDS = [
   { key: "mode", url: "mode", attribute: "mode", codec: choice(["train", "eval"]), default: "train" },
   { key: "phase", url: "phase", attribute: "phase", codec: choice(["forward", "backward"]), default: "forward" },
   { key: "step", url: "step", attribute: "step", codec: integer, default: 0, fit: (v, s) => clamp(v, 0, lastStep(s.phase)) },
+  { key: "earlier", url: "earlier", attribute: "earlier", codec: flag, default: false, omitDefault: true },
   { key: "dySource", url: "dys", attribute: "dy-source", codec: choice(["manual", "loss"]), default: "manual" },
   { key: "dy", url: "dy", attribute: "dy", codec: grid, shape: "grid", default: [], fill: defaultDy },
   { key: "target", url: "t", attribute: "target", codec: grid, shape: "grid", default: [], fill: () => "0", omitDefault: true },

@@ -29,6 +29,7 @@ export function createStepsView(ui, root, bn) {
     const step = steps[state.step];
     ui.trainButton.setAttribute("aria-pressed", String(state.mode === "train"));
     ui.evalButton.setAttribute("aria-pressed", String(state.mode === "eval"));
+    ui.earlier.open = state.earlier;
     setDisabled(ui.prevButton, atFirstStep(state), ui.nextButton);
     setDisabled(ui.nextButton, atLastStep(state), state.phase === "forward" ? ui.backwardButton : ui.prevButton);
     ui.nextButton.classList.toggle("primary", !atLastStep(state));

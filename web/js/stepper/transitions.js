@@ -28,6 +28,11 @@ export function startBackward(state) {
   return { ...state, phase: "backward", step: 0 };
 }
 
+// "Earlier steps" open or closed (a link keeps it).
+export function openEarlierSteps(state, open) {
+  return { ...state, earlier: Boolean(open) };
+}
+
 export const atFirstStep = (state) => state.phase === "forward" && state.step === 0;
 export const atLastStep = (state) => state.step === lastStep(state.phase);
 
