@@ -24,8 +24,7 @@
 //          [--optimizer adam] [--lr 0.01] [--scalar]
 // --only keeps the settings whose dataset is the given one.
 import { loadBN } from "../web/js/bn.js";
-import { presetState } from "../web/js/trainer-page/presets.js";
-import { trainerOptions } from "../web/js/trainer-page/state.js";
+import { presetState, trainerOptions } from "../web/js/trainer-page/state.js";
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {

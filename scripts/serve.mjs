@@ -1,5 +1,5 @@
 // A small static file server for web/ (npm start) and for dist/ (tests of the
-// embed). Sends the strict Content-Security-Policy of shared/PAGE.md, so the
+// embed). Sends the strict Content-Security-Policy of docs/page-hooks.md, so the
 // page is always tried the way course authors will host it.
 // Usage: node scripts/serve.mjs [root] [--port N]   (PORT env also works)
 import { createServer } from "node:http";

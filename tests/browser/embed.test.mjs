@@ -73,7 +73,7 @@ test("course notes render both widgets under the strict CSP, with no errors", as
 });
 
 test("a bare page with the two documented lines works from dist/", async () => {
-  // The exact snippet of shared/PAGE.md, written as a page next to dist/'s files.
+  // The exact snippet of docs/page-hooks.md, written as a page next to dist/'s files.
   const { writeFile, rm } = await import("node:fs/promises");
   const file = `${DIST_ROOT}snippet-test.html`;
   await writeFile(file, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>snippet</title><link rel="icon" href="favicon.svg">

@@ -1,6 +1,6 @@
 // mountStepper as the <bn-stepper> widget uses it: two steppers on one page,
 // one in light DOM and one in a shadow root, each with its own state, the
-// hooks of shared/PAGE.md scoped to each, no duplicate ids, styles applied
+// hooks of docs/page-hooks.md scoped to each, no duplicate ids, styles applied
 // inside the shadow root, the URL left alone, and destroy() cleaning up.
 import { test } from "node:test";
 import assert from "node:assert/strict";

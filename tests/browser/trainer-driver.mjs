@@ -1,6 +1,6 @@
 // Drives a live trainer (the page or a <bn-trainer> widget) the way a person
 // would: by button names and labels, reading the figures each panel exposes
-// as data-loss / data-accuracy / data-steps (shared/PAGE.md).
+// as data-loss / data-accuracy / data-steps (docs/page-hooks.md).
 
 // { loss, accuracy, testAccuracy, steps } of the panel "bn" or "plain" inside `scope`.
 export async function readPanel(scope, key) {

@@ -5,9 +5,9 @@
 // tests can query inside. dist/bn-widgets.js is this file bundled.
 import { loadBN } from "./bn.js";
 import { mountStepper } from "./stepper/mount.js";
+import { ATTRIBUTES as STEPPER_ATTRIBUTES, stateFromAttributes } from "./stepper/state.js";
 import { mountTrainer } from "./trainer-page/trainer-view.js";
-import { presetState } from "./trainer-page/presets.js";
-import { defaultState, FIELDS, stateFromEntries } from "./trainer-page/state.js";
+import { controlKeys, FIELDS as TRAINER_FIELDS, fieldByName, stateFromEntries } from "./trainer-page/state.js";
 import { stylesheetUrls, wasmDirectory, workerUrl } from "./trainer-page/assets.js";
 
 let sharedModule = null;
@@ -29,12 +29,14 @@ function ensureStylesheets() {
   }
 }
 
-// <bn-stepper batch="4" features="2" data="1,2;3,5;2,0;4,1" gamma="1,1"
-//   beta="0,0" eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras">
+// <bn-stepper data="1,2;3,5;2,0;4,1" batch="4" features="2" gamma="1,1" beta="0,0"
+//   eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras"
+//   phase="forward|backward" step="0" dy-source="manual|loss" dy="…" target="…"
+//   history="…" seed="1" random-mean="3" random-spread="2">: every field of the
+// stepper's state table (stepper/state.js), under the names and in the text
+// forms of its URL (docs/page-hooks.md lists them).
 export class BnStepperElement extends HTMLElement {
-  static get observedAttributes() {
-    return ["data", "batch", "features", "gamma", "beta", "eps", "momentum", "mode", "convention"];
-  }
+  static get observedAttributes() { return STEPPER_ATTRIBUTES; }
 
   #stepper = null;
   #mounting = 0;
@@ -75,23 +77,18 @@ export class BnStepperElement extends HTMLElement {
   }
 
   #initialState() {
-    const read = (name) => this.getAttribute(name) ?? undefined;
-    const number = (name) => (this.hasAttribute(name) ? Number(this.getAttribute(name)) : undefined);
-    const state = {
-      data: read("data"), batch: number("batch"), features: number("features"),
-      gamma: read("gamma"), beta: read("beta"), eps: read("eps"), momentum: read("momentum"),
-      mode: read("mode"), convention: read("convention"),
-    };
-    return Object.fromEntries(Object.entries(state).filter(([, v]) => v !== undefined));
+    return stateFromAttributes((name) => this.getAttribute(name));
   }
 }
 
-// Attribute names of <bn-trainer>: each state field by its key or its
-// kebab-case attribute (lr, dataset, activation, optimizer, batch-size or
-// batch, hidden, noise, samples, seed, layer, speed), plus preset, controls,
-// presets and autoplay (see docs/widgets.md).
-const TRAINER_ATTRIBUTES = [...new Set([...FIELDS.flatMap((f) => [f.key.toLowerCase(), f.attribute].filter(Boolean)),
-  "batch", "preset", "controls", "presets", "autoplay"])];
+// Attribute names of <bn-trainer>: every field of the trainer's state table
+// (trainer-page/state.js) by its key in lower case, its kebab-case attribute
+// and its older aliases (lr, dataset, activation, optimizer, batch-size or
+// batch, hidden, noise, samples, test-fraction, init, seed, layer,
+// steps-per-frame or speed, preset), plus controls, presets and autoplay
+// (see docs/widgets.md).
+const TRAINER_ATTRIBUTES = [...new Set([...TRAINER_FIELDS.flatMap((f) => [f.key.toLowerCase(), f.attribute, ...(f.aliases ?? [])]
+  .filter(Boolean)), "controls", "presets", "autoplay"])];
 const DEFAULT_TRAINER_CONTROLS = ["lr", "dataset", "activation", "optimizer", "batchSize", "hidden", "noise"];
 
 export class BnTrainerElement extends HTMLElement {
@@ -118,13 +115,9 @@ export class BnTrainerElement extends HTMLElement {
     const root = document.createElement("div");
     root.className = "bn-widget bn-trainer-widget";
     this.replaceChildren(root);
-    const preset = this.getAttribute("preset") ?? "";
-    const base = presetState(preset) ?? defaultState();
-    const entries = [...this.attributes].map((a) => [a.name === "batch" ? "batchSize" : a.name === "batchsize" ? "batchSize" : a.name, a.value]);
     this.#trainer = mountTrainer(root, {
       workerUrl,
-      state: stateFromEntries(entries, base),
-      preset: presetState(preset) ? preset : "",
+      state: stateFromEntries([...this.attributes].map((a) => [a.name, a.value])),
       presets: this.hasAttribute("presets"),
       fields: this.#controlList(),
       autoplay: this.hasAttribute("autoplay"),
@@ -134,10 +127,9 @@ export class BnTrainerElement extends HTMLElement {
   #controlList() {
     const text = this.getAttribute("controls");
     if (text === null) return DEFAULT_TRAINER_CONTROLS;
-    if (text.trim() === "all") return FIELDS.map((f) => f.key);
-    const names = text.split(/[\s,]+/).filter(Boolean);
-    return FIELDS.filter((f) => names.includes(f.key) || names.includes(f.attribute) ||
-      (f.key === "batchSize" && names.includes("batch"))).map((f) => f.key);
+    if (text.trim() === "all") return controlKeys();
+    const named = new Set(text.split(/[\s,]+/).filter(Boolean).map((name) => fieldByName(name)?.key));
+    return controlKeys().filter((key) => named.has(key));
   }
 }
 

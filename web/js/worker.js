@@ -108,14 +108,15 @@ function figures(trainer, batchLoss, view, extent) {
   const evaluation = trainer.evaluate();
   const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
   // Layer values exist once a training batch has gone through.
-  const layer = trainer.steps > 0 ? trainer.activations(view.layer) : null;
+  const layer = trainer.steps > 0 ? trainer.activations(view.layerIndex) : null;
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
   return {
     steps: trainer.steps, epoch: trainer.epoch, batchLoss,
     // Eval mode, on the training split (test split apart).
     loss: evaluation.trainLoss, accuracy: evaluation.trainAccuracy,
     testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,
-    grid, width: layer?.width ?? 0, pre: hist(layer?.pre), post: hist(layer?.post),
+    // x̂ of the layer (the JS API calls it post until it is renamed xhat).
+    grid, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
   };
 }
 

@@ -34,15 +34,6 @@ export function parseMomentum(text) {
   return r;
 }
 
-// "1,2;3,5;2,0" (the widget's data attribute and the URL form) → rows of strings.
-export function parseDataString(text) {
-  return String(text).split(";").map((row) => row.split(",").map((c) => c.trim()));
-}
-
-export function toDataString(rows) {
-  return rows.map((row) => row.join(",")).join(";");
-}
-
 // Text pasted from a spreadsheet or CSV: rows by line, cells by tab, comma or
 // semicolon (tab wins when present). Empty trailing lines are dropped.
 export function parsePastedTable(text) {

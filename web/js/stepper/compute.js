@@ -4,6 +4,7 @@
 // numbers the core computed: Keras's moving variance (it uses the biased
 // batch variance), updated in JS from the core's biased batch variance
 // trace().var (see kerasMovingVar).
+import { CONVENTIONS } from "./conventions.js";
 
 // Keras BatchNormalization: moving_var ← decay·moving_var + (1 − decay)·σ²_B,
 // σ²_B the biased batch variance (no m/(m−1) factor, unlike PyTorch).
@@ -102,7 +103,8 @@ function backward(layer, view, inputs) {
 // Running statistics after the same batches under each convention's defaults.
 function compareConventions(bn, { features, gamma, beta }, batches) {
   const out = {};
-  for (const [convention, eps, momentum] of [["pytorch", 1e-5, 0.1], ["keras", 1e-3, 0.99]]) {
+  for (const [convention, defaults] of Object.entries(CONVENTIONS)) {
+    const eps = Number(defaults.eps), momentum = Number(defaults.momentum);
     const r = replay(bn, { features, convention, eps, momentum, gamma, beta }, batches);
     out[convention] = { mean: r.layer.runningMean, var: r.runningVar(), eps, momentum };
     r.layer.dispose();

@@ -1,5 +1,6 @@
 // Share and export: a PyTorch snippet that reproduces the view's numbers in
 // torch, and every intermediate as CSV.
+import { visible } from "./state.js";
 
 const pyNum = (v) => {
   const s = String(Number(v));
@@ -38,10 +39,10 @@ export function pytorchSnippet(state, inputs) {
     lines.push("", "bn.eval()", "y = bn(x)");
   }
   if (state.dySource === "loss") {
-    const t = state.target.map((r) => r.map(Number));
+    const t = visible(state).target.map((r) => r.map(Number));
     lines.push(`target = torch.tensor(${pyRows(t)})`, "loss = 0.5 * ((y - target) ** 2).sum()", "loss.backward()");
   } else {
-    const dy = state.dy.map((r) => r.map(Number));
+    const dy = visible(state).dy.map((r) => r.map(Number));
     lines.push(`dy = torch.tensor(${pyRows(dy)})`, "y.backward(dy)");
   }
   lines.push("", "torch.set_printoptions(precision=6)",

@@ -1,7 +1,7 @@
 // The editable tables: the input batch x (with γ and β rows under it) and the
 // dy / target grid of the backward pass. Each input has the accessible name
-// of shared/PAGE.md and a message slot that bad-input marks fill.
-import { h } from "./dom.js";
+// of docs/page-hooks.md and a message slot that bad-input marks fill.
+import { h } from "../dom.js";
 
 // name: "x" | "dy" | "target"; cells: rows of strings; extraRows: [{ name, label, values }]
 export function buildGrid({ prefix, name, label, cells, extraRows = [], readOnly = false, caption }) {

@@ -1,8 +1,30 @@
 // The running-statistics panel: the running mean/variance after each batch
 // fed (line charts), and the same batches under PyTorch's and Keras's
 // conventions side by side. Values from compute.js (view.runs, view.compare).
-import { h, fmt } from "./dom.js";
+// showRunning fills the card's places (skeleton.js) for the current view.
+import { h } from "../dom.js";
+import { fmt } from "./numbers.js";
 import { lineChart } from "./plot.js";
+import { comparisonNote } from "./conventions.js";
+import { randomParams } from "./state.js";
+import { canFeed } from "./transitions.js";
+
+export function showRunning(ui, state, view, inputs) {
+  ui.nextBatchButton.disabled = !canFeed(state, inputs);
+  ui.forgetButton.disabled = state.history.length === 0;
+  if (!view?.compare) {
+    ui.runningStatus.textContent = "";
+    ui.charts.replaceChildren();
+    ui.compare.replaceChildren();
+    return;
+  }
+  const fed = view.runs.length;
+  ui.runningStatus.textContent = `${fed} ${fed === 1 ? "batch" : "batches"} fed in training${view.trainTrace ? " (this one included)" : ""}.`;
+  // Batches drawn by "Next batch" come from normal(mean, spread²): the
+  // running estimates should approach those values (dashed lines).
+  ui.charts.replaceChildren(...runningCharts(view, inputs.features, state.history.length > 0 ? randomParams(state) : null));
+  ui.compare.replaceChildren(...conventionTable(view, inputs.features));
+}
 
 // drawn: { mean, spread } of the random batches (dashed reference lines), or null.
 export function runningCharts(view, features, drawn) {
@@ -29,7 +51,7 @@ export function conventionTable(view, features) {
     "data-value": String(c[conv][which][k]) }, fmt(c[conv][which][k])));
   return [
     h("h3", {}, "The same batches, two conventions"),
-    h("p", {}, `Running estimates after the same ${fed} ${fed === 1 ? "batch" : "batches"}, each framework with its defaults. PyTorch: momentum 0.1 (the share of the new batch), eps 1e−5, running variance unbiased (σ²_B × m/(m − 1)). Keras: momentum 0.99 is the share of the old estimate kept (PyTorch's 0.01), eps 1e−3, moving variance biased (σ²_B as is). Same data, different numbers: this is why a model ported between them can drift in eval mode.`),
+    h("p", {}, comparisonNote(fed)),
     h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "PyTorch and Keras compared" },
       h("table", { class: "cmp" },
         h("caption", {}, "PyTorch and Keras defaults, same batches"),

@@ -1,51 +1,57 @@
-// The stepper's state table: every input, the mode, the step, and the
-// earlier batches fed in training. One plain object, written to and read from
-// the URL hash, so any view is a link (and a widget can start from attributes).
-import { parseDataString, toDataString } from "./cells.js";
-import { randomBatch } from "./random.js";
+// The stepper's state as one table: every input, the shape, the mode, the
+// step, and the earlier batches fed in training. Each entry names the field
+// (key), its name in the URL hash (url), its <bn-stepper> attribute
+// (attribute), its codec (codecs.js: text form <-> value) and its default
+// (a value, or a function of the fields above it in the table; new cells
+// of a grid come from its `fill`, once every field is known). Adding a
+// field is one entry: normalize, the URL, the widget's attributes (and its
+// observedAttributes) all follow from the table.
+//
+// Grid and per-feature fields (shape "grid" / "row") keep what was typed
+// beyond the current shape: going to batch size 1 and back to 2 brings
+// row 2 back. Only the first `batch` rows and `features` columns are shown
+// and computed (visible()).
+import { batches, choice, flag, grid, integer, list, text } from "./codecs.js";
+import { CONVENTIONS, CONVENTION_KEYS } from "./conventions.js";
+import { randomBatch, nextSeed } from "./random.js";
+import { parseNumber } from "./cells.js";
 
 export const LIMITS = { minRows: 1, maxRows: 16, minFeatures: 1, maxFeatures: 8, maxHistory: 60 };
 export const FORWARD_STEPS = 8;    // 0 intro … 7 running statistics
 export const BACKWARD_STEPS = 7;   // 0 dy … 6 dx
 
-export const CONVENTIONS = {
-  pytorch: { label: "PyTorch", eps: "1e-5", momentum: "0.1" },
-  keras: { label: "Keras", eps: "0.001", momentum: "0.99" },
-};
-
 const EXAMPLE = "1,2;3,5;2,0;4,1";
 
-export function defaultState() {
-  const cells = parseDataString(EXAMPLE);
-  return normalize({ cells });
-}
+export const lastStep = (phase) => (phase === "backward" ? BACKWARD_STEPS : FORWARD_STEPS) - 1;
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+const widthOf = (rows) => Math.max(...rows.map((r) => r.length));
 
-// Fills every missing field and makes all arrays match the grid's shape.
-export function normalize(partial) {
-  const s = { ...partial };
-  s.cells = (s.cells?.length ? s.cells : parseDataString(EXAMPLE)).map((r) => r.map(String));
-  const rows = clamp(s.cells.length, LIMITS.minRows, LIMITS.maxRows);
-  const features = clamp(Math.max(...s.cells.map((r) => r.length)), LIMITS.minFeatures, LIMITS.maxFeatures);
-  s.cells = fit(s.cells, rows, features, () => "0");
-  s.gamma = fitRow(s.gamma, features, "1");
-  s.beta = fitRow(s.beta, features, "0");
-  s.convention = s.convention === "keras" ? "keras" : "pytorch";
-  s.eps = s.eps ?? CONVENTIONS[s.convention].eps;
-  s.momentum = s.momentum ?? CONVENTIONS[s.convention].momentum;
-  s.mode = s.mode === "eval" ? "eval" : "train";
-  s.phase = s.phase === "backward" ? "backward" : "forward";
-  const last = (s.phase === "forward" ? FORWARD_STEPS : BACKWARD_STEPS) - 1;
-  s.step = clamp(Number.isInteger(s.step) ? s.step : 0, 0, last);
-  s.dySource = s.dySource === "loss" ? "loss" : "manual";
-  s.dy = fit(s.dy ?? [], rows, features, (i, k) => defaultDy(i, k));
-  s.target = fit(s.target ?? [], rows, features, () => "0");
-  s.history = (s.history ?? []).filter((b) => b.length >= 2 && b.every((r) => r.length === features &&
-    r.every(Number.isFinite))).slice(-LIMITS.maxHistory);
-  s.randomMean = s.randomMean ?? "3";
-  s.randomSpread = s.randomSpread ?? "2";
-  s.seed = Number.isInteger(s.seed) && s.seed > 0 ? s.seed : 1;
-  return s;
-}
+export const FIELDS = [
+  { key: "cells", url: "x", attribute: "data", codec: grid, shape: "grid", default: () => grid.read(EXAMPLE),
+    fill: randomCell },
+  { key: "batch", url: "batch", attribute: "batch", codec: integer, omitDefault: true,
+    default: (s) => s.cells.length, fit: (v) => clamp(v, LIMITS.minRows, LIMITS.maxRows) },
+  { key: "features", url: "features", attribute: "features", codec: integer, omitDefault: true,
+    default: (s) => widthOf(s.cells), fit: (v) => clamp(v, LIMITS.minFeatures, LIMITS.maxFeatures) },
+  { key: "gamma", url: "g", attribute: "gamma", codec: list, shape: "row", default: [], fill: () => "1" },
+  { key: "beta", url: "b", attribute: "beta", codec: list, shape: "row", default: [], fill: () => "0" },
+  { key: "convention", url: "conv", attribute: "convention", codec: choice(CONVENTION_KEYS), default: "pytorch" },
+  { key: "eps", url: "eps", attribute: "eps", codec: text, default: (s) => CONVENTIONS[s.convention].eps },
+  { key: "momentum", url: "mom", attribute: "momentum", codec: text, default: (s) => CONVENTIONS[s.convention].momentum },
+  { key: "mode", url: "mode", attribute: "mode", codec: choice(["train", "eval"]), default: "train" },
+  { key: "phase", url: "phase", attribute: "phase", codec: choice(["forward", "backward"]), default: "forward" },
+  { key: "step", url: "step", attribute: "step", codec: integer, default: 0, fit: (v, s) => clamp(v, 0, lastStep(s.phase)) },
+  { key: "earlier", url: "earlier", attribute: "earlier", codec: flag, default: false, omitDefault: true },
+  { key: "dySource", url: "dys", attribute: "dy-source", codec: choice(["manual", "loss"]), default: "manual" },
+  { key: "dy", url: "dy", attribute: "dy", codec: grid, shape: "grid", default: [], fill: defaultDy },
+  { key: "target", url: "t", attribute: "target", codec: grid, shape: "grid", default: [], fill: () => "0", omitDefault: true },
+  { key: "history", url: "hist", attribute: "history", codec: batches, default: [], omitDefault: true,
+    fit: (v, s) => v.filter((b) => Array.isArray(b) && b.length >= 2 && b.every((r) => Array.isArray(r) &&
+      r.length === s.features && r.every(Number.isFinite))).slice(-LIMITS.maxHistory) },
+  { key: "seed", url: "seed", attribute: "seed", codec: integer, default: 1, fit: (v) => (v > 0 ? v : undefined) },
+  { key: "randomMean", url: "rm", attribute: "random-mean", codec: text, default: "3" },
+  { key: "randomSpread", url: "rs", attribute: "random-spread", codec: text, default: "2" },
+];
 
 // dy by hand starts as a small fixed pattern (−0.5, 0, 0.5, …) so the
 // gradients are not all zero.
@@ -53,129 +59,132 @@ function defaultDy(i, k) {
   return String(((i + 2 * k) % 3 - 1) * 0.5);
 }
 
-function clamp(v, lo, hi) {
-  return Math.min(hi, Math.max(lo, v));
+// What "Random batch" draws: normal(random mean, random spread²).
+export function randomParams(state) {
+  const mean = parseNumber(state.randomMean), spread = parseNumber(state.randomSpread);
+  return { mean: mean.value ?? 0, spread: Math.abs(spread.value ?? 1), ok: !mean.error && !spread.error };
 }
 
-function fitRow(row, n, fill) {
-  const out = (row ?? []).slice(0, n).map(String);
-  while (out.length < n) out.push(fill);
-  return out;
+// A cell that was never typed (a larger batch size or feature count than
+// the data given): drawn from the seed and the shape, so the view is still
+// a link.
+function randomCell(i, k, state) {
+  const { batch: rows, features } = state;
+  const { mean, spread } = randomParams(state);
+  return randomBatch(nextSeed(state.seed + rows * 31 + features), rows, features, mean, spread)[i]?.[k] ?? "0";
 }
 
-function fit(grid, rows, features, fill) {
-  const out = [];
-  for (let i = 0; i < rows; i++) {
-    const row = (grid[i] ?? []).slice(0, features).map(String);
-    for (let k = row.length; k < features; k++) row.push(fill(i, k));
-    out.push(row);
+const valueOf = (field, s) => {
+  const d = typeof field.default === "function" ? field.default(s) : field.default;
+  return structuredClone(d);
+};
+
+// Fills every missing or unreadable field with its default and makes every
+// grid and per-feature list cover the shape. `partial` holds values or their
+// text forms (URL / attribute text), keyed by field key.
+export function normalize(partial = {}) {
+  const s = {};
+  for (const field of FIELDS) {
+    const read = partial[field.key] === undefined ? undefined : field.codec.read(partial[field.key]);
+    const fit = (v) => (v === undefined || !field.fit ? v : field.fit(v, s));
+    s[field.key] = fit(read) ?? fit(valueOf(field, s));
   }
-  return out;
+  for (const field of FIELDS) if (field.shape) s[field.key] = cover(field, s, s[field.key]);
+  return s;
+}
+
+// A grid at least batch × features (and at most the limits), rectangular;
+// a list at least `features` long. What lies beyond the shape is kept.
+function cover(field, s, value) {
+  if (field.shape === "row") {
+    const out = value.slice(0, LIMITS.maxFeatures);
+    for (let k = out.length; k < s.features; k++) out.push(field.fill(0, k, s));
+    return out;
+  }
+  const rows = clamp(Math.max(value.length, s.batch), 0, LIMITS.maxRows);
+  const width = clamp(Math.max(s.features, ...value.map((r) => r.length)), 0, LIMITS.maxFeatures);
+  return Array.from({ length: rows }, (_, i) => Array.from({ length: width }, (_, k) => value[i]?.[k] ?? field.fill(i, k, s)));
+}
+
+export function defaultState() {
+  return normalize({});
 }
 
 export function shapeOf(state) {
-  return { rows: state.cells.length, features: state.cells[0].length };
+  return { rows: state.batch, features: state.features };
 }
 
-// New shape: keeps what fits, fills new cells with `fillCell(i, k)`; earlier
-// batches are dropped when the feature count changes (they no longer fit).
-export function resize(state, rows, features, fillCell) {
-  const { features: oldFeatures } = shapeOf(state);
+// The state as shown and computed: grids and lists cut to the shape.
+export function visible(state) {
   const s = { ...state };
-  s.cells = fit(state.cells, rows, features, fillCell);
-  s.dy = fit(state.dy, rows, features, defaultDy);
-  s.target = fit(state.target, rows, features, () => "0");
-  s.gamma = fitRow(state.gamma, features, "1");
-  s.beta = fitRow(state.beta, features, "0");
-  if (features !== oldFeatures) s.history = [];
+  for (const field of FIELDS) {
+    if (field.shape === "row") s[field.key] = state[field.key].slice(0, state.features);
+    if (field.shape === "grid") s[field.key] = state[field.key].slice(0, state.batch).map((r) => r.slice(0, state.features));
+  }
   return s;
 }
 
-// The state a widget or page asks for: options.state (any subset of the
-// fields above) and/or the <bn-stepper> attribute forms at the top level or
-// inside it: data "1,2;3,5", batch, features (numbers or strings),
-// gamma/beta "1,1", eps, momentum, mode, convention, phase, step.
-export function stateFromOptions(options = {}) {
-  const partial = { ...(options.state ?? {}) };
-  for (const key of ["batch", "features", "data", "gamma", "beta", "eps", "momentum", "mode", "step", "phase", "convention"]) {
-    if (options[key] !== undefined && partial[key] === undefined) partial[key] = options[key];
-  }
-  if (typeof partial.data === "string") partial.cells = parseDataString(partial.data);
-  if (typeof partial.gamma === "string") partial.gamma = partial.gamma.split(",");
-  if (typeof partial.beta === "string") partial.beta = partial.beta.split(",");
-  for (const key of ["eps", "momentum"]) if (typeof partial[key] === "number") partial[key] = String(partial[key]);
-  if (partial.step !== undefined) partial.step = Number(partial.step);
-  let s = normalize(partial);
-  const rows = Number(partial.batch), features = Number(partial.features);
-  if ((Number.isInteger(rows) && rows !== s.cells.length) || (Number.isInteger(features) && features !== s.cells[0].length)) {
-    const r = Number.isInteger(rows) ? Math.min(LIMITS.maxRows, Math.max(LIMITS.minRows, rows)) : s.cells.length;
-    const f = Number.isInteger(features) ? Math.min(LIMITS.maxFeatures, Math.max(LIMITS.minFeatures, features)) : s.cells[0].length;
-    const fill = randomBatch(s.seed, r, f, 0, 1);
-    s = resize(s, r, f, (i, k) => fill[i][k]);
-  }
-  return s;
-}
+const isDefault = (field, s) => field.codec.write(s[field.key]) === field.codec.write(cover(field, s, valueOf(field, s)));
+const impliedByDefault = (field, s) => field.omitDefault && (field.shape ? isDefault(field, s)
+  : field.codec.write(s[field.key]) === field.codec.write(valueOf(field, s)));
 
 // ---- URL form: #x=1,2;3,5&g=1,1&… (commas, semicolons and bars kept readable)
 
 const enc = (v) => encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3B/g, ";").replace(/%7C/g, "|");
 
-export function encodeState(s) {
-  const parts = [
-    ["x", toDataString(s.cells)],
-    ["g", s.gamma.join(",")],
-    ["b", s.beta.join(",")],
-    ["eps", s.eps],
-    ["mom", s.momentum],
-    ["mode", s.mode],
-    ["conv", s.convention],
-    ["phase", s.phase],
-    ["step", String(s.step)],
-    ["dys", s.dySource],
-    ["dy", toDataString(s.dy)],
-    ["rm", s.randomMean],
-    ["rs", s.randomSpread],
-    ["seed", String(s.seed)],
-  ];
-  if (s.dySource === "loss" || s.target.some((r) => r.some((c) => c !== "0"))) parts.push(["t", toDataString(s.target)]);
-  if (s.history.length) parts.push(["hist", s.history.map((b) => toDataString(b)).join("|")]);
-  return parts.map(([k, v]) => `${k}=${enc(v)}`).join("&");
+export function encodeState(state) {
+  return FIELDS.filter((f) => !impliedByDefault(f, state))
+    .map((f) => `${f.url}=${enc(f.codec.write(state[f.key]))}`).join("&");
 }
 
 // Reads a hash (with or without "#"); unknown or broken fields fall back to
-// defaults, so an edited link still opens.
+// defaults, so an edited link still opens. null when it holds no batch (x).
 export function decodeState(hash) {
-  const text = String(hash ?? "").replace(/^#/, "");
-  if (!text) return null;
-  const p = {};
-  for (const pair of text.split("&")) {
+  const raw = String(hash ?? "").replace(/^#/, "");
+  const byUrl = new Map(FIELDS.map((f) => [f.url, f.key]));
+  const partial = {};
+  for (const pair of raw.split("&")) {
     const at = pair.indexOf("=");
-    if (at < 0) continue;
+    if (at < 0 || !byUrl.has(pair.slice(0, at))) continue;
     try {
-      p[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+      partial[byUrl.get(pair.slice(0, at))] = decodeURIComponent(pair.slice(at + 1));
     } catch {
       // a broken %-escape: ignore that field
     }
   }
-  if (p.x === undefined) return null;
-  const list = (v) => (v === undefined ? undefined : v.split(","));
-  const grid = (v) => (v === undefined ? undefined : parseDataString(v));
-  return normalize({
-    cells: grid(p.x),
-    gamma: list(p.g),
-    beta: list(p.b),
-    eps: p.eps,
-    momentum: p.mom,
-    mode: p.mode,
-    convention: p.conv,
-    phase: p.phase,
-    step: p.step === undefined ? 0 : Number(p.step),
-    dySource: p.dys,
-    dy: grid(p.dy),
-    target: grid(p.t),
-    randomMean: p.rm,
-    randomSpread: p.rs,
-    seed: p.seed === undefined ? undefined : Number(p.seed),
-    history: p.hist ? p.hist.split("|").map((b) => parseDataString(b).map((r) => r.map(Number))) : [],
-  });
+  return partial.cells === undefined ? null : normalize(partial);
+}
+
+// ---- <bn-stepper> attributes: the same text forms under the attribute names
+
+export const ATTRIBUTES = FIELDS.map((f) => f.attribute);
+
+// { data: "1,2;3,5", batch: "2", … }: every field as attribute text.
+export function stateToAttributes(state) {
+  return Object.fromEntries(FIELDS.map((f) => [f.attribute, f.codec.write(state[f.key])]));
+}
+
+// `read(name)` gives an attribute's text or null/undefined when absent.
+export function stateFromAttributes(read) {
+  const partial = {};
+  for (const f of FIELDS) {
+    const value = read(f.attribute);
+    if (value !== null && value !== undefined) partial[f.key] = value;
+  }
+  return normalize(partial);
+}
+
+// The state a page or widget asks for: options.state and/or options itself,
+// each field by its key (a value or its text form) or by its attribute name
+// (text or number), e.g. { state: { data: "1,2;3,5", batch: 4, mode: "eval" } }.
+export function stateFromOptions(options = {}) {
+  const sources = [options.state ?? {}, options];
+  const partial = {};
+  for (const f of FIELDS) {
+    for (const source of sources) {
+      const value = source[f.key] ?? source[f.attribute];
+      if (value !== undefined) { partial[f.key] = value; break; }
+    }
+  }
+  return normalize(partial);
 }

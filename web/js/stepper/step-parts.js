@@ -1,6 +1,6 @@
 // Building blocks shared by the forward and backward step views: one block
 // per feature, one table row per batch row, sums written out term by term.
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 
 export const eq = (...parts) => h("div", { class: "eq" }, ...parts);
 

@@ -1,7 +1,8 @@
 // The backward pass, one factor of the chain rule per step, from dy = ∂L/∂y
 // down to dx. dy, dxhat, dvar, dmean, dx, dgamma, dbeta are the WASM core's
 // backward() and backwardTrace() (compute.js).
-import { h, num, given } from "./dom.js";
+import { h } from "../dom.js";
+import { num, given } from "./numbers.js";
 import { tex } from "./tex.js";
 import { eq, feats, joined, perRow } from "./step-parts.js";
 

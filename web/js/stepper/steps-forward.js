@@ -2,9 +2,11 @@
 // (highlighted in the grid) and renders its formula, typeset, then the same
 // formula with this batch's numbers for every feature. Numbers come from the
 // view computed by compute.js (the WASM core); dom.num() tags each one with
-// the data attributes of shared/PAGE.md.
-import { h, num, given, sym } from "./dom.js";
+// the data attributes of docs/page-hooks.md.
+import { h } from "../dom.js";
+import { num, given, sym } from "./numbers.js";
 import { tex } from "./tex.js";
+import { CONVENTIONS } from "./conventions.js";
 import { eq, featureBlock, joined, perRow } from "./step-parts.js";
 
 const MU = () => sym("μ", "B");
@@ -178,7 +180,7 @@ function renderRunningUpdate(view) {
       "\\hat\\sigma^2 \\leftarrow (1-\\text{momentum})\\,\\hat\\sigma^2 + \\text{momentum}\\cdot\\frac{m}{m-1}\\,\\sigma^2_B"];
   const keep = keras ? mom : 1 - mom, take = keras ? 1 - mom : mom;
   const why = keras
-    ? "Keras (momentum is the decay kept, 0.99 by default) puts the biased batch variance σ²_B into its moving variance as it is. PyTorch would multiply it by m/(m − 1) first, so the two frameworks end with different running variances from the same batches."
+    ? `Keras (momentum is the decay kept, ${CONVENTIONS.keras.momentum} by default) puts the biased batch variance σ²_B into its moving variance as it is. PyTorch would multiply it by m/(m − 1) first, so the two frameworks end with different running variances from the same batches.`
     : `Why m/(m − 1)? σ²_B divides by m and measures the spread around the batch's own mean, which sits closer to the data than the true mean: on average it is (m − 1)/m of the population variance. The running variance is used later to normalize single examples, so it should estimate the population variance: PyTorch multiplies by m/(m − 1) = ${m}/${m - 1} (Bessel's correction) before averaging it in. Normalizing the batch itself uses the biased σ²_B.`;
   return [
     ...formulas.map((source) => tex(source)),

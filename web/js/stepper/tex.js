@@ -1,7 +1,7 @@
 // Typeset formulas with the KaTeX copy vendored in web/vendor/katex (never a
 // CDN). Rendered markup is cached per source: the stepper re-renders often.
 import katex from "../../vendor/katex/katex.mjs";
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 
 const cache = new Map();
 

@@ -1,12 +1,10 @@
 // The settings form, built from the state table (state.js). A bad value is
 // marked aria-invalid with its message beside it and is not applied; the
 // field keeps what the user typed.
-import { h, uniqueId } from "./dom.js";
-import { FIELDS, formatField, parseField } from "./state.js";
+import { h, uniqueId } from "../dom.js";
+import { controlKeys, FIELDS, formatField, parseField } from "./state.js";
 
-const LR_LOG_MIN = -4, LR_LOG_MAX = 1;     // slider: 10^-4 .. 10^1
-
-export function createControls({ state, onChange, fields = FIELDS.map((f) => f.key) }) {
+export function createControls({ state, onChange, fields = controlKeys() }) {
   const inputs = new Map();
   const rows = [];
   for (const key of fields) {
@@ -25,8 +23,9 @@ export function createControls({ state, onChange, fields = FIELDS.map((f) => f.k
     const extra = [];
     let slider = null;
     if (key === "lr") {
-      // A log-scale slider beside the number box; the box holds the rate itself.
-      slider = h("input", { type: "range", min: LR_LOG_MIN, max: LR_LOG_MAX, step: 0.05,
+      // A log-scale slider beside the number box (10^log10(min) .. 10^log10(max));
+      // the box holds the rate itself.
+      slider = h("input", { type: "range", min: Math.log10(field.min), max: Math.log10(field.max), step: 0.05,
         "aria-label": "Rate on a log scale", class: "bnt-lr-slider" });
       slider.value = String(Math.log10(state.lr));
       slider.addEventListener("input", () => {

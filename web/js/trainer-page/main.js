@@ -7,12 +7,10 @@ import { stateFromHash } from "./state.js";
 import { workerUrl } from "./assets.js";
 
 const root = document.getElementById("trainer");
-const presetFrom = (hash) => new URLSearchParams(hash.replace(/^#/, "")).get("preset") ?? "";
 
 const trainer = mountTrainer(root, {
   workerUrl,
   state: stateFromHash(location.hash),
-  preset: presetFrom(location.hash),
   syncUrl: true,
   headingLevel: 2,
 });
@@ -21,5 +19,5 @@ setupThemeToggle(document.querySelector(".theme-toggle"), () => trainer.redraw()
 
 // Back/forward or an edited hash reloads that state.
 window.addEventListener("hashchange", () => {
-  trainer.load(stateFromHash(location.hash), presetFrom(location.hash));
+  trainer.load(stateFromHash(location.hash));
 });

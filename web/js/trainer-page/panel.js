@@ -1,7 +1,7 @@
 // One side of the comparison: a network's figures (also exposed as
 // data-loss / data-accuracy / data-steps on the data-panel element), its
 // decision boundary, loss curves and layer histograms.
-import { h, uniqueId } from "./dom.js";
+import { h, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
 import { createLossChart, SERIES } from "./loss-chart.js";
 import { createHistogramStrip } from "./histogram-strip.js";
@@ -49,7 +49,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
             h("span", { class: `bnt-key bnt-key-${s.key}` }, s.label)), " loss")),
         h("p", { class: "bnt-strip-title" }, "Hidden layer ", layerLabel, ", values per frame"),
         stripFigure("pre", normalized ? "before batch norm (Wx + b)" : "input to the activation (Wx + b)"),
-        normalized ? stripFigure("post", "after batch norm: x̂, before γ and β") : null)));
+        normalized ? stripFigure("xhat", "after batch norm: x̂, before γ and β") : null)));
 
   const heatmap = createHeatmap(heatCanvas);
   const lossChart = createLossChart(lossCanvas);

@@ -1,7 +1,7 @@
 // One-click demonstrations of the three claims made for batch norm. Each
-// preset is a full state (defaults + overrides) and two sentences that say
-// what to look at.
-import { defaultState } from "./state.js";
+// preset is the settings it changes from the defaults and the sentences that
+// say what to look at; state.js presetState() makes its full state (and the
+// preset field's choices are these ids). Plain data: this file imports nothing.
 
 export const PRESETS = [
   {
@@ -39,9 +39,3 @@ export const PRESETS = [
       "the plain network.",
   },
 ];
-
-export function presetState(id, base = defaultState()) {
-  const preset = PRESETS.find((p) => p.id === id);
-  if (!preset) return null;
-  return { ...base, ...preset.overrides, hidden: [...preset.overrides.hidden] };
-}

@@ -1,32 +1,70 @@
-// The trainer's state table: every control, its type, default and range.
+// The trainer's state table: every setting, its type, default and range.
 // The same table builds the controls, validates what a user typed, reads
 // widget attributes and is written to / read from the URL hash, so every
-// view is a link (the seed is part of the state).
-export const DATASETS = ["spiral", "moons", "circles", "xor", "gaussians"];
-export const ACTIVATIONS = ["relu", "tanh", "sigmoid"];
-export const OPTIMIZERS = ["sgd", "momentum", "adam"];
+// view is a link (the seed and the preset are part of the state).
+//
+// Each entry: key (state and URL name), label (the control's), kind
+// (choice | number | integer | layers), default, the range of its kind
+// (choices; min, max; for layers minLayers..maxLayers widths
+// minWidth..maxWidth), and optionally attribute (the kebab-case <bn-trainer>
+// attribute), aliases (older names still read), help, control: false (not
+// a form control) and omitDefault (left out of the URL at its default).
+// Ranges and choices can come from an outside schema: applySchema().
+import { PRESETS } from "./presets.js";
+
 export const DEFAULT_WIDTH = 16;     // width of each layer when "Hidden layers" is a count
 
 export const FIELDS = [
   { key: "lr", label: "Learning rate", kind: "number", min: 1e-4, max: 10, default: 0.1,
     help: "Step size of the optimizer (log slider up to 10)." },
-  { key: "dataset", label: "Dataset", kind: "choice", choices: DATASETS, default: "spiral" },
-  { key: "activation", label: "Activation", kind: "choice", choices: ACTIVATIONS, default: "relu" },
-  { key: "optimizer", label: "Optimizer", kind: "choice", choices: OPTIMIZERS, default: "sgd" },
-  { key: "batchSize", label: "Batch size", kind: "integer", min: 2, max: 256, default: 32, attribute: "batch-size" },
-  { key: "hidden", label: "Hidden layers", kind: "layers", default: [16, 16],
-    help: "A layer count (16 units each) or a comma list of widths, e.g. 32,16." },
+  { key: "dataset", label: "Dataset", kind: "choice", choices: ["spiral", "moons", "circles", "xor", "gaussians"], default: "spiral" },
+  { key: "activation", label: "Activation", kind: "choice", choices: ["relu", "tanh", "sigmoid"], default: "relu" },
+  { key: "optimizer", label: "Optimizer", kind: "choice", choices: ["sgd", "momentum", "adam"], default: "sgd" },
+  { key: "batchSize", label: "Batch size", kind: "integer", min: 2, max: 256, default: 32, attribute: "batch-size", aliases: ["batch"] },
+  { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 8, minWidth: 1, maxWidth: 256, default: [16, 16],
+    help: `A layer count (${DEFAULT_WIDTH} units each) or a comma list of widths, e.g. 32,16.` },
   { key: "noise", label: "Noise", kind: "number", min: 0, max: 1, default: 0.1 },
   { key: "samples", label: "Samples", kind: "integer", min: 20, max: 2000, default: 400 },
+  { key: "testFraction", label: "Test fraction", kind: "number", min: 0, max: 0.5, default: 0.2, attribute: "test-fraction",
+    help: "Share of the samples held out as the test split." },
+  { key: "init", label: "Initialization", kind: "choice", choices: ["auto", "kaiming", "xavier"], default: "auto",
+    help: "Initial weights: auto is Kaiming for relu, Xavier otherwise." },
   { key: "seed", label: "Seed", kind: "integer", min: 0, max: 2 ** 31 - 1, default: 1 },
-  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 8, default: 1 },
-  { key: "speed", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5 },
+  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 8, default: 1,
+    help: "Which hidden layer the histograms show, from 1." },
+  { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
+    attribute: "steps-per-frame", aliases: ["speed"] },
+  { key: "preset", label: "Preset", kind: "choice", choices: ["", ...PRESETS.map((p) => p.id)], default: "",
+    control: false, omitDefault: true },
 ];
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
+const RANGE_PROPERTIES = ["min", "max", "choices", "default", "minLayers", "maxLayers", "minWidth", "maxWidth"];
+
+// Merges an outside schema into the table, the one place ranges, choices
+// and defaults can come from elsewhere: { batchSize: { min, max, default },
+// dataset: { choices: [...] }, hidden: { maxLayers, maxWidth }, ... }. Only
+// the range properties above are taken; keys not in the table are ignored.
+export function applySchema(schema) {
+  for (const [key, spec] of Object.entries(schema ?? {})) {
+    const field = BY_KEY.get(key);
+    if (!field) continue;
+    for (const name of RANGE_PROPERTIES) {
+      if (spec[name] !== undefined) field[name] = Array.isArray(spec[name]) ? [...spec[name]] : spec[name];
+    }
+  }
+}
+
+// The field a URL key, attribute or alias names (HTML lowercases attributes).
+export function fieldByName(name) {
+  const n = String(name).toLowerCase();
+  return FIELDS.find((f) => f.key.toLowerCase() === n || f.attribute === n || f.aliases?.includes(n));
+}
+
+export const controlKeys = () => FIELDS.filter((f) => f.control !== false).map((f) => f.key);
 
 export function defaultState() {
-  return Object.fromEntries(FIELDS.map((f) => [f.key, f.kind === "layers" ? [...f.default] : f.default]));
+  return Object.fromEntries(FIELDS.map((f) => [f.key, structuredClone(f.default)]));
 }
 
 // Parses the text of one field. Returns { value } or { error } where the
@@ -39,34 +77,35 @@ export function parseField(key, text) {
     case "choice":
       return field.choices.includes(raw)
         ? { value: raw }
-        : { error: `${field.label} must be one of ${field.choices.join(", ")}` };
+        : { error: `${field.label} must be one of ${field.choices.filter(Boolean).join(", ")}` };
     case "number":
     case "integer": {
       const value = raw === "" ? NaN : Number(raw);
       const integer = field.kind === "integer";
       if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) ||
-          value < field.min || value > field.max || (field.key === "lr" && value <= 0)) {
+          value < field.min || value > field.max) {
         return { error: `${field.label} must be ${integer ? "a whole number" : "a number"} from ${field.min} to ${field.max}` };
       }
       return { value };
     }
     case "layers":
-      return parseLayers(raw, field.label);
+      return parseLayers(raw, field);
     default:
       return { error: `unknown kind ${field.kind}` };
   }
 }
 
-// "3" -> [16, 16, 16]; "32,16" -> [32, 16]. 1..8 layers, widths 1..256.
-export function parseLayers(raw, label = "Hidden layers") {
-  const problem = { error: `${label} must be a layer count 1–8 or a comma list of 1–8 widths from 1 to 256` };
+// "3" -> [16, 16, 16]; "32,16" -> [32, 16], within the field's layer and width range.
+export function parseLayers(raw, field = BY_KEY.get("hidden")) {
+  const { label, minLayers, maxLayers, minWidth, maxWidth } = field;
+  const problem = { error: `${label} must be a layer count ${minLayers}–${maxLayers} or a comma list of ${minLayers}–${maxLayers} widths from ${minWidth} to ${maxWidth}` };
   if (!/^\d+(\s*,\s*\d+)*$/.test(raw)) return problem;
   const numbers = raw.split(",").map((s) => Number(s.trim()));
   if (numbers.length === 1 && !raw.includes(",")) {
     const count = numbers[0];
-    return count >= 1 && count <= 8 ? { value: new Array(count).fill(DEFAULT_WIDTH) } : problem;
+    return count >= minLayers && count <= maxLayers ? { value: new Array(count).fill(DEFAULT_WIDTH) } : problem;
   }
-  if (numbers.length > 8 || numbers.some((w) => w < 1 || w > 256)) return problem;
+  if (numbers.length < minLayers || numbers.length > maxLayers || numbers.some((w) => w < minWidth || w > maxWidth)) return problem;
   return { value: numbers };
 }
 
@@ -79,32 +118,46 @@ export function clampLayer(state) {
   return { ...state, layer: Math.min(state.layer, state.hidden.length) };
 }
 
-// Reads "key=value&..." (a URL hash or widget attributes). Unknown keys and
-// bad values are skipped, so an old or hand-edited link still opens.
+// A preset's full state: the defaults (or `base`) with its overrides.
+export function presetState(id, base = defaultState()) {
+  const preset = PRESETS.find((p) => p.id === id);
+  if (!preset) return null;
+  return { ...base, ...structuredClone(preset.overrides), preset: id };
+}
+
+// Reads [name, text] pairs (a URL hash or widget attributes), each name a
+// key, an attribute or an alias. A valid preset is read first and its
+// settings are the base the other entries override. Unknown names and bad
+// values are skipped, so an old or hand-edited link still opens.
 export function stateFromEntries(entries, base = defaultState()) {
-  const state = { ...base };
+  const parsed = [];
   for (const [name, text] of entries) {
-    const field = FIELDS.find((f) => f.key === name || f.attribute === name);
+    const field = fieldByName(name);
     if (!field) continue;
-    const parsed = parseField(field.key, text);
-    if (!("error" in parsed)) state[field.key] = parsed.value;
+    const result = parseField(field.key, text);
+    if (!("error" in result)) parsed.push([field.key, result.value]);
   }
+  const preset = parsed.findLast(([key]) => key === "preset")?.[1];
+  const state = (preset && presetState(preset, base)) || { ...base };
+  for (const [key, value] of parsed) state[key] = value;
   return clampLayer(state);
 }
 
 export function stateFromHash(hash) {
-  return stateFromEntries(new URLSearchParams(hash.replace(/^#/, "")).entries());
+  return stateFromEntries(new URLSearchParams(String(hash).replace(/^#/, "")).entries());
 }
 
-export function stateToHash(state, extra = {}) {
+export function stateToHash(state) {
   const params = new URLSearchParams();
-  for (const field of FIELDS) params.set(field.key, formatField(field.key, state[field.key]));
-  for (const [key, value] of Object.entries(extra)) if (value) params.set(key, value);
+  for (const field of FIELDS) {
+    const text = formatField(field.key, state[field.key]);
+    if (!(field.omitDefault && text === formatField(field.key, field.default))) params.set(field.key, text);
+  }
   return `#${params}`;
 }
 
-// The options of bn.Trainer (API.md) for a state; batchNorm is set per panel.
+// The options of bn.Trainer (docs/api.md) for a state; batchNorm is set per panel.
 export function trainerOptions(state) {
-  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed } = state;
-  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed };
+  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction } = state;
+  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction };
 }

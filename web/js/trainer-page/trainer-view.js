@@ -2,11 +2,11 @@
 // and by the <bn-trainer> widget. Two panels (with / without batch norm)
 // fed by one session on the shared training worker; this thread only
 // handles controls and paints frames (once per animation frame).
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 import { createControls } from "./controls.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
-import { PRESETS, presetState } from "./presets.js";
-import { clampLayer, defaultState, FIELDS, stateToHash, trainerOptions } from "./state.js";
+import { PRESETS } from "./presets.js";
+import { clampLayer, controlKeys, defaultState, presetState, stateToHash, trainerOptions } from "./state.js";
 import { openSession } from "./worker-client.js";
 import { readPalette } from "./palette.js";
 
@@ -15,12 +15,11 @@ const HISTOGRAM_BINS = 48;
 const MAX_CHART_LOSS = 2.5;    // loss axis cap, so one diverging net does not flatten the other
 
 export function mountTrainer(root, {
-  workerUrl, state: initialState = defaultState(), preset = "", syncUrl = false,   // preset: whose text to show
-  presets = true, fields = FIELDS.map((f) => f.key), autoplay = false,
+  workerUrl, state: initialState = defaultState(), syncUrl = false,   // state.preset: whose text to show
+  presets = true, fields = controlKeys(), autoplay = false,
   headingLevel = 3,   // of the panel titles: 2 on the trainer page, 3 inside a document's section
 } = {}) {
   let state = clampLayer({ ...initialState });
-  let presetId = preset;
   let generation = 0;
   let playing = false;
   let drawPending = false;
@@ -32,8 +31,8 @@ export function mountTrainer(root, {
   const explanation = h("p", { class: "bnt-explanation", "aria-live": "polite" });
   const controls = createControls({ state, fields, onChange: (key, value) => {
     if (JSON.stringify(state[key]) === JSON.stringify(value)) return;
-    state = clampLayer({ ...state, [key]: value });
-    setPreset("");
+    state = clampLayer({ ...state, [key]: value, preset: "" });   // the view is no longer the preset's
+    showPreset();
     restart();
   } });
   const panels = {
@@ -67,8 +66,11 @@ export function mountTrainer(root, {
     if (playing) session.play(); else session.pause();
   }
 
+  // What each frame shows (worker-client.js documents the protocol): the
+  // page's layer numbers run from 1, the worker's layerIndex from 0 as
+  // Trainer.activations(layerIndex) takes it.
   function view() {
-    return { gridResolution: GRID_RESOLUTION, layer: state.layer - 1, stepsPerFrame: state.speed,
+    return { gridResolution: GRID_RESOLUTION, layerIndex: state.layer - 1, stepsPerFrame: state.stepsPerFrame,
       histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS };
   }
 
@@ -77,13 +79,12 @@ export function mountTrainer(root, {
     for (const panel of Object.values(panels)) panel.reset(state.layer);
     session.create(generation, trainerOptions(state), view());
     if (playing) session.play();
-    if (syncUrl) history.replaceState(null, "", stateToHash(state, { preset: presetId }));
+    if (syncUrl) history.replaceState(null, "", stateToHash(state));
   }
 
-  function setPreset(id) {
-    presetId = id;
-    const preset = PRESETS.find((p) => p.id === id);
-    for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === id));
+  function showPreset() {
+    const preset = PRESETS.find((p) => p.id === state.preset);
+    for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === state.preset));
     explanation.textContent = preset ? preset.text : "";
     explanation.hidden = !preset;
   }
@@ -91,7 +92,7 @@ export function mountTrainer(root, {
   function applyPreset(id) {
     state = clampLayer(presetState(id));
     controls.show(state);
-    setPreset(id);
+    showPreset();
     restart();
     setPlaying(true);
   }
@@ -130,7 +131,7 @@ export function mountTrainer(root, {
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
   }
 
-  setPreset(presetId);
+  showPreset();
   restart();
   if (autoplay) setPlaying(true);
 
@@ -141,10 +142,10 @@ export function mountTrainer(root, {
     // Paints the canvases again with the current CSS colours (after a theme change).
     redraw: scheduleDraw,
     // Re-reads a state (the page calls this when the URL hash changes).
-    load(newState, newPreset = "") {
+    load(newState) {
       state = clampLayer({ ...newState });
       controls.show(state);
-      setPreset(newPreset);
+      showPreset();
       restart();
     },
     destroy() {

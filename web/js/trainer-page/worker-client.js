@@ -4,7 +4,18 @@
 //
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
 // | { op: "play" | "pause" | "dispose", id } | { op: "step", id, count }.
-// Worker -> main: { type: "frame", id, generation, playing, bn, plain }
+//   options: the bn.Trainer options (state.js trainerOptions; batchNorm is
+//     set by the worker, true for one network and false for the other).
+//   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
+//     histogramBins }. layerIndex counts hidden layers from 0, as the JS
+//     API's Trainer.activations(layerIndex) does; the page shows and stores
+//     layer numbers from 1 (state.layer) and converts in one place
+//     (trainer-view.js view()). stepsPerFrame: training steps per frame
+//     while playing (the page's "Steps per frame", state.stepsPerFrame).
+// Worker -> main: { type: "frame", id, generation, playing, extent, points,
+//   bn, plain } where bn and plain are one network's figures: steps, epoch,
+//   batchLoss, loss, accuracy, testLoss, testAccuracy, grid, width, and the
+//   histograms pre (Wx + b) and xhat (x̂) of layer layerIndex;
 // | { type: "error", id, generation, message }.
 const workers = new Map();   // worker URL -> { worker, sessions }
 let nextId = 1;

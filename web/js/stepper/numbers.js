@@ -1,29 +1,8 @@
-// Tiny DOM helpers for the stepper: an element builder and the one way a
-// computed number is shown (rounded text, full value in data attributes, as
-// shared/PAGE.md requires).
-
-// h("div", { class: "x", "aria-label": "y" }, child, "text", [more]) → element.
-// Attributes whose value is null, undefined or false are left out; on* keys
-// become listeners.
-export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
-    else if (key === "text") el.textContent = value;
-    else el.setAttribute(key, value === true ? "" : String(value));
-  }
-  append(el, children);
-  return el;
-}
-
-function append(el, children) {
-  for (const child of children) {
-    if (child === null || child === undefined || child === false) continue;
-    if (Array.isArray(child)) append(el, child);
-    else el.append(child instanceof Node ? child : String(child));
-  }
-}
+// How the stepper shows a number: the one display format (fmt), a computed
+// number with its data attributes (num: rounded text, full value in
+// data-value, as docs/page-hooks.md requires), a typed input value (given)
+// and math symbols in running text (sym).
+import { h } from "../dom.js";
 
 // Display text for a number: 5 significant digits, exponent form outside
 // [1e-4, 1e5), a real minus sign. The exact value stays in data-value.
@@ -70,11 +49,4 @@ export function given(value, { paren = false } = {}) {
 export function sym(text, sub, sup) {
   return h("span", { class: "sym" }, text, sub !== undefined ? h("sub", {}, sub) : null,
     sup !== undefined ? h("sup", {}, sup) : null);
-}
-
-let counter = 0;
-// A prefix for ids that must be unique per stepper (aria-describedby links).
-export function uniquePrefix() {
-  counter += 1;
-  return `bns${counter}-${Math.random().toString(36).slice(2, 7)}`;
 }

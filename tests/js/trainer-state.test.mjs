@@ -1,0 +1,102 @@
+// The trainer page's state table (web/js/trainer-page/state.js), in Node:
+// every field round-trips through the URL hash and the <bn-trainer>
+// attributes, older names still read, a preset is the base other settings
+// override, an outside schema changes the ranges in one place, and the
+// options it builds are the ones bn.Trainer accepts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  FIELDS, applySchema, controlKeys, defaultState, fieldByName, parseField, presetState, stateFromEntries, stateFromHash,
+  stateToHash, trainerOptions,
+} from "../../web/js/trainer-page/state.js";
+import { PRESETS } from "../../web/js/trainer-page/presets.js";
+import { normalizeTrainerOptions } from "../../web/js/trainer-api.js";
+
+// One non-default value per field; a field added without one fails here.
+const SAMPLE = {
+  lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
+  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, preset: "noise",
+};
+
+test("the sample covers every field with a value that is not its default", () => {
+  assert.deepEqual(Object.keys(SAMPLE).sort(), FIELDS.map((f) => f.key).sort());
+  const d = defaultState();
+  for (const f of FIELDS) assert.notDeepEqual(SAMPLE[f.key], d[f.key], f.key);
+});
+
+test("every field round-trips through the URL hash and through its widget attribute", () => {
+  const back = stateFromHash(new URL(`https://example.org/trainer.html${stateToHash(SAMPLE)}`).hash);
+  assert.deepEqual(back, SAMPLE);
+  for (const f of FIELDS) {
+    const names = [f.key, f.key.toLowerCase(), f.attribute, ...(f.aliases ?? [])].filter(Boolean);
+    for (const name of names) {
+      const text = f.kind === "layers" ? SAMPLE[f.key].join(",") : String(SAMPLE[f.key]);
+      const state = stateFromEntries([[name, text]]);
+      assert.deepEqual(state[f.key], SAMPLE[f.key], `${f.key} as ${name}="${text}"`);
+    }
+  }
+});
+
+test("older names still read: speed is stepsPerFrame, batch is batchSize", () => {
+  const s = stateFromHash("#speed=20&batch=8");
+  assert.equal(s.stepsPerFrame, 20);
+  assert.equal(s.batchSize, 8);
+  assert.equal(fieldByName("BATCHSIZE").key, "batchSize");
+  assert.equal(fieldByName("steps-per-frame").key, "stepsPerFrame");
+  assert.doesNotMatch(stateToHash(s), /speed=/, "written under the one name");
+});
+
+test("a preset is read first: its settings are the base, the other entries override them", () => {
+  for (const p of PRESETS) {
+    const s = stateFromHash(`#preset=${p.id}`);
+    assert.equal(s.preset, p.id);
+    for (const [key, value] of Object.entries(p.overrides)) assert.deepEqual(s[key], value, `${p.id}: ${key}`);
+  }
+  const s = stateFromEntries([["lr", "0.5"], ["preset", "aggressive"]]);
+  assert.equal(s.lr, 0.5, "an entry overrides the preset, in any order");
+  assert.equal(s.activation, "sigmoid");
+  assert.equal(stateFromHash("#preset=nonsense").preset, "");
+  assert.doesNotMatch(stateToHash(defaultState()), /preset=/, "no preset, no preset key");
+  assert.match(stateToHash(presetState("noise")), /preset=noise/);
+  assert.ok(!controlKeys().includes("preset"), "a preset is chosen by its button, not a form control");
+  assert.ok(controlKeys().includes("init") && controlKeys().includes("testFraction"));
+});
+
+test("bad values are skipped with a sentence naming the control; the layer stays inside the network", () => {
+  const s = stateFromHash("#batchSize=1&lr=0&init=he&testFraction=0.9&hidden=abc&layer=5&dataset=moons");
+  assert.deepEqual([s.batchSize, s.lr, s.init, s.testFraction, s.hidden], [32, 0.1, "auto", 0.2, [16, 16]]);
+  assert.equal(s.layer, 2, "clamped to the two hidden layers");
+  assert.equal(s.dataset, "moons");
+  assert.match(parseField("testFraction", "0.9").error, /^Test fraction must be a number from 0 to 0\.5/);
+  assert.match(parseField("init", "he").error, /^Initialization must be one of auto, kaiming, xavier/);
+  assert.match(parseField("hidden", "9").error, /layer count 1–8/);
+});
+
+test("applySchema: ranges, choices and defaults from an outside schema, in one place", () => {
+  const saved = structuredClone(FIELDS);
+  try {
+    applySchema({ batchSize: { min: 4, max: 64, default: 16 }, dataset: { choices: ["moons"] },
+      hidden: { maxLayers: 3, maxWidth: 32 }, unknownKey: { min: 1 }, lr: { label: "ignored" } });
+    assert.match(parseField("batchSize", "2").error, /from 4 to 64/);
+    assert.deepEqual(parseField("batchSize", "64"), { value: 64 });
+    assert.equal(defaultState().batchSize, 16);
+    assert.match(parseField("dataset", "spiral").error, /one of moons$/);
+    assert.match(parseField("hidden", "4").error, /1–3 .* from 1 to 32/);
+    assert.equal(FIELDS.find((f) => f.key === "lr").label, "Learning rate", "only range properties are taken");
+  } finally {
+    FIELDS.forEach((f, i) => {
+      for (const key of Object.keys(f)) delete f[key];
+      Object.assign(f, saved[i]);
+    });
+  }
+});
+
+test("trainerOptions are options bn.Trainer accepts, for the defaults, the sample and every preset", () => {
+  for (const state of [defaultState(), SAMPLE, ...PRESETS.map((p) => presetState(p.id))]) {
+    const options = trainerOptions(state);
+    const checked = normalizeTrainerOptions(options);
+    for (const [key, value] of Object.entries(options)) assert.deepEqual(checked[key], value, key);
+  }
+  const { init, testFraction } = trainerOptions(SAMPLE);
+  assert.deepEqual([init, testFraction], ["xavier", 0.25]);
+});
