@@ -11,4 +11,7 @@ export const FIREFOX_FILES = [
   "trainer.test.mjs",
   "embed.test.mjs",
   "module-load.test.mjs",
+  "scalar-build.test.mjs",
+  "package-widgets.test.mjs",
+  "docs-site.test.mjs",
 ];

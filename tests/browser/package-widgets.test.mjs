@@ -5,6 +5,8 @@
 //     out/app.js, next to a copy of the package's dist/ (the worker, .wasm and
 //     CSS the bundle finds through import.meta.url), as docs/widgets.md says;
 //   - unbundled: a page loads node_modules/bn-wasm/dist/bn-widgets.js by path;
+//   - a classic-script loader (docs/recipes/jupyter-book/_static/bn-widgets-loader.js,
+//     for sites that link classic scripts only), with dist/ copied to bn-wasm/;
 //   - the control: an import map is an inline script, so the strict CSP
 //     blocks it (and this file's error collector sees that).
 // Both widgets must start, compute and train, with every request same-origin.
@@ -13,16 +15,16 @@ import assert from "node:assert/strict";
 import { cp, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { launchBrowser, openPage, serve } from "./browser.mjs";
-import { waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
-import { packedProject } from "../js/pack-project.mjs";
+import { launchBrowser, serve } from "./browser.mjs";
+import { assertWidgetsWork, openRecording } from "./widget-page.mjs";
+import { packedProject, REPO } from "../js/pack-project.mjs";
 
 let packed, browser, server;
 
 const page = (title, head, assets = "node_modules/bn-wasm/dist/") => `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>${title}</title><link rel="icon" href="${assets}favicon.svg">${head}</head><body><main>
 <bn-stepper batch="4" features="2" data="1,2;3,5;2,0;4,1"></bn-stepper>
-<bn-trainer dataset="moons" lr="0.5"></bn-trainer></main></body></html>`;
+<bn-trainer dataset="spiral" lr="1"></bn-trainer></main></body></html>`;
 
 before(async () => {
   packed = await packedProject();
@@ -34,6 +36,9 @@ before(async () => {
   await writeFile(join(project, "bundled.html"), page("bundled", `<script type="module" src="out/app.js"></script>`, "out/"));
   await writeFile(join(project, "unbundled.html"), page("unbundled",
     `<script type="module" src="node_modules/bn-wasm/dist/bn-widgets.js"></script>`));
+  await cp(join(project, "node_modules", "bn-wasm", "dist"), join(project, "bn-wasm"), { recursive: true });
+  await cp(join(REPO, "docs", "recipes", "jupyter-book", "_static"), join(project, "_static"), { recursive: true });
+  await writeFile(join(project, "loader.html"), page("classic loader", `<script src="_static/bn-widgets-loader.js"></script>`, "bn-wasm/"));
   await writeFile(join(project, "importmap.html"), page("import map",
     `<script type="importmap">{"imports":{"bn-wasm/widgets":"./node_modules/bn-wasm/dist/bn-widgets.js"}}</script>
 <script type="module" src="src/app.js"></script>`));
@@ -47,53 +52,29 @@ after(async () => {
   await packed?.cleanup();
 });
 
-async function open(file) {
-  const opened = await openPage(browser, null);
-  const requests = [], workers = [];
-  opened.page.on("request", (r) => requests.push(r.url()));
-  opened.page.on("worker", (w) => workers.push(w.url()));
-  await opened.page.goto(`${server.url}${file}`);
-  return { ...opened, requests, workers };
-}
+const open = (file) => openRecording(browser, `${server.url}${file}`);
 
-// Both widgets work: the stepper computes the batch mean, the trainer trains a step.
-async function assertWidgetsWork({ page, problems, requests, workers }, assetsPath) {
-  const stepper = page.locator("bn-stepper");
-  await stepper.getByLabel("x row 4 feature 2", { exact: true }).waitFor({ timeout: 30_000 });
-  await stepper.getByRole("button", { name: "Next step", exact: true }).click();
-  const mean = stepper.locator('[data-quantity="mean"][data-feature="2"]').first();
-  await mean.waitFor();
-  assert.equal(Number(await mean.getAttribute("data-value")), 2);
-  const trainer = page.locator("bn-trainer");
-  await waitForFirstFrame(trainer);
-  await trainer.getByRole("button", { name: "Step", exact: true }).click();
-  await waitForSteps(trainer, 1);
-  assert.equal(workers.length, 1, `workers: ${workers.join(", ")}`);
-  assert.ok(workers[0].startsWith(`${server.url}${assetsPath}worker.js`), `worker ${workers[0]}`);
-  const wasm = requests.filter((u) => u.endsWith(".wasm"));
-  assert.ok(wasm.length >= 1 && wasm.every((u) => u.startsWith(`${server.url}${assetsPath}`)), `wasm from ${wasm.join(", ")}`);
-  assert.deepEqual(requests.filter((u) => !u.startsWith(server.url)), [], "requests to other hosts");
-  assert.deepEqual(problems, []);
-}
-
-test("bundled with esbuild: `import \"bn-wasm/widgets\"` runs both widgets under the strict CSP", { timeout: 60_000 }, async () => {
-  const opened = await open("bundled.html");
+// Opens `file`, checks both widgets with their files from `assets`, then runs `more(opened)`.
+async function checkPage(file, assets, more = async () => {}) {
+  const opened = await open(file);
   try {
-    await assertWidgetsWork(opened, "out/");
-    assert.ok(!opened.requests.some((u) => u.includes("/node_modules/")), "the bundle needs nothing from node_modules at run time");
+    await assertWidgetsWork(opened, { origin: server.url, assets });
+    await more(opened);
   } finally {
     await opened.context.close();
   }
-});
+}
 
-test("unbundled: a static page loads node_modules/bn-wasm/dist/bn-widgets.js under the strict CSP", { timeout: 60_000 }, async () => {
-  const opened = await open("unbundled.html");
-  try {
-    await assertWidgetsWork(opened, "node_modules/bn-wasm/dist/");
-  } finally {
-    await opened.context.close();
-  }
-});
+test("bundled with esbuild: `import \"bn-wasm/widgets\"` runs both widgets under the strict CSP", { timeout: 60_000 }, () =>
+  checkPage("bundled.html", "out/", async ({ requests }) => {
+    assert.ok(!requests.some((u) => u.includes("/node_modules/")), "the bundle needs nothing from node_modules at run time");
+  }));
+
+test("unbundled: a static page loads node_modules/bn-wasm/dist/bn-widgets.js under the strict CSP", { timeout: 60_000 }, () =>
+  checkPage("unbundled.html", "node_modules/bn-wasm/dist/"));
+
+test("a classic script that imports the module (the Jupyter Book 1 loader) runs both widgets", { timeout: 60_000 }, () =>
+  checkPage("loader.html", "bn-wasm/"));
 
 test("the control: an import map is an inline script, which the strict CSP blocks", { timeout: 60_000 }, async () => {
   const opened = await open("importmap.html");

@@ -5,7 +5,7 @@
 // it runs as data-wasm; only that build's .wasm is fetched; and every number
 // the stepper shows, and every figure of the trainer after the same steps,
 // is the same as with the SIMD build (the project claims bit-identical builds).
-import { test } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { openStepper, hashFor } from "./fixtures/stepper-helpers.mjs";
@@ -47,6 +47,13 @@ async function stepperNumbers(page) {
   return shown;
 }
 
+let simdStepper;   // the SIMD run, shared by the tests below (closed at the end)
+after(() => simdStepper?.context.close().catch(() => {}));   // (the browser may be closed already)
+async function simdRun() {
+  simdStepper ??= await openStepperOn("");
+  return simdStepper;
+}
+
 async function openStepperOn(query, { initScript } = {}) {
   const opened = await openStepper(browser, `${server.url}${query}`, { hash: HASH, initScript });
   const wasm = await opened.page.locator(".engine[data-wasm]").getAttribute("data-wasm");
@@ -54,7 +61,7 @@ async function openStepperOn(query, { initScript } = {}) {
 }
 
 test("stepper: ?wasm=scalar runs the scalar build and shows the same numbers at every step", { timeout: 60_000 }, async () => {
-  const simd = await openStepperOn("");
+  const simd = await simdRun();
   const scalar = await openStepperOn("?wasm=scalar");
   try {
     assert.equal(simd.wasm, "simd", "the default build is SIMD here (the control)");
@@ -67,13 +74,12 @@ test("stepper: ?wasm=scalar runs the scalar build and shows the same numbers at 
     assert.deepEqual(simd.problems(), []);
     assert.deepEqual(scalar.problems(), []);
   } finally {
-    await simd.context.close();
     await scalar.context.close();
   }
 });
 
 test("stepper: an engine without WebAssembly SIMD gets the scalar build by itself, same numbers", { timeout: 60_000 }, async () => {
-  const simd = await openStepperOn("");
+  const simd = await simdRun();
   const noSimd = await openStepperOn("", { initScript: refuseSimd });
   try {
     assert.equal(noSimd.wasm, "scalar");
@@ -81,7 +87,6 @@ test("stepper: an engine without WebAssembly SIMD gets the scalar build by itsel
     assert.deepEqual(noSimd.numbers, simd.numbers);
     assert.deepEqual(noSimd.problems(), []);
   } finally {
-    await simd.context.close();
     await noSimd.context.close();
   }
 });

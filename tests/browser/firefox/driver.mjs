@@ -12,8 +12,9 @@
 //     reports data: URLs as requests, which Chromium does not: they are left out.
 //   - page.waitForFunction(fn, arg, options) vs (fn, options, ...args), and
 //     puppeteer polls by compiling a function inside the page, which the
-//     strict CSP forbids: polled from here instead. waitForTimeout is gone
-//     from puppeteer. addInitScript is evaluateOnNewDocument.
+//     strict CSP forbids: polled from here instead, through a handle (a DOM
+//     node is a truthy result, as in Playwright; evaluate() cannot return one).
+//     waitForTimeout is gone from puppeteer. addInitScript is evaluateOnNewDocument.
 //   - keyboard.press("Control+A"): puppeteer takes one key; combos are split.
 import puppeteer from "puppeteer-core";
 import { DEFAULT_TIMEOUT_MS, Locator, pressKeys } from "./locator.mjs";
@@ -99,11 +100,13 @@ class FirefoxPage {
   evaluate(fn, arg) { return this.#page.evaluate(fn, arg); }
   waitForTimeout(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
+  // As Playwright's: resolves with a handle to the first truthy value (a DOM node counts).
   async waitForFunction(fn, arg, { timeout = DEFAULT_TIMEOUT_MS, polling = 50 } = {}) {
     const deadline = Date.now() + timeout;
     for (;;) {
-      const value = await this.#page.evaluate(fn, arg);
-      if (value) return value;
+      const handle = await this.#page.evaluateHandle(fn, arg);
+      if (await handle.evaluate((value) => Boolean(value))) return handle;
+      await handle.dispose();
       if (Date.now() > deadline) throw new Error(`waitForFunction timed out after ${timeout} ms: ${fn}`);
       await new Promise((r) => setTimeout(r, typeof polling === "number" ? polling : 50));
     }
