@@ -5,7 +5,7 @@
 //   dist/worker.js            the training worker (module worker)
 //   dist/bn-chunk-*.js        code shared by the two (bn.js, the Emscripten glue)
 //   dist/bn-simd.wasm, dist/bn-scalar.wasm
-//   dist/bn-widgets.css       widget styles; dist/katex/ KaTeX CSS + fonts
+//   dist/bn-widgets.css       widget styles; dist/katex/ KaTeX CSS + fonts (woff2)
 //   dist/examples/course-notes.html (+ .css)
 //
 // Bundled and minified with esbuild. Prints the gzip size of every .js,
@@ -14,7 +14,7 @@ import { build } from "esbuild";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const GZIP_LIMIT_BYTES = 300_000;
@@ -24,7 +24,8 @@ const web = join(root, "web");
 
 // In dist every file sits beside the bundles, so the asset URLs are flat.
 const DIST_ASSETS = `
-export const workerUrl = new URL("./worker.js", import.meta.url);
+import { withWasmChoice } from "../wasm-choice.js";
+export const workerUrl = withWasmChoice(new URL("./worker.js", import.meta.url));
 export const wasmDirectory = new URL("./", import.meta.url);
 export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url)${usesKatex() ? ', new URL("./katex/katex.min.css", import.meta.url)' : ""}];
 `;
@@ -40,7 +41,23 @@ function usesKatex() {
 const distAssetsPlugin = {
   name: "bn-dist-assets",
   setup(b) {
-    b.onLoad({ filter: /[\\/]trainer-page[\\/]assets\.js$/ }, () => ({ contents: DIST_ASSETS, loader: "js" }));
+    b.onLoad({ filter: /[\\/]trainer-page[\\/]assets\.js$/ }, (args) => ({ contents: DIST_ASSETS, loader: "js", resolveDir: dirname(args.path) }));
+  },
+};
+
+// dist/ is for browsers, where bn.js never takes its Node branch (reading the
+// .wasm with node:fs). A node: import left in the bundle would stop the
+// bundlers of course authors (esbuild, Vite, webpack refuse node: modules for
+// the browser), so each is replaced by a module whose functions throw.
+const nodeStubPlugin = {
+  name: "bn-dist-node-stub",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "bn-node-stub" }));
+    b.onLoad({ filter: /.*/, namespace: "bn-node-stub" }, (args) => ({
+      contents: `const unavailable = () => { throw new Error(${JSON.stringify(`${args.path} is not available: dist/ is the browser build of bn-wasm`)}); };
+export const readFile = unavailable;`,
+      loader: "js",
+    }));
   },
 };
 
@@ -56,11 +73,10 @@ async function bundle() {
     target: ["es2022"],
     minify: true,
     chunkNames: "bn-chunk-[hash]",
-    external: ["node:*"],
     legalComments: "none",
     metafile: true,
     logLevel: "warning",
-    plugins: [distAssetsPlugin],
+    plugins: [distAssetsPlugin, nodeStubPlugin],
   });
   return result.metafile;
 }
@@ -77,7 +93,10 @@ async function copyAssets() {
   await writeFile(join(dist, "bn-widgets.css"), css.join("\n"));
   await mkdir(join(dist, "katex"), { recursive: true });
   await cp(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(dist, "katex", "katex.min.css"));
-  await cp(join(root, "node_modules", "katex", "dist", "fonts"), join(dist, "katex", "fonts"), { recursive: true });
+  // woff2 only: KaTeX's CSS lists it first, and every browser that runs the
+  // widgets (ES modules, WebAssembly) takes it, so .woff/.ttf are never fetched.
+  await cp(join(root, "node_modules", "katex", "dist", "fonts"), join(dist, "katex", "fonts"),
+    { recursive: true, filter: (source) => !/\.(woff|ttf)$/.test(source) });
   await cp(join(web, "favicon.svg"), join(dist, "favicon.svg"));
   await mkdir(join(dist, "examples"), { recursive: true });
   for (const file of ["course-notes.html", "course-notes.css"]) {

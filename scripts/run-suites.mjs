@@ -3,18 +3,29 @@
 // Usage: node scripts/run-suites.mjs [suite-name-filter]
 import { spawn } from "node:child_process";
 import { readdirSync, existsSync } from "node:fs";
+import { FIREFOX_FILES } from "../tests/browser/engines.mjs";
 
 const filter = process.argv[2] ?? "";
 const listTests = (dir) => existsSync(dir)
   ? readdirSync(dir).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => `${dir}/${f}`)
   : [];
 
+const browserFiles = listTests("tests/browser");
+const firefoxFiles = browserFiles.filter((f) => FIREFOX_FILES.includes(f.split("/").pop()));
+const missingFirefox = FIREFOX_FILES.filter((f) => !browserFiles.some((b) => b.endsWith(`/${f}`)));
+if (missingFirefox.length) throw new Error(`tests/browser/engines.mjs lists files that do not exist: ${missingFirefox.join(", ")}`);
+const browserSuite = (engine, files) => ({
+  name: `Browser (${engine})`, cmd: "node", env: { BN_BROWSER: engine },
+  args: ["--test", "--test-reporter=spec", "--test-concurrency=1", ...files], parse: parseNodeTest, files,
+});
+
 const suites = [
   { name: "C++ native (Catch2)", cmd: "build/native/bn_tests", args: ["--use-colour", "no"], parse: parseCatch },
   { name: "C++ WASM SIMD under Node (Catch2)", cmd: "node", args: ["build/wasm-simd/bn_tests.cjs", "--use-colour", "no"], parse: parseCatch },
   { name: "C++ WASM scalar under Node (Catch2)", cmd: "node", args: ["build/wasm-scalar/bn_tests.cjs", "--use-colour", "no"], parse: parseCatch },
   { name: "JS API (node:test)", cmd: "node", args: ["--test", "--test-reporter=spec", ...listTests("tests/js")], parse: parseNodeTest, files: listTests("tests/js") },
-  { name: "Browser (playwright-core + chromium)", cmd: "node", args: ["--test", "--test-reporter=spec", "--test-concurrency=1", ...listTests("tests/browser")], parse: parseNodeTest, files: listTests("tests/browser") },
+  browserSuite("chromium", browserFiles),     // playwright-core + Debian's chromium
+  browserSuite("firefox", firefoxFiles),      // puppeteer-core over WebDriver BiDi + Debian's firefox-esr
 ].filter((s) => s.name.toLowerCase().includes(filter.toLowerCase()));
 
 function parseCatch(out) {
@@ -33,9 +44,9 @@ function parseNodeTest(out) {
   return { passed: Number(pass[1]), failed: Number(fail[1]) };
 }
 
-function run({ cmd, args }) {
+function run({ cmd, args, env = {} }) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env } });
     let out = "";
     const take = (stream, sink) => stream.on("data", (d) => { out += d; sink.write(d); });
     take(child.stdout, process.stdout);

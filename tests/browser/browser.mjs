@@ -1,9 +1,16 @@
-// Shared set-up for browser tests: Debian's chromium (never a downloaded
-// browser) driven by playwright-core, pages served by scripts/serve.mjs with
-// the strict CSP, and a collector that fails a test on any console error,
-// page error or CSP violation.
+// Shared set-up for browser tests: the browser engine (Debian's chromium
+// driven by playwright-core, or Debian's firefox-esr driven by puppeteer-core
+// over WebDriver BiDi, never a downloaded browser), pages served by
+// scripts/serve.mjs with the strict CSP, and a collector that fails a test on
+// any console error, page error or CSP violation.
+//
+// BN_BROWSER=firefox (set by scripts/run-suites.mjs for the files listed in
+// ./engines.mjs) picks Firefox; the default is Chromium. Either way a test
+// gets objects with Playwright's API (./firefox/driver.mjs bridges puppeteer),
+// so a test file does not branch on the engine.
 import { before, after } from "node:test";
 import { chromium } from "playwright-core";
+import { launchFirefox } from "./firefox/driver.mjs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -13,7 +20,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const WEB_ROOT = fileURLToPath(new URL("../../web/", import.meta.url));
 export const DIST_ROOT = fileURLToPath(new URL("../../dist/", import.meta.url));
 
+export const ENGINE = process.env.BN_BROWSER ?? "chromium";
+if (!["chromium", "firefox"].includes(ENGINE)) throw new Error(`BN_BROWSER must be chromium or firefox, got ${ENGINE}`);
+
 export async function launchBrowser() {
+  if (ENGINE === "firefox") return launchFirefox();
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

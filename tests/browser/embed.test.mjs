@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { DIST_ROOT, launchBrowser, openPage, serve } from "./browser.mjs";
 import { readPanel, settle, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
+import { openRecording } from "./widget-page.mjs";
 import { gzipReport, GZIP_LIMIT_BYTES } from "../../scripts/build-dist.mjs";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -25,14 +26,7 @@ after(async () => {
   await server?.close();
 });
 
-async function openNotes() {
-  const opened = await openPage(browser, null);
-  const requests = [], workers = [];
-  opened.page.on("request", (r) => requests.push(r.url()));
-  opened.page.on("worker", (w) => workers.push(w.url()));
-  await opened.page.goto(`${server.url}examples/course-notes.html`);
-  return { ...opened, requests, workers };
-}
+const openNotes = () => openRecording(browser, `${server.url}examples/course-notes.html`);
 
 test("course notes render both widgets under the strict CSP, with no errors", async () => {
   const { page, context, problems, requests, workers } = await openNotes();

@@ -11,9 +11,10 @@ let browser, server;
 useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 async function openTrainer(hash = "") {
-  const opened = await openPage(browser, `${server.url}trainer.html${hash}`);
+  const opened = await openPage(browser, null);
   const workers = [];
   opened.page.on("worker", (w) => workers.push(w.url()));
+  await opened.page.goto(`${server.url}trainer.html${hash}`);
   await waitForFirstFrame(opened.page);
   return { ...opened, workers };
 }

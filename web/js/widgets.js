@@ -9,11 +9,12 @@ import { ATTRIBUTES as STEPPER_ATTRIBUTES, stateFromAttributes } from "./stepper
 import { mountTrainer } from "./trainer-page/trainer-view.js";
 import { controlKeys, FIELDS as TRAINER_FIELDS, fieldByName, stateFromEntries } from "./trainer-page/state.js";
 import { stylesheetUrls, wasmDirectory, workerUrl } from "./trainer-page/assets.js";
+import { buildName, simdChoice } from "./wasm-choice.js";
 
 let sharedModule = null;
 // One WebAssembly instance for the whole page (main thread).
 export function sharedBN() {
-  sharedModule ??= loadBN({ locateFile: (name) => new URL(name, wasmDirectory).href });
+  sharedModule ??= loadBN({ simd: simdChoice(), locateFile: (name) => new URL(name, wasmDirectory).href });
   return sharedModule;
 }
 
@@ -69,6 +70,7 @@ export class BnStepperElement extends HTMLElement {
       this.#stepper?.destroy?.();
       root.replaceChildren();
       root.removeAttribute("aria-busy");
+      root.dataset.wasm = buildName(bn);
       this.#stepper = mountStepper(root, bn, { state: this.#initialState(), syncUrl: false });
     } catch (error) {
       root.textContent = `The stepper could not start: ${error.message}`;

@@ -5,10 +5,12 @@
 import { loadBN } from "./bn.js";
 import { wasmDirectory } from "./trainer-page/assets.js";
 import { histogram, dataExtent } from "./trainer-page/frame-math.js";
+import { buildName, simdChoice } from "./wasm-choice.js";
 
 const FRAME_MS = 33;            // about 30 frames a second while playing
 const sessions = new Map();     // id -> session
-const bnReady = loadBN({ locateFile: (name) => new URL(name, wasmDirectory).href });
+// ?wasm= on this script's URL (copied from the page's) picks the build.
+const bnReady = loadBN({ simd: simdChoice(), locateFile: (name) => new URL(name, wasmDirectory).href });
 let timer = null;
 
 // Messages are handled in order, each after the module has loaded.
@@ -58,7 +60,7 @@ function create(bn, { id, generation, options, view }) {
   }
   const points = withNorm.points();
   const session = {
-    id, generation, view, playing: false,
+    id, generation, view, playing: false, wasm: buildName(bn),
     nets: { bn: withNorm, plain: without },
     batchLoss: { bn: NaN, plain: NaN },
     extent: dataExtent(points.x),
@@ -127,6 +129,6 @@ function post(session, points) {
   const transfer = [bn.grid.buffer, plain.grid.buffer];
   self.postMessage({
     type: "frame", id: session.id, generation: session.generation, playing: session.playing,
-    extent, points, bn, plain,
+    wasm: session.wasm, extent, points, bn, plain,
   }, transfer);
 }

@@ -107,6 +107,7 @@ export function mountTrainer(root, {
     }
     status.textContent = "";
     status.classList.remove("bnt-status-error");
+    root.dataset.wasm = message.wasm;   // "simd" | "scalar": the worker's build
     for (const key of ["bn", "plain"]) {
       if (message.points) panels[key].setPoints(message.points, message.extent);
       panels[key].update(message[key], GRID_RESOLUTION);

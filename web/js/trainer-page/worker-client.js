@@ -12,10 +12,11 @@
 //     layer numbers from 1 (state.layer) and converts in one place
 //     (trainer-view.js view()). stepsPerFrame: training steps per frame
 //     while playing (the page's "Steps per frame", state.stepsPerFrame).
-// Worker -> main: { type: "frame", id, generation, playing, extent, points,
-//   bn, plain } where bn and plain are one network's figures: steps, epoch,
-//   batchLoss, loss, accuracy, testLoss, testAccuracy, grid, width, and the
-//   histograms pre (Wx + b) and xhat (x̂) of layer layerIndex;
+// Worker -> main: { type: "frame", id, generation, playing, wasm, extent,
+//   points, bn, plain } where wasm is the worker's build ("simd" | "scalar")
+//   and bn and plain are one network's figures: steps, epoch, batchLoss,
+//   loss, accuracy, testLoss, testAccuracy, grid, width, and the histograms
+//   pre (Wx + b) and xhat (x̂) of layer layerIndex;
 // | { type: "error", id, generation, message }.
 const workers = new Map();   // worker URL -> { worker, sessions }
 let nextId = 1;

@@ -1,0 +1,82 @@
+// Uses every member declared in types/bn.d.ts, with the package's own types
+// (`tsc --noEmit --strict`, tests/js/types.test.mjs), and runs in Node after
+// esbuild strips the types: a typed tour of the whole API. Members are used
+// through property access and object literals (the test checks that each
+// declared member is used here).
+import { loadBN, simdSupported } from "bn-wasm";
+import type {
+  BN, BatchNorm1d, BatchNorm1dOptions, BackwardOptions, ForwardOptions, ForwardTrace, BackwardTrace, Gradients,
+  LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
+} from "bn-wasm";
+
+const supported: boolean = simdSupported();
+const bn: BN = await loadBN({ simd: supported });
+
+// locateFile says where a build's .wasm is (here: the package's own folder);
+// wasmBinary hands over its bytes.
+const wasmUrl = (name: string) => new URL(`../wasm/${name}`, import.meta.resolve("bn-wasm")).href;
+const located: BN = await loadBN({ simd: false, locateFile: wasmUrl });
+const nodeFs: string = "node:fs/promises";
+const { readFile } = (await import(nodeFs)) as { readFile(url: URL): Promise<Uint8Array> };
+const fromBytes: LoadOptions = { simd: false, wasmBinary: await readFile(new URL(wasmUrl("bn-scalar.wasm"))) };
+const own: BN = await loadBN(fromBytes);
+const module = { simd: bn.simd, version: bn.version, pages: bn.memory.buffer.byteLength / 65536, heap: bn.heapBytesInUse() };
+
+// ---- BatchNorm1d
+const options: BatchNorm1dOptions = { eps: 1e-5, momentum: 0.1, affine: true };
+const layer: BatchNorm1d = new bn.BatchNorm1d(2, options);
+const settings: [number, number, number | null, boolean, boolean] = [layer.features, layer.eps, layer.momentum, layer.affine, layer.training];
+const x: NumberArray = [1, 10, 3, 30, 2, 20];
+layer.setParams({ gamma: [1, 2], beta: new Float32Array([0, 0.5]), runningMean: [0, 0], runningVar: [1, 1] });
+const out = new Float32Array(6);
+const forwardInto: ForwardOptions = { out };
+const y: Float32Array = layer.forward(x, 3, forwardInto);
+const t: ForwardTrace = layer.trace();
+const traced = [t.training, t.batch, t.features, t.mean, t.var, t.xCentered, t.std, t.invStd, t.xhat, t.y];
+const g: Gradients = layer.backward([1, 0, 0, 1, -1, 0]);
+const grads = [g.dx, g.dgamma, g.dbeta];
+const into: BackwardOptions = { dx: new Float32Array(6), dgamma: new Float32Array(2), dbeta: new Float32Array(2) };
+layer.backward([1, 0, 0, 1, -1, 0], into);
+const b: BackwardTrace = layer.backwardTrace();
+const backTraced = [b.training, b.batch, b.features, b.dy, b.dxhat, b.dvar, b.dmean, b.dx, b.dgamma, b.dbeta];
+// Zero-copy: write x into the layer's input buffer, read y as a view.
+const input = layer.inputView(3);
+input.set(x);
+const asView: ForwardOptions = { view: true };
+const yView = layer.forward(input, 3, asView);
+layer.gradOutputView().fill(1);
+const viewGrads = layer.backward(layer.gradOutputView(), { view: true });
+const state = [layer.gamma, layer.beta, layer.runningMean, layer.runningVar, layer.numBatchesTracked];
+layer.eval().train();
+layer.dispose();
+
+// ---- Trainer
+const trainerOptions: TrainerOptions = {
+  dataset: "moons", samples: 200, noise: 0.1, hidden: [8, 8], activation: "tanh", batchNorm: true,
+  optimizer: "adam", lr: 0.01, batchSize: 16, seed: 3, init: "auto", testFraction: 0.25,
+};
+const tr: Trainer = new bn.Trainer(trainerOptions);
+const loss: number = tr.step(20);
+const used: ResolvedTrainerOptions = tr.options;
+const resolved = [used.dataset, used.samples, used.noise, used.hidden, used.activation, used.batchNorm, used.optimizer,
+  used.lr, used.batchSize, used.seed, used.init, used.testFraction];
+const e: Evaluation = tr.evaluate();
+const figures = [e.loss, e.accuracy, e.testLoss, e.testAccuracy, e.trainLoss, e.trainAccuracy];
+const a: Activations = tr.activations(0);
+const layerValues = [a.layer, a.batch, a.width, a.pre, a.post, a.activated];
+const p: Points = tr.points();
+const data = [p.x, p.y, p.test];
+const grid: Float32Array = tr.predictGrid(8, -1.5, 1.5, -1.5, 1.5);
+const progress = [tr.steps, tr.epoch, tr.stepsPerEpoch, tr.lastBatchLoss, tr.diverged, tr.batchIndices()];
+tr.dispose();
+
+const checks = [
+  module.version === located.version && own.simd === false && located.simd === false,
+  settings.length === 5 && y === out && Math.abs(y[0] + 1.2247) < 1e-3,
+  traced.length === 10 && grads[0] instanceof Float32Array && backTraced.length === 10,
+  yView.length === 6 && viewGrads.dx.length === 6 && state.length === 5,
+  Number.isFinite(loss) && resolved.length === 12 && used.init === "xavier",
+  figures.every((f) => Number.isFinite(f)) && layerValues.length === 6 && data[0].length === 400 && grid.length === 64,
+  progress[0] === 20,
+];
+console.log(checks.every(Boolean) ? "every member ran" : `failed checks: ${checks.map((c, i) => (c ? "" : i)).join(" ")}`);

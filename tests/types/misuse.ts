@@ -1,0 +1,28 @@
+// Wrong uses of the API that the declarations must refuse. Each line marked
+// `// error TSnnnn` must give exactly that error on that line, and no other
+// line may give one (tests/js/types.test.mjs).
+import { loadBN, BatchNorm1d as NotAValue } from "bn-wasm";
+import type { Trainer } from "bn-wasm";
+
+const bn = await loadBN({ simd: "yes" });                     // error TS2322
+await loadBN({ gpu: true });                                  // error TS2353
+new NotAValue(3);                                             // error TS2693
+const layer = new bn.BatchNorm1d("3");                        // error TS2345
+new bn.BatchNorm1d(3, { momentum: "0.1" });                   // error TS2322
+new bn.BatchNorm1d(3, { epsilon: 1e-3 });                     // error TS2353
+layer.forward([1, 2, 3]);                                     // error TS2554
+layer.forward(["1", "2"], 1);                                 // error TS2322
+layer.forward([1, 2], 1, { out: [0, 0] });                    // error TS2740
+layer.forward([1, 2], 1, { view: true, out: new Float32Array(2) }); // error TS2353
+layer.gamma = new Float32Array(3);                            // error TS2540
+const g = layer.backward([1, 1, 1]);
+g.dgamma[0];                                                  // error TS18047
+layer.trace().variance;                                       // error TS2339
+layer.setParams({ weight: [1, 1, 1] });                       // error TS2353
+const tr: Trainer = new bn.Trainer({ dataset: "mnist" });     // error TS2322
+new bn.Trainer({ hidden: 16 });                               // error TS2322
+new bn.Trainer({ learningRate: 0.1 });                        // error TS2353
+tr.evaluate().acc;                                            // error TS2339
+tr.steps = 0;                                                 // error TS2540
+tr.options.init === "auto";                                   // error TS2367
+tr.activations();                                             // error TS2554

@@ -1,0 +1,251 @@
+// TypeScript declarations of the bn-wasm JavaScript API (`import … from "bn-wasm"`).
+// One file, one section per object, in the order of docs: loading, the loaded
+// module, BatchNorm1d, Trainer. Adding a member to the runtime? Declare it in
+// its section here: tests/js/types.test.mjs compares the members the runtime
+// objects have with the ones declared (both ways), and tsc checks
+// tests/types/every-member.ts, which must use every declared member.
+
+// ---------------------------------------------------------------- shared
+
+/** Numbers as the API accepts them: a typed array (not BigInt) or a plain array of numbers. */
+export type NumberArray =
+  | readonly number[]
+  | Float32Array | Float64Array
+  | Int8Array | Int16Array | Int32Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+
+// ---------------------------------------------------------------- loading
+
+export interface LoadOptions {
+  /** true: the SIMD build (rejects where the engine lacks WebAssembly SIMD); false: the scalar build; left out: auto-detect. */
+  simd?: boolean;
+  /** The URL (in Node also a path or file: URL) of the .wasm file named `name`, for hosts that serve it elsewhere. */
+  locateFile?: (name: string) => string;
+  /** The .wasm bytes themselves; each call with it gets its own instance. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+}
+
+/** Instantiates the C++ core compiled to WebAssembly. Browsers, Web Workers and Node 20; default loads share one instance per build. */
+export function loadBN(options?: LoadOptions): Promise<BN>;
+
+/** Whether this engine validates WebAssembly SIMD (what `loadBN()` uses to pick a build). */
+export function simdSupported(): boolean;
+
+// ---------------------------------------------------------------- the loaded module
+
+export interface BN {
+  /** true when the SIMD build is running. */
+  readonly simd: boolean;
+  /** The package version. */
+  readonly version: string;
+  /** The instance's memory (tools check that steady-state use does not grow it). */
+  readonly memory: WebAssembly.Memory;
+  /** Bytes malloc'ed in the WASM heap right now. */
+  heapBytesInUse(): number;
+  readonly BatchNorm1d: BatchNorm1dConstructor;
+  readonly Trainer: TrainerConstructor;
+}
+
+// ---------------------------------------------------------------- BatchNorm1d
+
+export interface BatchNorm1dOptions {
+  /** Added to the variance; > 0. Default 1e-5. */
+  eps?: number;
+  /** Running-statistics momentum in [0, 1]; null: cumulative moving average. Default 0.1. */
+  momentum?: number | null;
+  /** Learnable γ and β. Default true. */
+  affine?: boolean;
+}
+
+export interface BatchNorm1dConstructor {
+  /** torch.nn.BatchNorm1d(features, eps, momentum, affine) on a [batch, features] input. */
+  new (features: number, options?: BatchNorm1dOptions): BatchNorm1d;
+}
+
+/** forward's third argument: an array of your own to receive y, or `view: true` for a zero-copy view into WASM memory (valid until this layer's next call). */
+export type ForwardOptions = { out?: Float32Array; view?: false } | { view: true };
+
+/** backward's second argument: arrays of your own to receive the gradients, or `view: true`. */
+export type BackwardOptions =
+  | { dx?: Float32Array; dgamma?: Float32Array; dbeta?: Float32Array; view?: false }
+  | { view: true };
+
+export interface BatchNorm1dParams {
+  gamma?: NumberArray;
+  beta?: NumberArray;
+  runningMean?: NumberArray;
+  runningVar?: NumberArray;
+}
+
+export interface Gradients {
+  dx: Float32Array;
+  /** null when the layer has affine: false. */
+  dgamma: Float32Array | null;
+  dbeta: Float32Array | null;
+}
+
+/** Every intermediate of the last forward. Per-feature arrays have `features` entries; the others batch·features. */
+export interface ForwardTrace {
+  training: boolean;
+  batch: number;
+  features: number;
+  /** Batch mean (training) or running mean (eval). */
+  mean: Float32Array;
+  /** Biased batch variance (training) or running variance (eval). */
+  var: Float32Array;
+  xCentered: Float32Array;
+  /** √(var + ε). */
+  std: Float32Array;
+  invStd: Float32Array;
+  xhat: Float32Array;
+  y: Float32Array;
+}
+
+/** Every intermediate of the last backward (dvar, dmean are 0 after an eval forward). */
+export interface BackwardTrace {
+  training: boolean;
+  batch: number;
+  features: number;
+  dy: Float32Array;
+  dxhat: Float32Array;
+  dvar: Float32Array;
+  dmean: Float32Array;
+  dx: Float32Array;
+  dgamma: Float32Array | null;
+  dbeta: Float32Array | null;
+}
+
+export interface BatchNorm1d {
+  readonly features: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  /** true after construction and train(); false after eval(). */
+  readonly training: boolean;
+  train(): this;
+  eval(): this;
+  /** Fresh copies; null when affine is false. */
+  readonly gamma: Float32Array | null;
+  readonly beta: Float32Array | null;
+  readonly runningMean: Float32Array;
+  /** Unbiased running variance, as PyTorch. */
+  readonly runningVar: Float32Array;
+  readonly numBatchesTracked: number;
+  /** Any subset; all-or-nothing (a bad field throws and changes nothing). */
+  setParams(params: BatchNorm1dParams): this;
+  /** x is row-major [batch, features]; returns y, a fresh copy unless options say otherwise. */
+  forward(x: NumberArray, batch: number, options?: ForwardOptions): Float32Array;
+  /** Gradients w.r.t. x, γ, β for the last forward, given dy = ∂L/∂y. */
+  backward(dy: NumberArray, options?: BackwardOptions): Gradients;
+  /** Zero-copy input: write x into this view and pass it to forward(view, batch). */
+  inputView(batch: number): Float32Array;
+  /** Zero-copy dy, sized for the last forward's batch. */
+  gradOutputView(): Float32Array;
+  trace(): ForwardTrace;
+  backwardTrace(): BackwardTrace;
+  /** Frees the WASM memory; later use throws, a second dispose() does nothing. */
+  dispose(): void;
+}
+
+// ---------------------------------------------------------------- Trainer
+
+export type Dataset = "spiral" | "moons" | "circles" | "xor" | "gaussians";
+export type Activation = "relu" | "tanh" | "sigmoid";
+export type Optimizer = "sgd" | "momentum" | "adam";
+export type Init = "auto" | "kaiming" | "xavier";
+
+export interface TrainerOptions {
+  /** Default "spiral". */
+  dataset?: Dataset;
+  /** Number of points, default 400. */
+  samples?: number;
+  /** Default 0.1. */
+  noise?: number;
+  /** Hidden layer widths (1..8 layers, 1..256 wide). Default [16, 16]. */
+  hidden?: readonly number[] | Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
+  /** Default "relu". */
+  activation?: Activation;
+  /** BatchNorm1d after every hidden linear layer. Default true. */
+  batchNorm?: boolean;
+  /** Default "sgd". */
+  optimizer?: Optimizer;
+  /** Learning rate > 0, default 0.1. */
+  lr?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Seed of the data, the initial weights and the batch order. Default 1. */
+  seed?: number;
+  /** "auto": Kaiming for relu, Xavier otherwise. */
+  init?: Init;
+  /** Share of the points held out for testing, default 0.2. */
+  testFraction?: number;
+}
+
+/** The options in use: every field filled in, init resolved. */
+export interface ResolvedTrainerOptions extends Required<Omit<TrainerOptions, "hidden" | "init">> {
+  hidden: number[];
+  init: Exclude<Init, "auto">;
+}
+
+export interface TrainerConstructor {
+  new (options?: TrainerOptions): Trainer;
+}
+
+/** Eval mode (running statistics); accuracies are fractions in [0, 1]. */
+export interface Evaluation {
+  /** Over all points. */
+  loss: number;
+  accuracy: number;
+  /** Over the held-out split. */
+  testLoss: number;
+  testAccuracy: number;
+  /** Over the training split. */
+  trainLoss: number;
+  trainAccuracy: number;
+}
+
+/** One hidden layer on the last training batch; arrays are batch·width, row-major. */
+export interface Activations {
+  layer: number;
+  batch: number;
+  width: number;
+  /** The linear output z. */
+  pre: Float32Array;
+  /** BatchNorm's x̂ = (z − μ_B)/√(σ²_B + ε), before γ and β (equals pre without batch norm). */
+  post: Float32Array;
+  /** The activation's output. */
+  activated: Float32Array;
+}
+
+export interface Points {
+  /** x0, y0, x1, y1, … */
+  x: Float32Array;
+  /** Labels 0 / 1. */
+  y: Uint8Array;
+  /** 1 for held-out points. */
+  test: Uint8Array;
+}
+
+export interface Trainer {
+  readonly options: ResolvedTrainerOptions;
+  /** Minibatch steps taken. */
+  readonly steps: number;
+  /** Completed passes over the training split. */
+  readonly epoch: number;
+  readonly stepsPerEpoch: number;
+  /** NaN before the first step. */
+  readonly lastBatchLoss: number;
+  /** The loss stopped being finite. */
+  readonly diverged: boolean;
+  /** n minibatch steps (default 1); returns their mean loss (NaN for n = 0). */
+  step(n?: number): number;
+  evaluate(): Evaluation;
+  /** res·res class-1 probabilities, row 0 at the top (ymax). */
+  predictGrid(res: number, xmin?: number, xmax?: number, ymin?: number, ymax?: number): Float32Array;
+  /** layerIndex is 0-based; throws before the first step. */
+  activations(layerIndex: number): Activations;
+  points(): Points;
+  /** Point indices of the last training batch. */
+  batchIndices(): Int32Array;
+  dispose(): void;
+}
