@@ -15,7 +15,7 @@ import { normalizeTrainerOptions } from "../../web/js/trainer-api.js";
 // One non-default value per field; a field added without one fails here.
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
-  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, preset: "noise",
+  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250, preset: "noise",
 };
 
 test("the sample covers every field with a value that is not its default", () => {
@@ -35,6 +35,16 @@ test("every field round-trips through the URL hash and through its widget attrib
       assert.deepEqual(state[f.key], SAMPLE[f.key], `${f.key} as ${name}="${text}"`);
     }
   }
+});
+
+test("step (train to step N on load) is a link key only: left out at 0, a whole number 0 to 1e6", () => {
+  assert.doesNotMatch(stateToHash(defaultState()), /step=/);
+  assert.match(stateToHash({ ...defaultState(), step: 500 }), /&step=500/);
+  assert.equal(stateFromHash("#step=500").step, 500);
+  assert.equal(stateFromHash("#step=-1").step, 0);
+  assert.equal(stateFromHash("#step=2.5").step, 0);
+  assert.ok(!controlKeys().includes("step"), "set by Pause and by links, not a form control");
+  assert.ok(!("step" in trainerOptions(stateFromHash("#step=500"))), "not a Trainer option");
 });
 
 test("older names still read: speed is stepsPerFrame, batch is batchSize", () => {
