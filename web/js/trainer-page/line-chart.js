@@ -14,6 +14,15 @@ import { createSeriesHistory } from "./series-history.js";
 export const CHART_FONT_PX = 12;
 const FONT = `${CHART_FONT_PX}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
 
+// Building a uPlot chart takes a few milliseconds, so at most one chart is
+// built per animation frame (at the first paint and after a theme change);
+// the others wait, and chartsPending() tells the caller to paint again next
+// frame. Keeps every frame of the page under 16 ms of work.
+let lastBuild = -Infinity;
+let pending = 0;
+const BUILD_GAP_MS = 8;
+export const chartsPending = () => pending > 0;
+
 // A short number for axes and legends: 3 significant digits, exponents for
 // tiny or huge values.
 export function formatValue(v) {
@@ -35,6 +44,7 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
   let dirty = true;
   let yRange = range;
   let observer = null;
+  let waiting = false;   // a build put off to a later frame
 
   const lastIndex = () => history.length - 1;
   const options = () => ({
@@ -98,9 +108,16 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
       if (!host.isConnected) return;
       const text = JSON.stringify(newPalette);
       if (text !== paletteText || !plot) {
+        const now = performance.now();
+        if (now - lastBuild < BUILD_GAP_MS) {
+          if (!waiting) { waiting = true; pending += 1; }
+          return;
+        }
+        if (waiting) { waiting = false; pending -= 1; }
         palette = newPalette;
         paletteText = text;
         build();
+        lastBuild = performance.now();
         dirty = false;
         return;
       }
@@ -113,6 +130,7 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     },
     get canvas() { return plot?.root.querySelector("canvas") ?? null; },
     destroy() {
+      if (waiting) { waiting = false; pending -= 1; }
       observer?.disconnect();
       plot?.destroy();
       plot = null;

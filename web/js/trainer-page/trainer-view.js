@@ -5,6 +5,7 @@
 import { h } from "../dom.js";
 import { createControls } from "./controls.js";
 import { createExportView } from "./export-view.js";
+import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
 import { PRESETS } from "./presets.js";
 import { clampLayer, controlKeys, defaultState, presetState, stateToHash, trainerOptions } from "./state.js";
@@ -160,6 +161,7 @@ export function mountTrainer(root, {
     panels.plain.draw(yMax, palette);
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
+    if (chartsPending()) scheduleDraw();
   }
 
   showPreset();
