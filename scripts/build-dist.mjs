@@ -85,7 +85,9 @@ async function copyAssets() {
   for (const variant of ["simd", "scalar"]) {
     await cp(join(web, "wasm", `bn-${variant}.wasm`), join(dist, `bn-${variant}.wasm`));
   }
-  const css = [await readFile(join(web, "css", "trainer.css"), "utf8")];
+  // uPlot's few rules first, so the trainer's own rules can refine them.
+  const css = [await readFile(join(root, "node_modules", "uplot", "dist", "uPlot.min.css"), "utf8"),
+    await readFile(join(web, "css", "trainer.css"), "utf8")];
   for (const extra of ["stepper.css"]) {
     const file = join(web, "css", extra);
     if (existsSync(file)) css.push(await readFile(file, "utf8"));

@@ -37,3 +37,7 @@ echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes
 mkdir -p web/vendor/katex
 cp -f node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
 rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/katex/fonts
+
+# uPlot (the line charts of the trainer), served locally like KaTeX.
+mkdir -p web/vendor/uplot
+cp -f node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE web/vendor/uplot/

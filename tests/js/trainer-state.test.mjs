@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  FIELDS, applySchema, controlKeys, defaultState, fieldByName, parseField, presetState, stateFromEntries, stateFromHash,
+  FIELDS, applySchema, controlKeys, defaultState, fieldByName, formatField, parseField, presetState, stateFromEntries, stateFromHash,
   stateToHash, trainerOptions,
 } from "../../web/js/trainer-page/state.js";
 import { PRESETS } from "../../web/js/trainer-page/presets.js";
@@ -15,7 +15,7 @@ import { normalizeTrainerOptions } from "../../web/js/trainer-api.js";
 // One non-default value per field; a field added without one fails here.
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
-  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, preset: "noise",
+  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250, preset: "noise",
 };
 
 test("the sample covers every field with a value that is not its default", () => {
@@ -34,6 +34,37 @@ test("every field round-trips through the URL hash and through its widget attrib
       const state = stateFromEntries([[name, text]]);
       assert.deepEqual(state[f.key], SAMPLE[f.key], `${f.key} as ${name}="${text}"`);
     }
+  }
+});
+
+test("step (train to step N on load) is a link key only: left out at 0, a whole number 0 to 1e6", () => {
+  assert.doesNotMatch(stateToHash(defaultState()), /step=/);
+  assert.match(stateToHash({ ...defaultState(), step: 500 }), /&step=500/);
+  assert.equal(stateFromHash("#step=500").step, 500);
+  assert.equal(stateFromHash("#step=-1").step, 0);
+  assert.equal(stateFromHash("#step=2.5").step, 0);
+  assert.ok(!controlKeys().includes("step"), "set by Pause and by links, not a form control");
+  assert.ok(!("step" in trainerOptions(stateFromHash("#step=500"))), "not a Trainer option");
+});
+
+test("Hidden layers: a count, a count × width (50x32, 6×8), or a list; long uniform nets are written NxW", () => {
+  const hidden = FIELDS.find((f) => f.key === "hidden");
+  assert.deepEqual(parseField("hidden", "3x32").value, [32, 32, 32]);
+  assert.deepEqual(parseField("hidden", " 6 × 8 ").value, new Array(6).fill(8));
+  assert.deepEqual(parseField("hidden", "4").value, [16, 16, 16, 16]);
+  assert.match(parseField("hidden", `${hidden.maxLayers + 1}x16`).error, /count × width like 6x32/);
+  assert.match(parseField("hidden", `2x${hidden.maxWidth + 1}`).error, /^Hidden layers must be/);
+  assert.match(parseField("hidden", "x16").error, /^Hidden layers must be/);
+  assert.match(stateToHash({ ...defaultState(), hidden: [16, 16, 16] }), /hidden=16%2C16%2C16/, "short nets stay a list");
+  const saved = hidden.maxLayers;
+  try {
+    hidden.maxLayers = 100;
+    const deep = new Array(50).fill(32);
+    assert.match(stateToHash({ ...defaultState(), hidden: deep }), /hidden=50x32/);
+    assert.deepEqual(stateFromHash("#hidden=50x32").hidden, deep);
+    assert.equal(formatField("hidden", [...deep.slice(1), 16]), [...deep.slice(1), 16].join(","));
+  } finally {
+    hidden.maxLayers = saved;
   }
 });
 

@@ -34,3 +34,14 @@ export function uniqueId(prefix) {
   counter += 1;
   return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
 }
+
+// Saves `blob` as a file named `filename` (a hidden download link inside
+// `parent`, clicked and removed; the object URL is freed later).
+export function download(blob, filename, parent = document.body) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", { href: url, download: filename, hidden: true });
+  parent.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -27,10 +27,12 @@ async function handle(message) {
     case "create": return create(bn, message);
     case "dispose": return dispose(message.id);
     case "play":
-      if (session) { session.playing = true; schedule(); }
+      // until: train to that step (in larger chunks, about 250 frames on
+      // the way) and stop there.
+      if (session) { session.playing = true; session.until = message.until ?? null; schedule(); }
       return;
     case "pause":
-      if (session) { session.playing = false; post(session); }
+      if (session) { session.playing = false; session.until = null; post(session); }
       return;
     case "step":
       if (session) { advance(session, message.count); post(session); }
@@ -60,7 +62,7 @@ function create(bn, { id, generation, options, view }) {
   }
   const points = withNorm.points();
   const session = {
-    id, generation, view, playing: false, wasm: buildName(bn),
+    id, generation, view, playing: false, until: null, wasm: buildName(bn),
     nets: { bn: withNorm, plain: without },
     batchLoss: { bn: NaN, plain: NaN },
     extent: dataExtent(points.x),
@@ -96,13 +98,20 @@ function tick() {
     if (!session.playing) continue;
     anyPlaying = true;
     try {
-      advance(session, session.view.stepsPerFrame);
-      post(session);
+      const { until } = session;
+      const steps = session.nets.bn.steps;
+      advance(session, until === null ? session.view.stepsPerFrame
+        : Math.min(Math.max(session.view.stepsPerFrame, Math.ceil(until / 250)), until - steps));
+      const reached = until !== null && session.nets.bn.steps >= until;
+      if (reached) { session.playing = false; session.until = null; }
+      post(session, undefined, { until: reached ? null : until, reached });
     } catch (error) {
       report({ id: session.id, generation: session.generation }, error);
     }
   }
-  if (anyPlaying) timer = setTimeout(tick, Math.max(0, FRAME_MS - (performance.now() - started)));
+  // Training to a link's step runs flat out (a frame per chunk); playing, about 30 frames a second.
+  const catchingUp = [...sessions.values()].some((s) => s.playing && s.until !== null);
+  if (anyPlaying) timer = setTimeout(tick, catchingUp ? 0 : Math.max(0, FRAME_MS - (performance.now() - started)));
 }
 
 // The figures of one network, as the page shows them.
@@ -122,13 +131,14 @@ function figures(trainer, batchLoss, view, extent) {
   };
 }
 
-function post(session, points) {
+// extra: { until, reached } while training to a link's step.
+function post(session, points, extra = {}) {
   const { view, extent, nets, batchLoss } = session;
   const bn = figures(nets.bn, batchLoss.bn, view, extent);
   const plain = figures(nets.plain, batchLoss.plain, view, extent);
   const transfer = [bn.grid.buffer, plain.grid.buffer];
   self.postMessage({
     type: "frame", id: session.id, generation: session.generation, playing: session.playing,
-    wasm: session.wasm, extent, points, bn, plain,
+    wasm: session.wasm, extent, points, bn, plain, ...extra,
   }, transfer);
 }

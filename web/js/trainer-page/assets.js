@@ -7,6 +7,7 @@ import { withWasmChoice } from "../wasm-choice.js";
 export const workerUrl = withWasmChoice(new URL("../worker.js", import.meta.url));   // carries ?wasm= to the worker
 export const wasmDirectory = new URL("../../wasm/", import.meta.url);
 export const stylesheetUrls = [
+  new URL("../../vendor/uplot/uPlot.min.css", import.meta.url),
   new URL("../../css/trainer.css", import.meta.url),
   new URL("../../vendor/katex/katex.min.css", import.meta.url),
 ];

@@ -17,8 +17,11 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
       : h("input", { id, name: key, type: field.kind === "layers" ? "text" : "number",
         inputmode: field.kind === "layers" ? "numeric" : "decimal", step: field.kind === "integer" ? 1 : "any",
         min: field.kind === "layers" ? undefined : field.min, max: field.kind === "layers" ? undefined : field.max,
-        size: field.kind === "layers" ? 8 : 6, autocomplete: "off", spellcheck: "false" });
+        size: 6, autocomplete: "off", spellcheck: "false" });
     input.value = formatField(key, state[key]);
+    // A list of widths is never cut: the box grows with its text.
+    const fit = () => { if (field.kind === "layers") input.size = Math.max(12, input.value.length + 2); };
+    fit();
     if (field.help) input.setAttribute("title", field.help);
     const extra = [];
     let slider = null;
@@ -53,9 +56,9 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
     let typingTimer = 0;
     input.addEventListener("change", () => { clearTimeout(typingTimer); commit(); });
     if (field.kind !== "choice") {
-      input.addEventListener("input", () => { clearTimeout(typingTimer); typingTimer = setTimeout(commit, 600); });
+      input.addEventListener("input", () => { fit(); clearTimeout(typingTimer); typingTimer = setTimeout(commit, 600); });
     }
-    inputs.set(key, { input, slider, message });
+    inputs.set(key, { input, slider, message, fit });
     rows.push(h("div", { class: `bnt-control bnt-control-${key}` },
       h("label", { for: id }, field.label), input, ...extra, message));
   }
@@ -64,8 +67,9 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
     element: h("div", { class: "bnt-controls" }, rows),
     // Shows a state set from elsewhere (a preset, the URL).
     show(newState) {
-      for (const [key, { input, slider, message }] of inputs) {
+      for (const [key, { input, slider, message, fit }] of inputs) {
         input.value = formatField(key, newState[key]);
+        fit();
         input.removeAttribute("aria-invalid");
         input.removeAttribute("aria-describedby");
         message.textContent = "";

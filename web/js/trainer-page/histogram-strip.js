@@ -19,7 +19,7 @@ export function createHistogramStrip(canvas) {
       columns.push(hist.counts);
       if (columns.length > COLUMNS) columns.shift();
     },
-    draw(range, palette) {
+    draw(palette) {
       const bins = columns[0]?.length ?? 1;
       const empty = toRgb(palette.stripEmpty);
       const full = toRgb(palette.stripFull);
@@ -42,21 +42,17 @@ export function createHistogramStrip(canvas) {
         }
       });
       scratchContext.putImageData(image, 0, 0);
+      // The value axis (+range, 0, −range) is text beside the canvas (panel.js),
+      // so it stays 12 px however the canvas is scaled; the canvas only
+      // carries the bins and a dashed line at 0.
       const { width, height } = canvas;
-      const left = 26;
       context.clearRect(0, 0, width, height);
       context.imageSmoothingEnabled = false;
-      context.drawImage(scratch, left, 0, width - left, height);
-      context.fillStyle = palette.label;
-      context.font = "10px system-ui, sans-serif";
-      context.textAlign = "right";
-      context.fillText(`+${range}`, left - 3, 9);
-      context.fillText("0", left - 3, height / 2 + 3);
-      context.fillText(`−${range}`, left - 3, height - 2);
+      context.drawImage(scratch, 0, 0, width, height);
       context.strokeStyle = palette.stripGuide;
       context.setLineDash([3, 3]);
       context.beginPath();
-      context.moveTo(left, height / 2); context.lineTo(width, height / 2);
+      context.moveTo(0, height / 2); context.lineTo(width, height / 2);
       context.stroke();
       context.setLineDash([]);
     },

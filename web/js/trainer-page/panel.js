@@ -3,10 +3,13 @@
 // decision boundary, loss curves and layer histograms.
 import { h, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
-import { createLossChart, SERIES } from "./loss-chart.js";
+import { createLossChart } from "./loss-chart.js";
 import { createHistogramStrip } from "./histogram-strip.js";
+import { createSeriesHistory } from "./series-history.js";
 
 export const HISTOGRAM_RANGE = 5;
+// The figures kept per frame for the CSV of the curves (export-view.js).
+export const CURVE_KEYS = ["epoch", "batchLoss", "loss", "testLoss", "accuracy", "testAccuracy"];
 
 const percent = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
 const lossText = (v) => (Number.isFinite(v) ? v.toFixed(3) : v === undefined ? "–" : "diverged");
@@ -21,16 +24,21 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     accuracy: figure("accuracy"), testAccuracy: figure("testAccuracy"),
   };
   const heatCanvas = h("canvas", { width: 240, height: 240, role: "img", class: "bnt-heatmap",
-    "aria-label": `Decision boundary of the ${who}: class-1 probability over the plane, with the data points` });
-  const lossCanvas = h("canvas", { width: 300, height: 130, role: "img", class: "bnt-loss",
-    "aria-label": `Loss curves of the ${who}` });
+    "aria-label": `Decision boundary of the ${who}: class-1 probability over the plane, with the training points ` +
+      "(filled) and the held-out test points (rings)" });
+  const lossHost = h("div", { class: "bnt-loss" });
   const strips = [];
   const stripFigure = (source, caption) => {
     const canvas = h("canvas", { width: 300, height: 64, role: "img", class: "bnt-strip",
       "aria-label": `${who}, ${caption}: histograms over time` });
     const stats = h("span", { class: "bnt-strip-stats", "aria-live": "off" });
     strips.push({ source, strip: createHistogramStrip(canvas), stats });
-    return h("figure", { class: "bnt-strip-figure" }, canvas, h("figcaption", {}, caption, " ", stats));
+    return h("figure", { class: "bnt-strip-figure" },
+      h("div", { class: "bnt-strip-row" },
+        h("div", { class: "bnt-strip-axis", "aria-hidden": "true" },
+          h("span", {}, `+${HISTOGRAM_RANGE}`), h("span", {}, "0"), h("span", {}, `−${HISTOGRAM_RANGE}`)),
+        canvas),
+      h("figcaption", {}, caption, " ", stats));
   };
   const layerLabel = h("span", { class: "bnt-layer-label" }, "1");
   const element = h("section", { class: `bnt-panel bnt-panel-${key}`, "data-panel": key,
@@ -42,22 +50,28 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       h("div", {}, h("dt", {}, "Train accuracy"), cells.accuracy),
       h("div", {}, h("dt", {}, "Test accuracy"), cells.testAccuracy)),
     h("div", { class: "bnt-plots" },
-      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas),
+      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas,
+        h("figcaption", { class: "bnt-point-key" },
+          h("span", { class: "bnt-point bnt-point-train", "aria-hidden": "true" }), "training point ",
+          h("span", { class: "bnt-point bnt-point-test", "aria-hidden": "true" }), "test point (held out); ",
+          h("span", { class: "bnt-swatch bnt-swatch-0", "aria-hidden": "true" }), "class 0 ",
+          h("span", { class: "bnt-swatch bnt-swatch-1", "aria-hidden": "true" }), "class 1")),
       h("div", { class: "bnt-side" },
-        h("figure", { class: "bnt-loss-figure" }, lossCanvas,
-          h("figcaption", { class: "bnt-legend" }, SERIES.map((s) =>
-            h("span", { class: `bnt-key bnt-key-${s.key}` }, s.label)), " loss")),
+        h("figure", { class: "bnt-loss-figure" }, h("figcaption", { class: "bnt-chart-title" }, "Loss"), lossHost),
         h("p", { class: "bnt-strip-title" }, "Hidden layer ", layerLabel, ", values per frame"),
         stripFigure("pre", normalized ? "before batch norm (Wx + b)" : "input to the activation (Wx + b)"),
         normalized ? stripFigure("xhat", "after batch norm: x̂, before γ and β") : null)));
 
   const heatmap = createHeatmap(heatCanvas);
-  const lossChart = createLossChart(lossCanvas);
+  const lossChart = createLossChart(lossHost, who);
+  const curves = createSeriesHistory(CURVE_KEYS, 2000);
 
   return {
     element,
+    title,
     reset(layer) {
       lossChart.clear();
+      curves.clear();
       for (const s of strips) { s.strip.clear(); s.stats.textContent = ""; }
       layerLabel.textContent = String(layer);
     },
@@ -65,6 +79,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     // Records a frame (cheap); draw() paints it.
     update(frame, gridResolution) {
       lossChart.add(frame);
+      curves.add(frame.steps, frame);
       for (const s of strips) {
         const hist = frame[s.source];
         if (!hist) continue;   // before the first step
@@ -87,13 +102,16 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       cells.testAccuracy.textContent = percent(frame.testAccuracy);
     },
     maxLoss: () => lossChart.maxLoss(),
+    // The curves so far: [{ x: step, epoch, batchLoss, ... }] (CURVE_KEYS).
+    curveRows: () => curves.rows(),
     // palette: the canvas colours (palette.js readPalette).
     draw(yMax, palette) {
       if (!this.frame) return;
       heatmap.draw(this.frame.grid, this.gridResolution, palette);
       lossChart.draw(yMax, palette);
-      for (const s of strips) s.strip.draw(HISTOGRAM_RANGE, palette);
+      for (const s of strips) s.strip.draw(palette);
     },
+    destroy() { lossChart.destroy(); },
   };
 }
 

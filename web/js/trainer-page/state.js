@@ -22,7 +22,7 @@ export const FIELDS = [
   { key: "optimizer", label: "Optimizer", kind: "choice", choices: ["sgd", "momentum", "adam"], default: "sgd" },
   { key: "batchSize", label: "Batch size", kind: "integer", min: 2, max: 256, default: 32, attribute: "batch-size", aliases: ["batch"] },
   { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 8, minWidth: 1, maxWidth: 256, default: [16, 16],
-    help: `A layer count (${DEFAULT_WIDTH} units each) or a comma list of widths, e.g. 32,16.` },
+    help: `A layer count (${DEFAULT_WIDTH} units each), a count × width (6x32), or a comma list of widths, e.g. 32,16.` },
   { key: "noise", label: "Noise", kind: "number", min: 0, max: 1, default: 0.1 },
   { key: "samples", label: "Samples", kind: "integer", min: 20, max: 2000, default: 400 },
   { key: "testFraction", label: "Test fraction", kind: "number", min: 0, max: 0.5, default: 0.2, attribute: "test-fraction",
@@ -34,6 +34,8 @@ export const FIELDS = [
     help: "Which hidden layer the histograms show, from 1." },
   { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
     attribute: "steps-per-frame", aliases: ["speed"] },
+  { key: "step", label: "Train to step", kind: "integer", min: 0, max: 1_000_000, default: 0, control: false, omitDefault: true,
+    help: "On load, train both networks to this step and pause (the same seed gives the same state)." },
   { key: "preset", label: "Preset", kind: "choice", choices: ["", ...PRESETS.map((p) => p.id)], default: "",
     control: false, omitDefault: true },
 ];
@@ -95,22 +97,36 @@ export function parseField(key, text) {
   }
 }
 
-// "3" -> [16, 16, 16]; "32,16" -> [32, 16], within the field's layer and width range.
+// "3" -> [16, 16, 16]; "32,16" -> [32, 16]; "50x32" (or 50×32) -> fifty
+// layers of 32, within the field's layer and width range.
 export function parseLayers(raw, field = BY_KEY.get("hidden")) {
   const { label, minLayers, maxLayers, minWidth, maxWidth } = field;
-  const problem = { error: `${label} must be a layer count ${minLayers}–${maxLayers} or a comma list of ${minLayers}–${maxLayers} widths from ${minWidth} to ${maxWidth}` };
+  const problem = { error: `${label} must be a layer count ${minLayers}–${maxLayers}, a count × width like 6x32, or a ` +
+    `comma list of ${minLayers}–${maxLayers} widths from ${minWidth} to ${maxWidth}` };
+  const widthOk = (w) => w >= minWidth && w <= maxWidth;
+  const countOk = (n) => n >= minLayers && n <= maxLayers;
+  const repeated = /^(\d+)\s*[x×]\s*(\d+)$/i.exec(raw);
+  if (repeated) {
+    const [count, width] = [Number(repeated[1]), Number(repeated[2])];
+    return countOk(count) && widthOk(width) ? { value: new Array(count).fill(width) } : problem;
+  }
   if (!/^\d+(\s*,\s*\d+)*$/.test(raw)) return problem;
   const numbers = raw.split(",").map((s) => Number(s.trim()));
   if (numbers.length === 1 && !raw.includes(",")) {
-    const count = numbers[0];
-    return count >= minLayers && count <= maxLayers ? { value: new Array(count).fill(DEFAULT_WIDTH) } : problem;
+    return countOk(numbers[0]) ? { value: new Array(numbers[0]).fill(DEFAULT_WIDTH) } : problem;
   }
-  if (numbers.length < minLayers || numbers.length > maxLayers || numbers.some((w) => w < minWidth || w > maxWidth)) return problem;
+  if (!countOk(numbers.length) || !numbers.every(widthOk)) return problem;
   return { value: numbers };
 }
 
+// More than this many layers of one width are written "NxW" (in the URL and
+// the box), fewer as a comma list.
+const REPEAT_FORM_FROM = 9;
+
 export function formatField(key, value) {
-  return BY_KEY.get(key).kind === "layers" ? value.join(",") : String(value);
+  if (BY_KEY.get(key).kind !== "layers") return String(value);
+  const uniform = value.length >= REPEAT_FORM_FROM && value.every((w) => w === value[0]);
+  return uniform ? `${value.length}x${value[0]}` : value.join(",");
 }
 
 // Keeps the histogram layer inside the network.

@@ -4,6 +4,8 @@
 // handles controls and paints frames (once per animation frame).
 import { h } from "../dom.js";
 import { createControls } from "./controls.js";
+import { createExportView } from "./export-view.js";
+import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
 import { PRESETS } from "./presets.js";
 import { clampLayer, controlKeys, defaultState, presetState, stateToHash, trainerOptions } from "./state.js";
@@ -19,6 +21,10 @@ export function mountTrainer(root, {
   presets = true, fields = controlKeys(), autoplay = false,
   headingLevel = 3,   // of the panel titles: 2 on the trainer page, 3 inside a document's section
 } = {}) {
+  // state.step: a step to train to on load (a link to a trained state);
+  // training then pauses there. Otherwise a preset starts playing, from a
+  // link as from its button (a widget's preset attribute waits for Play or
+  // the autoplay attribute: a page may hold several).
   let state = clampLayer({ ...initialState });
   let generation = 0;
   let playing = false;
@@ -39,6 +45,8 @@ export function mountTrainer(root, {
     bn: createPanel({ key: "bn", title: "With batch norm", normalized: true, headingLevel }),
     plain: createPanel({ key: "plain", title: "Without batch norm", normalized: false, headingLevel }),
   };
+  const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
+  const exportView = createExportView({ panels, container: panelsElement });
   const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
     "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
 
@@ -51,7 +59,8 @@ export function mountTrainer(root, {
       h("div", { class: "bnt-buttons", role: "group", "aria-label": "Training" }, playButton, stepButton, resetButton),
       controls.element),
     status,
-    h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element));
+    panelsElement,
+    exportView.element);
 
   const session = openSession(workerUrl, onMessage);
 
@@ -59,11 +68,18 @@ export function mountTrainer(root, {
   stepButton.addEventListener("click", () => { setPlaying(false); session.step(1); });
   resetButton.addEventListener("click", () => { setPlaying(false); restart(); });
 
-  function setPlaying(value) {
+  // until: train to that step and pause there (a link's "step").
+  function setPlaying(value, until = null) {
     playing = value;
     playButton.textContent = playing ? "Pause" : "Play";
     playButton.classList.toggle("bnt-playing", playing);
-    if (playing) session.play(); else session.pause();
+    if (playing) session.play(until); else session.pause();
+    if (playing) writeUrl(until ?? 0);   // while training to a link's step, the link keeps it
+  }
+
+  // The link to this view; paused, it holds the step trained to.
+  function writeUrl(steps) {
+    if (syncUrl) history.replaceState(null, "", stateToHash({ ...state, step: steps }));
   }
 
   // What each frame shows (worker-client.js documents the protocol): the
@@ -79,7 +95,20 @@ export function mountTrainer(root, {
     for (const panel of Object.values(panels)) panel.reset(state.layer);
     session.create(generation, trainerOptions(state), view());
     if (playing) session.play();
-    if (syncUrl) history.replaceState(null, "", stateToHash(state));
+    writeUrl(0);
+  }
+
+  // A state just read (a link, an attribute, the hash): to its step, or playing its preset.
+  function start(autoplayNow) {
+    const target = state.step;
+    state = { ...state, step: 0 };
+    restart();
+    if (target > 0) {
+      status.textContent = `Training to step ${target}…`;
+      setPlaying(true, target);
+    } else if (autoplayNow || (syncUrl && state.preset)) {
+      setPlaying(true);
+    }
   }
 
   function showPreset() {
@@ -93,8 +122,7 @@ export function mountTrainer(root, {
     state = clampLayer(presetState(id));
     controls.show(state);
     showPreset();
-    restart();
-    setPlaying(true);
+    start(true);
   }
 
   function onMessage(message) {
@@ -105,9 +133,12 @@ export function mountTrainer(root, {
       if (playing) setPlaying(false);
       return;
     }
-    status.textContent = "";
+    status.textContent = message.until ? `Training to step ${message.until}… (${message.bn.steps})` : "";
     status.classList.remove("bnt-status-error");
     root.dataset.wasm = message.wasm;   // "simd" | "scalar": the worker's build
+    // The worker stops by itself at a link's step.
+    if (playing && message.playing === false && message.reached) setPlaying(false);
+    if (!playing) writeUrl(message.bn.steps);
     for (const key of ["bn", "plain"]) {
       if (message.points) panels[key].setPoints(message.points, message.extent);
       panels[key].update(message[key], GRID_RESOLUTION);
@@ -130,11 +161,11 @@ export function mountTrainer(root, {
     panels.plain.draw(yMax, palette);
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
+    if (chartsPending()) scheduleDraw();
   }
 
   showPreset();
-  restart();
-  if (autoplay) setPlaying(true);
+  start(autoplay);
 
   return {
     get state() { return { ...state }; },
@@ -142,16 +173,19 @@ export function mountTrainer(root, {
     pause: () => setPlaying(false),
     // Paints the canvases again with the current CSS colours (after a theme change).
     redraw: scheduleDraw,
+    // The same, at once (before printing).
+    drawNow: draw,
     // Re-reads a state (the page calls this when the URL hash changes).
     load(newState) {
       state = clampLayer({ ...newState });
       controls.show(state);
       showPreset();
-      restart();
+      start(false);
     },
     destroy() {
       setPlaying(false);
       session.close();
+      for (const panel of Object.values(panels)) panel.destroy();
       root.replaceChildren();
     },
   };

@@ -3,7 +3,9 @@
 // allows it); each trainer view is a session with its own id.
 //
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
-// | { op: "play" | "pause" | "dispose", id } | { op: "step", id, count }.
+// | { op: "play", id, until } | { op: "pause" | "dispose", id }
+// | { op: "step", id, count }. until (optional): train to that step, then
+//   stop playing (a link's "step"); null or absent: play until paused.
 //   options: the bn.Trainer options (state.js trainerOptions; batchNorm is
 //     set by the worker, true for one network and false for the other).
 //   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
@@ -16,7 +18,9 @@
 //   points, bn, plain } where wasm is the worker's build ("simd" | "scalar")
 //   and bn and plain are one network's figures: steps, epoch, batchLoss,
 //   loss, accuracy, testLoss, testAccuracy, grid, width, and the histograms
-//   pre (Wx + b) and xhat (x̂) of layer layerIndex;
+//   pre (Wx + b) and xhat (x̂) of layer layerIndex; while training to a
+//   step, also until (the step, null once there) and reached (true on the
+//   frame that got there, with playing false);
 // | { type: "error", id, generation, message }.
 const workers = new Map();   // worker URL -> { worker, sessions }
 let nextId = 1;
@@ -49,7 +53,7 @@ export function openSession(workerUrl, onMessage) {
   return {
     id,
     create: (generation, options, view) => send({ op: "create", generation, options, view }),
-    play: () => send({ op: "play" }),
+    play: (until = null) => send({ op: "play", until }),
     pause: () => send({ op: "pause" }),
     step: (count) => send({ op: "step", count }),
     close() {
