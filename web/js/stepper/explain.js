@@ -4,9 +4,10 @@
 // batch of two. Each returns nodes (or null when the case does not apply);
 // every number in them is the view's, tagged as docs/page-hooks.md says.
 import { h } from "../dom.js";
-import { fmt, given, num, plain } from "./numbers.js";
+import { digitsNearOne, fmt, given, num, plain } from "./numbers.js";
 import { NEAR_ULP, storageOf, storedText } from "./float32.js";
 import { column, f } from "./step-parts.js";
+import { CONVENTIONS } from "./conventions.js";
 
 // A number derived in the page from the core's, for an explanation.
 const derived = (name, k) => ({ quantity: name, attr: "data-derived", feature: f(k) });
@@ -82,7 +83,7 @@ export function constantDxNote(view, k) {
     num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), `: row ${rows.indexOf(j) + 1} gives `, given(view.gamma[k], { stored: true }), " · (",
     num(view.dy[j], { quantity: "dy", feature: f(k), row: rows.indexOf(j) + 1, paren: true }), " − ", num(meanDy, { ...derived("meanDy", k), paren: true }), ") · ",
     num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), " = ", num(view.dx[j], { quantity: "dx", feature: f(k), row: rows.indexOf(j) + 1 }),
-    ". Nudging one x by h moves x̂ by h/√ε: the smaller ε, the steeper. PyTorch gives the same numbers; this is one reason ε is not made tinier (Keras uses 0.001).");
+    `. Nudging one x by h moves x̂ by h/√ε: the smaller ε, the steeper. PyTorch gives the same numbers; this is one reason ε is not made tinier (Keras uses ${CONVENTIONS.keras.eps}).`);
 }
 
 // The dx step, training, a batch of two: x̂ = ±σ/√(σ² + ε) whatever the data.
@@ -94,7 +95,7 @@ export function twoRowsNote(view, k) {
   const predicted = view.gamma[k] * dyGap * oneMinus / (2 * t.std[k]);
   return h("p", { class: "note", "data-note": "two-rows" },
     "Two rows: x₁ − μ = −(x₂ − μ) and σ is half their distance, so x̂ = ±σ/√(σ² + ε) = ±",
-    num(Math.abs(t.xhat[k]), { quantity: "absXhat", attr: "data-derived", feature: f(k) }), " whatever the data. Moving an x hardly changes x̂, so dx ≈ 0: exactly, dx₁ = −dx₂ = γ (dy₁ − dy₂) (1 − x̂²) / (2√(σ² + ε)) with 1 − x̂² = ε/(σ² + ε) = ",
+    num(Math.abs(t.xhat[k]), { ...derived("absXhat", k), digits: digitsNearOne(t.xhat[k]) }), " whatever the data. Moving an x hardly changes x̂, so dx ≈ 0: exactly, dx₁ = −dx₂ = γ (dy₁ − dy₂) (1 − x̂²) / (2√(σ² + ε)) with 1 − x̂² = ε/(σ² + ε) = ",
     num(oneMinus, derived("oneMinusXhatSq", k)), ": ", given(view.gamma[k], { stored: true }), " · ", num(dyGap, { ...derived("dyGap", k), paren: true }), " · ",
     num(oneMinus, derived("oneMinusXhatSq", k)), " / (2 · ",
     num(t.std[k], { quantity: "std", feature: f(k) }), ") = ", num(predicted, { quantity: "dx", attr: "data-expected", feature: f(k), row: 1 }),

@@ -18,8 +18,8 @@ const significantDigits = (text) => text.replace(/^[-+]?0*\.?0*/, "").replace(/e
 
 // The value the core stores for a typed number, as text: the typed number
 // when float32 holds it exactly ("3", "0.5"); the stored value's exact
-// decimal when it is short ("100000.1" → "100000.1015625", "1000.001" →
-// "1000.0009765625"); otherwise the shortest text that float32 reads back
+// decimal when it is short ("100000.1" → "100000.1015625", "100000.2" →
+// "100000.203125"); otherwise the shortest text that float32 reads back
 // as the same value ("0.1", whose exact expansion has 27 digits).
 export function storedText(value) {
   const s = f32(value);

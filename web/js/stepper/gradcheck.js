@@ -7,7 +7,7 @@
 // Why not the core's own forward (float32)? A float32 loss cannot resolve
 // the small steps the check needs: at x ≈ 1e5 neighbouring float32 values
 // are 0.0078 apart, more than a step relative to a spread of 0.08, and at
-// batch size 2 the true dx is ~1e-5 of the usual scale, below float32's
+// batch size 2 the true dx is about 4·10⁻⁵ of the usual scale, below float32's
 // rounding of L. In float64 both are far below the rounding.
 //
 // Judging: per feature k, the error ‖dx_k − fd_k‖ is divided by

@@ -27,8 +27,8 @@ export function fmt(value, { digits = DIGITS } = {}) {
 }
 
 // A number as a person writes it (typed values, counts, exact constants):
-// the shortest form, at most 12 significant digits (1 − 0.99 is
-// 0.010000000000000009 in binary: shown 0.01), exponent as "1e−5".
+// the shortest form, at most 12 significant digits (1 − 0.75 − 0.24 is
+// 0.010000000000000009 in binary: shown 0.01), exponent as "1e−7".
 export function plain(value) {
   const v = Number(Number(value).toPrecision(12));
   return minus(String(v).replace("e+", "e"));
@@ -43,6 +43,14 @@ export function plain(value) {
 export function isLeftover(value, { of, ulps = 4, scale } = {}) {
   const v = Math.abs(value);
   return value !== 0 && v <= ulps * 2 ** -24 * Math.abs(of) && (scale === undefined || v <= 1e-3 * Math.abs(scale));
+}
+
+// Digits enough to show how far a value just under 1 is from 1 (two
+// significant digits of 1 − v: 0.99999714 rather than 1.0000), or
+// undefined (the default 5) when 5 show it already.
+export function digitsNearOne(v) {
+  const gap = 1 - Math.abs(v);
+  return gap > 0 && gap < 1e-3 ? Math.min(12, Math.ceil(-Math.log10(gap)) + 2) : undefined;
 }
 
 // A computed number. `quantity` goes to data-quantity (or data-before for a

@@ -12,7 +12,7 @@ export const SCROLL_CUE = "Scroll sideways for more →";
 // Wide enough for its text (at least the 5 rem of a cell).
 export function fitCell(input) {
   const length = String(input.value).length;
-  input.style.width = length > 7 ? `max(5rem, ${length + 2}ch)` : "";
+  input.style.width = length > 5 ? `max(5rem, calc(${length}ch + 1.3rem))` : "";
 }
 
 export function watchOverflow(container) {

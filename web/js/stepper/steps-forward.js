@@ -5,7 +5,7 @@
 // the data attributes of docs/page-hooks.md. The last step, the running
 // statistics, is in steps-running.js.
 import { h } from "../dom.js";
-import { num, given, sym } from "./numbers.js";
+import { num, given, sym, digitsNearOne } from "./numbers.js";
 import { tex } from "./tex.js";
 import { eq, featureBlock, feats, joined, perRow, meanDigits, column, f } from "./step-parts.js";
 import { renderRunningUpdate } from "./steps-running.js";
@@ -133,8 +133,11 @@ export const FORWARD = [
         tex(view.mode === "train" ? "\\hat x_i = \\frac{x_i - \\mu_B}{\\sqrt{\\sigma^2_B + \\varepsilon}}" : "\\hat x_i = \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 + \\varepsilon}}"),
         feats(view, (k) => [constantNote(view, k),
           perRow(view, k, (i, j) => ["x̂ = ", num(t.xCentered[j], { quantity: "xCentered", feature: f(k), row: i + 1, paren: true }), " / ",
-            num(t.std[k], { quantity: "std", feature: f(k) }), " = ", num(t.xhat[j], { quantity: "xhat", feature: f(k), row: i + 1 })]),
+            num(t.std[k], { quantity: "std", feature: f(k) }), " = ", num(t.xhat[j], { quantity: "xhat", feature: f(k), row: i + 1, digits: digitsNearOne(t.xhat[j]) })]),
           xhatColumn(view, k)]),
+        view.mode === "train" && view.rows === 2
+          ? h("p", { class: "note", "data-note": "two-rows-xhat" }, "Two rows: |x − μ| is the same for both, σ, so x̂ = ±σ/√(σ² + ε), just under ±1 whatever the data (the divisor is a little more than σ, by ε). This is why the backward pass will find dx ≈ 0.")
+          : null,
         view.mode === "train"
           ? h("p", { class: "aside" }, "Under each column: the mean of x̂ is 0 and its variance σ²/(σ² + ε), a little under 1 because ε is added to the variance (computed from the x̂ shown, in double).")
           : h("p", { class: "aside" }, "Eval normalizes with the running statistics, not this batch's: the x̂ column has mean 0 and variance 1 only when they match the batch."),
@@ -172,13 +175,6 @@ function xhatColumn(view, k) {
     eq("variance of x̂ = ", num(s.var[k], { quantity: "xhatVar", feature: f(k), digits: digitsNearOne(s.var[k]) }),
       train ? [" ; σ²/(σ² + ε) = ", num(t.var[k], { quantity: "var", feature: f(k) }), " / (", num(t.var[k], { quantity: "var", feature: f(k) }),
         " + ", given(view.eps), ") = ", num(expected, { quantity: "xhatVar", attr: "data-expected", feature: f(k), digits: digitsNearOne(expected) })] : null));
-}
-
-// Enough digits to show how far a value just under 1 is from 1
-// (0.99999714, not 1.0000): two significant digits of 1 − v.
-function digitsNearOne(v) {
-  const gap = 1 - v;
-  return gap > 0 && gap < 1e-3 ? Math.min(12, Math.ceil(-Math.log10(gap)) + 2) : undefined;
 }
 
 function constantNote(view, k) {

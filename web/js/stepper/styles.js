@@ -137,8 +137,10 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 }
 .bns[data-presenter="true"] .bns-layout { grid-template-columns: auto minmax(0, 1fr); align-items: start; gap: 0.6rem; }
 .bns[data-presenter="true"] .card-running, .bns[data-presenter="true"] .card-export,
-.bns[data-presenter="true"] .presenter-hide, .bns[data-presenter="true"] .card h2,
+.bns[data-presenter="true"] .presenter-hide,
 .bns[data-presenter="true"] .scroll-cue, .bns[data-presenter="true"] .keys { display: none; }
+/* the cards' headings stay for screen readers (and the heading order) */
+.bns[data-presenter="true"] .card h2 { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }
 .bns[data-presenter="true"] .card { padding: 0.5rem 0.7rem; }
 .bns[data-presenter="true"] input.cell { width: 4.6em; min-height: 1.8em; padding: 0.1em 0.3em; }
 .bns[data-presenter="true"] input.small { width: 4em; }
@@ -162,7 +164,7 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
   .bns .card { border: none; background: none; padding: 0; margin-bottom: 0.6rem; }
   .bns .scroll { overflow: visible; }
   .bns .scroll.overflows { background: none; }
-  .bns input { border: none; background: none; }
+  .bns input[type] { border: 1px solid #bbb; background: none; }
   .bns .num { color: #000; }
   .bns .feat { break-inside: avoid; }
 }
