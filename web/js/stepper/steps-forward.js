@@ -172,9 +172,9 @@ function xhatColumn(view, k) {
   const expected = t.var[k] / (t.var[k] + view.eps);
   return h("div", { class: "col-stats" },
     eq("mean of x̂ = ", num(s.mean[k], { quantity: "xhatMean", feature: f(k), zero: train ? { of: s.absMean[k] } : undefined })),
-    eq("variance of x̂ = ", num(s.var[k], { quantity: "xhatVar", feature: f(k), digits: digitsNearOne(s.var[k]) }),
-      train ? [" ; σ²/(σ² + ε) = ", num(t.var[k], { quantity: "var", feature: f(k) }), " / (", num(t.var[k], { quantity: "var", feature: f(k) }),
-        " + ", given(view.eps), ") = ", num(expected, { quantity: "xhatVar", attr: "data-expected", feature: f(k), digits: digitsNearOne(expected) })] : null));
+    eq("variance of x̂ = ", num(s.var[k], { quantity: "xhatVar", feature: f(k), digits: digitsNearOne(s.var[k]) })),
+    train ? eq("σ²/(σ² + ε) = ", num(t.var[k], { quantity: "var", feature: f(k) }), " / (", num(t.var[k], { quantity: "var", feature: f(k) }),
+      " + ", given(view.eps), ") = ", num(expected, { quantity: "xhatVar", attr: "data-expected", feature: f(k), digits: digitsNearOne(expected) })) : null);
 }
 
 function constantNote(view, k) {
