@@ -157,7 +157,9 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 @media print {
   .bns, .bns[data-presenter="true"] { font-size: 11pt; background: #fff; color: #000; position: static; overflow: visible; }
   .bns button, .bns .toolbar, .bns .progress, .bns .panel, .bns .check, .bns .notes, .bns details.earlier,
-  .bns .keys, .bns .hint, .bns .scroll-cue, .bns .card-export, .bns .row-controls:has(button) { display: none !important; }
+  .bns .keys, .bns .hint, .bns .scroll-cue, .bns .card-export { display: none !important; }
+  /* (its own rule: a browser without :has() drops only this one) */
+  .bns .row-controls:has(button) { display: none; }
   .bns .print-steps { display: block; }
   .bns .print-step { break-inside: avoid; border-top: 1px solid #999; margin-top: 0.5rem; }
   .bns .bns-layout { display: block; }
