@@ -46,7 +46,7 @@ export function isLeftover(value, { of, ulps = 4, scale } = {}) {
 }
 
 // Digits enough to show how far a value just under 1 is from 1 (two
-// significant digits of 1 − v: 0.99999714 rather than 1.0000), or
+// significant digits of 1 − v: 1 − 2.9e−6 with 8 digits rather than 1.0000), or
 // undefined (the default 5) when 5 show it already.
 export function digitsNearOne(v) {
   const gap = 1 - Math.abs(v);
