@@ -27,6 +27,7 @@ const SAMPLE = {
   phase: "backward",
   step: 4,
   earlier: true,
+  presenter: true,
   dySource: "loss",
   dy: [["1", "x;y"], ["\t", "0"]],
   target: [["1", "0"], ["0", "2"]],

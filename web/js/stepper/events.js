@@ -2,6 +2,7 @@
 // transitions.js. `update(next, how)` (mount.js) takes the next state and
 // how much of the page to redraw:
 //   "navigate"  same numbers, another step (only the steps card and the URL)
+//   "presenter" same numbers, presenter mode on or off
 //   "compute"   the numbers change, the inputs stay as typed (no rebuild,
 //               so the cell being typed in keeps its focus)
 //   "dy"        as compute, and the dy panel is built again
@@ -83,6 +84,7 @@ export function wireEvents(ui, state, update) {
   on(ui.backwardButton, () => update(T.startBackward(state()), "navigate"));
   on(ui.nextBatchButton, withMessage(T.feedBatch, ui.runningStatus));
   on(ui.forgetButton, () => update(T.forgetHistory(state()), "compute"));
+  on(ui.presenterButton, () => update(T.setPresenter(state(), !state().presenter), "presenter", { fromClick: true }));
   ui.earlier.addEventListener("toggle", () => {
     if (ui.earlier.open !== state().earlier) update(T.openEarlierSteps(state(), ui.earlier.open), "navigate");
   });

@@ -32,7 +32,7 @@ export function showDyPanel(ui, prefix, state, view) {
     h("input", { type: "radio", name: ui.dySourceName, value, checked: state.dySource === value }), ` ${text}`);
   const fromLoss = state.dySource === "loss";
   ui.dyPanel.replaceChildren(...[
-    h("fieldset", { class: "conv" }, h("legend", {}, "dy comes from"),
+    h("fieldset", { class: "conv presenter-hide" }, h("legend", {}, "dy comes from"),
       radio("manual", "typed by hand"), radio("loss", "the loss L = ½ Σ (y − target)²")),
     fromLoss ? h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "Targets" },
       buildGrid({ prefix, name: "target", label: "row", cells: shown.target, caption: "Targets t" })) : null,

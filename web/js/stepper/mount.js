@@ -23,7 +23,9 @@
 // This file only wires the parts: state.js (the state table), transitions.js
 // (what each control does), skeleton.js (the DOM), events.js (controls ->
 // transitions), inputs-view.js, steps-view.js, running-view.js,
-// export-view.js (the views), url-sync.js (the hash), compute.js (the core).
+// export-view.js (the views), url-sync.js (the hash), compute.js (the core),
+// shortcuts.js (keys), presenter.js (presenter mode), print-view.js
+// (printing every step), overflow.js (scroll cues, cell widths).
 import { h, uniqueId } from "../dom.js";
 import { STEPPER_CSS } from "./styles.js";
 import { stateFromOptions } from "./state.js";
@@ -37,6 +39,11 @@ import { showRunning } from "./running-view.js";
 import { createExportView } from "./export-view.js";
 import { stateInUrl, syncWithUrl } from "./url-sync.js";
 import { wireEvents } from "./events.js";
+import { wireShortcuts } from "./shortcuts.js";
+import { createPresenter } from "./presenter.js";
+import { wirePrint } from "./print-view.js";
+import { watchOverflow } from "./overflow.js";
+import { setPresenter } from "./transitions.js";
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
@@ -50,9 +57,11 @@ export function mountStepper(root, bn, options = {}) {
     ? h("link", { rel: "stylesheet", href: options.katexCssUrl }) : null;
   root.append(...[style, links, ui.container].filter(Boolean));
 
-  const stepsView = createStepsView(ui, root, bn);
+  const stepsView = createStepsView(ui, root);
   const exportView = createExportView(ui, () => current);
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
+  const presenter = createPresenter(ui, () => update(setPresenter(state, false), "presenter"));
+  const overflow = watchOverflow(ui.container);
 
   // Reads the inputs and computes every number of the view in the core.
   function compute() {
@@ -72,18 +81,23 @@ export function mountStepper(root, bn, options = {}) {
     exportView.show();
   }
 
-  function update(next, how, { writeUrl = true } = {}) {
+  // how: "navigate" | "presenter" (same numbers), "compute", "dy", "rebuild" (events.js).
+  function update(next, how, { writeUrl = true, fromClick = false } = {}) {
     const phaseChanged = next.phase !== state.phase;
     state = next;
     if (how === "rebuild") showInputs(ui, prefix, state, current?.view);
     else if (how === "dy" || phaseChanged) showDyPanel(ui, prefix, state, current?.view);
-    if (how === "navigate") current = { ...current, state };
+    if (how === "navigate" || how === "presenter") current = { ...current, state };
     else compute();
+    presenter.show(state.presenter, { fromClick });
     stepsView.show(current);
+    overflow.refresh();
     if (writeUrl) url?.write(state);
   }
 
   wireEvents(ui, () => state, update);
+  const unwireShortcuts = wireShortcuts(ui, { state: () => state, update, global: syncUrl });
+  const unwirePrint = wirePrint(ui, () => current);
 
   showInputs(ui, prefix, state, null);
   update(state, "compute");
@@ -96,6 +110,10 @@ export function mountStepper(root, bn, options = {}) {
     destroy() {
       url?.destroy();
       stepsView.destroy();
+      unwireShortcuts();
+      unwirePrint();
+      presenter.destroy();
+      overflow.destroy();
       for (const node of [style, links, ui.container]) node?.remove();
     },
   };

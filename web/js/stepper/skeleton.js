@@ -6,6 +6,7 @@
 import { h } from "../dom.js";
 import { CONVENTIONS } from "./conventions.js";
 import { LIMITS } from "./state.js";
+import { SHORTCUTS } from "./shortcuts.js";
 
 const pair = (label, input) => h("span", { class: "pair" }, label, input);
 
@@ -38,6 +39,10 @@ export function buildSkeleton({ prefix, withCopyLink }) {
     nextButton: h("button", { type: "button", class: "primary" }, "Next step"),
     resetButton: h("button", { type: "button" }, "Reset"),
     backwardButton: h("button", { type: "button" }, "Backward"),
+    presenterButton: h("button", { type: "button", class: "toggle presenter-toggle", "aria-pressed": "false" }, "Presenter mode"),
+    keysHint: h("p", { class: "hint keys" }, SHORTCUTS),
+    printSteps: h("div", { class: "print-steps" }),
+    presenterSlot: h("div", { class: "presenter-slot" }),
     progress: h("p", { class: "progress", "aria-live": "polite" }),
     dyPanel: h("div", { class: "dy-panel" }),
     notes: h("div", { class: "notes" }),
@@ -67,25 +72,26 @@ export function buildSkeleton({ prefix, withCopyLink }) {
     h("div", { class: "bns-layout" },
       h("section", { class: "card card-input", "aria-labelledby": id("h-input") },
         h("h2", { id: id("h-input") }, "1. Your batch"),
-        h("div", { class: "row-controls" },
+        h("div", { class: "row-controls presenter-hide" },
           pair(h("label", { for: id("batch") }, "Batch size"), ui.batchInput),
           pair(h("label", { for: id("features") }, "Features"), ui.featuresInput), ui.shapeMsg),
         ui.gridWrap,
-        h("p", { class: "hint" }, "Paste from a spreadsheet (tab or comma separated) into any cell to fill the grid from there. Arrow keys move between rows."),
+        h("p", { class: "hint presenter-hide" }, "Paste from a spreadsheet (tab or comma separated) into any cell to fill the grid from there. Arrow keys move between rows."),
         h("div", { class: "row-controls" },
           pair(h("label", { for: id("eps") }, "eps"), ui.eps.input), ui.eps.msg,
           pair(h("label", { for: id("momentum") }, "momentum"), ui.momentum.input), ui.momentum.msg),
-        h("fieldset", { class: "conv" }, h("legend", {}, "Convention"), ui.convRadios, ui.convNote),
-        h("div", { class: "row-controls" },
+        h("fieldset", { class: "conv presenter-hide" }, h("legend", {}, "Convention"), ui.convRadios, ui.convNote),
+        h("div", { class: "row-controls presenter-hide" },
           pair(h("label", { for: id("rmean") }, "Random mean"), ui.randomMean),
           pair(h("label", { for: id("rspread") }, "Random spread"), ui.randomSpread), ui.randomButton),
-        ui.inputStatus),
+        ui.presenterSlot, ui.inputStatus),
       h("section", { class: "card card-steps", "aria-labelledby": id("h-steps") },
         h("h2", { id: id("h-steps") }, "2. Step through"),
         h("div", { class: "toolbar" },
           h("div", { role: "group", "aria-label": "Mode", class: "seg" }, ui.trainButton, ui.evalButton),
-          h("div", { role: "group", "aria-label": "Steps", class: "nav" }, ui.prevButton, ui.nextButton, ui.resetButton, ui.backwardButton)),
-        ui.progress, ui.dyPanel, ui.notes, ui.panel, ui.checkArea, ui.earlier),
+          h("div", { role: "group", "aria-label": "Steps", class: "nav" }, ui.prevButton, ui.nextButton, ui.resetButton, ui.backwardButton),
+          ui.presenterButton),
+        ui.progress, ui.dyPanel, ui.notes, ui.panel, ui.checkArea, ui.earlier, ui.keysHint, ui.printSteps),
       h("section", { class: "card card-running", "aria-labelledby": id("h-running") },
         h("h2", { id: id("h-running") }, "3. Running statistics over batches"),
         h("p", {}, "Each batch fed in training moves the running estimates toward the data's mean and variance; eval mode uses them. “Next batch” feeds this batch and draws a new one with the random mean and spread."),

@@ -42,6 +42,7 @@ export const FIELDS = [
   { key: "phase", url: "phase", attribute: "phase", codec: choice(["forward", "backward"]), default: "forward" },
   { key: "step", url: "step", attribute: "step", codec: integer, default: 0, fit: (v, s) => clamp(v, 0, lastStep(s.phase)) },
   { key: "earlier", url: "earlier", attribute: "earlier", codec: flag, default: false, omitDefault: true },
+  { key: "presenter", url: "presenter", attribute: "presenter", codec: flag, default: false, omitDefault: true },
   { key: "dySource", url: "dys", attribute: "dy-source", codec: choice(["manual", "loss"]), default: "manual" },
   { key: "dy", url: "dy", attribute: "dy", codec: grid, shape: "grid", default: [], fill: defaultDy },
   { key: "target", url: "t", attribute: "target", codec: grid, shape: "grid", default: [], fill: () => "0", omitDefault: true },

@@ -4,9 +4,8 @@
 import { h } from "../dom.js";
 import { num, given } from "./numbers.js";
 import { tex } from "./tex.js";
-import { eq, feats, joined, perRow } from "./step-parts.js";
-
-const f = (k) => k + 1;
+import { eq, feats, joined, perRow, column, f } from "./step-parts.js";
+import { constantDxNote, twoRowsNote } from "./explain.js";
 
 const dyNum = (view, i, k, paren = true) => num(view.dy[i * view.features + k], { quantity: "dy", feature: f(k), row: i + 1, paren });
 const rowsOf = (view) => Array.from({ length: view.rows }, (_, i) => i);
@@ -21,7 +20,7 @@ export const BACKWARD = [
         tex(fromLoss ? "L = \\tfrac12 \\sum_{i,k} (y_{ik} - t_{ik})^2, \\qquad dy_i = \\frac{\\partial L}{\\partial y_i} = y_i - t_i" : "dy_i = \\frac{\\partial L}{\\partial y_i}"),
         h("p", {}, fromLoss
           ? ["The loss compares y with the targets t set above. L = ", num(view.loss, { quantity: "loss", attr: "data-loss" }), "."]
-          : "dy is what the layers above send back: the gradient of the loss with respect to this layer's output. Type it in the dy grid below, or switch to the loss."),
+          : "dy is what the layers above send back: the gradient of the loss with respect to this layer's output. Type it in the dy grid above, or switch to the loss."),
         feats(view, (k) => [perRow(view, k, (i, j) => fromLoss
           ? ["dy = ", num(view.trace.y[j], { quantity: "y", feature: f(k), row: i + 1, paren: true }), " − ", given(view.target[j], { paren: true }), " = ", dyNum(view, i, k, false)]
           : ["dy = ", dyNum(view, i, k, false)])]),
@@ -34,7 +33,7 @@ export const BACKWARD = [
     render: (view) => [
       tex("\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} dy_i"),
       feats(view, (k) => [eq("dβ = ", joined(rowsOf(view).map((i) => dyNum(view, i, k))), " = ",
-        num(view.dbeta[k], { quantity: "dbeta", feature: f(k) }))]),
+        num(view.dbeta[k], { quantity: "dbeta", feature: f(k), zero: { of: sumAbs(view, k, (j) => view.dy[j]), ulps: 2 } }))]),
     ],
   },
   {
@@ -44,7 +43,7 @@ export const BACKWARD = [
       tex("\\frac{\\partial L}{\\partial \\gamma} = \\sum_{i=1}^{m} dy_i\\,\\hat x_i"),
       feats(view, (k) => [eq("dγ = ", joined(rowsOf(view).map((i) => h("span", {}, dyNum(view, i, k), "·",
         num(view.trace.xhat[i * view.features + k], { quantity: "xhat", feature: f(k), row: i + 1, paren: true })))), " = ",
-      num(view.dgamma[k], { quantity: "dgamma", feature: f(k) }))]),
+      num(view.dgamma[k], { quantity: "dgamma", feature: f(k), zero: { of: sumAbs(view, k, (j) => view.dy[j] * view.trace.xhat[j]) } }))]),
     ],
   },
   {
@@ -67,7 +66,8 @@ export const BACKWARD = [
         feats(view, (k) => [eq("dσ² = −½ · ", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), h("sup", {}, "3"), " · (",
           joined(rowsOf(view).map((i) => h("span", {}, num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }), "·",
             num(view.trace.xCentered[i * view.features + k], { quantity: "xCentered", feature: f(k), row: i + 1, paren: true })))),
-          ") = ", num(view.dvar[k], { quantity: "dvar", feature: f(k) }))]),
+          ") = ", num(view.dvar[k], { quantity: "dvar", feature: f(k),
+            zero: { of: 0.5 * view.trace.invStd[k] ** 3 * sumAbs(view, k, (j) => view.dxhat[j] * view.trace.xCentered[j]) } }))]),
       ];
     },
   },
@@ -82,7 +82,7 @@ export const BACKWARD = [
         feats(view, (k) => [eq("dμ = −", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), " · (",
           joined(rowsOf(view).map((i) => num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }))),
           ") + ", num(view.dvar[k], { quantity: "dvar", feature: f(k), paren: true }), ` · (−2/${view.rows}) · 0 = `,
-          num(view.dmean[k], { quantity: "dmean", feature: f(k) }))]),
+          num(view.dmean[k], { quantity: "dmean", feature: f(k), zero: { of: view.trace.invStd[k] * sumAbs(view, k, (j) => view.dxhat[j]) } }))]),
       ];
     },
   },
@@ -104,15 +104,24 @@ export const BACKWARD = [
         tex("dx_i = \\frac{d\\hat x_i}{\\sqrt{\\sigma^2_B + \\varepsilon}} + d\\sigma^2_B\\,\\frac{2(x_i - \\mu_B)}{m} + \\frac{d\\mu_B}{m}"),
         h("p", {}, "The same, folded into one line (what fast kernels compute):"),
         tex("dx_i = \\frac{\\gamma}{m\\sqrt{\\sigma^2_B + \\varepsilon}}\\Big(m\\,dy_i - \\sum_j dy_j - \\hat x_i \\sum_j dy_j\\,\\hat x_j\\Big)"),
-        feats(view, (k) => [perRow(view, k, (i, j) => ["dx = ",
-          num(view.dxhat[j] * t.invStd[k], { quantity: "dxTerm1", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
-          num(view.dvar[k] * 2 * t.xCentered[j] / m, { quantity: "dxTerm2", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
-          num(view.dmean[k] / m, { quantity: "dxTerm3", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " = ",
-          num(view.dx[j], { quantity: "dx", feature: f(k), row: i + 1 })])]),
+        feats(view, (k) => [constantDxNote(view, k), twoRowsNote(view, k), perRow(view, k, (i, j) => {
+          const terms = [view.dxhat[j] * t.invStd[k], view.dvar[k] * 2 * t.xCentered[j] / m, view.dmean[k] / m];
+          return ["dx = ",
+            num(terms[0], { quantity: "dxTerm1", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
+            num(terms[1], { quantity: "dxTerm2", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " + ",
+            num(terms[2], { quantity: "dxTerm3", attr: "data-term", feature: f(k), row: i + 1, paren: true }), " = ",
+            num(view.dx[j], { quantity: "dx", feature: f(k), row: i + 1, zero: { of: terms.reduce((a, b) => a + Math.abs(b), 0), ulps: 8 } })];
+        })]),
       ];
     },
   },
 ];
+
+// Σ_i |term(j)| over feature k's column: the size of what a sum adds up,
+// against which a float leftover is judged (numbers.js isLeftover).
+function sumAbs(view, k, term) {
+  return column(view, k).reduce((a, j) => a + Math.abs(term(j)), 0);
+}
 
 function evalNoStats(name) {
   return [

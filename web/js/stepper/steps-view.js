@@ -1,7 +1,7 @@
 // The "Step through" card: progress line, buttons' enabled state, the
 // current step's formulas with this batch's numbers (steps-forward.js /
 // steps-backward.js), notes on the input, "Earlier steps", and the gradient
-// check on the last backward step. createStepsView(ui, root, bn) returns
+// check on the last backward step. createStepsView(ui, root) returns
 // { show(current), showEarlier(), destroy() } where current is
 // { state, view, inputs, failure } (failure: the core's message when the
 // view could not be computed).
@@ -11,12 +11,13 @@ import { BACKWARD } from "./steps-backward.js";
 import { gradientCheckView } from "./gradcheck-view.js";
 import { describeKey } from "./inputs.js";
 import { fmt } from "./numbers.js";
+import { evalLagNote, float32Pointer } from "./explain.js";
 import { atFirstStep, atLastStep } from "./transitions.js";
 
 const resolve = (v, view) => (typeof v === "function" ? v(view) : v);
 const rendered = (step, view) => [].concat(step.render(view)).filter(Boolean);
 
-export function createStepsView(ui, root, bn) {
+export function createStepsView(ui, root) {
   let current = null;
   const earlierCache = new Map();     // step definition → its section, for one computed view
   let cachedView = null;
@@ -39,7 +40,7 @@ export function createStepsView(ui, root, bn) {
       h("span", { class: "sr-only" }, `: ${title}`));
     highlight(view || inputs.forwardOk ? resolve(step.uses, view ?? { mode: state.mode }) : []);
     ui.checkArea.replaceChildren();
-    ui.notes.replaceChildren(...notes(state, view, inputs));
+    ui.notes.replaceChildren(...notes(state, view, inputs).filter(Boolean));
     const problem = problemOf(current);
     if (problem) {
       ui.panel.replaceChildren(h("h3", {}, title), ...problem);
@@ -47,7 +48,7 @@ export function createStepsView(ui, root, bn) {
       return;
     }
     ui.panel.replaceChildren(h("h3", {}, title), ...rendered(step, view));
-    if (state.phase === "backward" && atLastStep(state)) ui.checkArea.replaceChildren(...gradientCheckView(bn, view, inputs));
+    if (state.phase === "backward" && atLastStep(state)) ui.checkArea.replaceChildren(...gradientCheckView(view, inputs));
     showEarlier();
     markWideFormulas();
   }
@@ -137,6 +138,9 @@ function notes(state, view, inputs) {
   if (big >= 1e6) {
     out.push(h("p", { class: "note" }, `Very large values (up to ${fmt(big)}): the core stores float32, which keeps about 7 significant digits, so differences smaller than about ${fmt(big * 1.2e-7)} between cells are lost. The mean and variance are accumulated in double precision, but x − μ is rounded to float32.`));
   }
+  // (the batch step explains float32 storage in full itself)
+  const onBatchStep = state.phase === "forward" && state.step === 0;
+  if (view && !view.error) out.push(onBatchStep ? null : float32Pointer(view), evalLagNote(view));
   if (view && !view.error && state.mode === "train") {
     const constant = [];
     for (let k = 0; k < inputs.features; k++) if (view.trainTrace && view.trainTrace.var[k] === 0) constant.push(k + 1);

@@ -116,4 +116,58 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 .bns .snippet { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
 .bns .status { min-height: 1.2em; color: var(--muted); font-size: 0.875rem; }
 .bns .check { margin-top: 0.6rem; }
+.bns .col-stats { border-top: 1px dashed var(--line); margin-top: 0.3rem; padding-top: 0.2rem; font-size: 0.9em; }
+.bns .leftover .why-zero { color: var(--muted); font-weight: 400; }
+.bns .keys { margin-top: 0.8rem; }
+.bns .toolbar .presenter-toggle { margin-left: auto; }
+/* A box wider than its content: shaded edges that scroll with it, and a line under it. */
+.bns .scroll.overflows {
+  background: linear-gradient(to right, var(--card) 30%, transparent) left / 2rem 100% no-repeat local,
+    linear-gradient(to left, var(--card) 30%, transparent) right / 2rem 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgb(0 0 0 / 0.25), transparent) left / 0.8rem 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgb(0 0 0 / 0.25), transparent) right / 0.8rem 100% no-repeat scroll;
+}
+.bns .scroll-cue { color: var(--muted); font-size: 0.8rem; margin: 0.1rem 0 0; text-align: right; }
+.bns .print-steps { display: none; }
+
+/* Presenter mode: the whole window, type that grows with it, the grid beside the step. */
+.bns[data-presenter="true"] {
+  position: fixed; inset: 0; z-index: 2147483000; overflow: auto; padding: 0.5rem;
+  font-size: clamp(16px, calc(0.9vw + 0.6vh + 6px), 34px);
+}
+.bns[data-presenter="true"] .bns-layout { grid-template-columns: auto minmax(0, 1fr); align-items: start; gap: 0.6rem; }
+.bns[data-presenter="true"] .card-running, .bns[data-presenter="true"] .card-export,
+.bns[data-presenter="true"] .presenter-hide,
+.bns[data-presenter="true"] .scroll-cue, .bns[data-presenter="true"] .keys { display: none; }
+/* the cards' headings stay for screen readers (and the heading order) */
+.bns[data-presenter="true"] .card h2 { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }
+.bns[data-presenter="true"] .card { padding: 0.5rem 0.7rem; }
+.bns[data-presenter="true"] input.cell { width: 4.6em; min-height: 1.8em; padding: 0.1em 0.3em; }
+.bns[data-presenter="true"] input.small { width: 4em; }
+.bns[data-presenter="true"] button { min-height: 1.9em; padding: 0.2em 0.6em; }
+.bns[data-presenter="true"] .grid th { font-size: 0.75em; }
+.bns[data-presenter="true"] .progress { margin-top: 0.3rem; }
+.bns[data-presenter="true"] .panel h3 { margin: 0.2rem 0; }
+.bns[data-presenter="true"] .feats { margin-top: 0.3rem; }
+.bns[data-presenter="true"] .tex-display { font-size: 1.15em; padding: 0.1rem 0; }
+.bns[data-presenter="true"] .dy-panel fieldset { padding: 0 0.5rem 0.2rem; margin: 0.2rem 0; }
+.bns[data-presenter="true"] details.earlier { display: none; }
+
+/* Paper: every step (print-view.js fills .print-steps), no buttons, no live step. */
+@media print {
+  .bns, .bns[data-presenter="true"] { font-size: 11pt; background: #fff; color: #000; position: static; overflow: visible; }
+  .bns button, .bns .toolbar, .bns .progress, .bns .panel, .bns .check, .bns .notes, .bns details.earlier,
+  .bns .keys, .bns .hint, .bns .scroll-cue, .bns .card-export { display: none !important; }
+  /* (its own rule: a browser without :has() drops only this one) */
+  .bns .row-controls:has(button) { display: none; }
+  .bns .print-steps { display: block; }
+  .bns .print-step { break-inside: avoid; border-top: 1px solid #999; margin-top: 0.5rem; }
+  .bns .bns-layout { display: block; }
+  .bns .card { border: none; background: none; padding: 0; margin-bottom: 0.6rem; }
+  .bns .scroll { overflow: visible; }
+  .bns .scroll.overflows { background: none; }
+  .bns input[type] { border: 1px solid #bbb; background: none; }
+  .bns .num { color: #000; }
+  .bns .feat { break-inside: avoid; }
+}
 `;

@@ -33,6 +33,18 @@ export function openEarlierSteps(state, open) {
   return { ...state, earlier: Boolean(open) };
 }
 
+// Presenter mode on or off (a link keeps it).
+export function setPresenter(state, on) {
+  return { ...state, presenter: Boolean(on) };
+}
+
+// The → / Space shortcut: the next step, and from the last forward step on
+// into the backward pass (as the Backward button).
+export function advance(state) {
+  if (state.phase === "forward" && state.step === lastStep("forward")) return startBackward(state);
+  return nextStep(state);
+}
+
 export const atFirstStep = (state) => state.phase === "forward" && state.step === 0;
 export const atLastStep = (state) => state.step === lastStep(state.phase);
 
