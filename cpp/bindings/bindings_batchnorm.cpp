@@ -85,20 +85,19 @@ class BatchNormBinding {
   }
 
   // Address to write dy into; 0 on failure.
-  std::uintptr_t stagingGradOutput() {
-    return catching(error_, std::uintptr_t{0}, "dy",
-                    [&] { return address(layer_->staging_grad_output()); });
+  std::uintptr_t stagingDy() {
+    return catching(error_, std::uintptr_t{0}, "dy", [&] { return address(layer_->staging_dy()); });
   }
-  // Returns the address of dx (dgamma/dbeta stay at gradGamma()/gradBeta());
+  // Returns the address of dx (dgamma/dbeta stay at dgamma()/dbeta());
   // 0 on failure.
   std::uintptr_t backward() {
     return catching(error_, std::uintptr_t{0}, "dy", [&] {
       layer_->backward_staged();
-      return address(layer_->grad_input());
+      return address(layer_->dx());
     });
   }
-  std::uintptr_t gradGamma() const { return address(layer_->grad_gamma()); }
-  std::uintptr_t gradBeta() const { return address(layer_->grad_beta()); }
+  std::uintptr_t dgamma() const { return address(layer_->dgamma()); }
+  std::uintptr_t dbeta() const { return address(layer_->dbeta()); }
 
   bool hasForward() const { return layer_->has_forward(); }
   int lastBatch() const { return layer_->last_batch(); }
@@ -177,10 +176,10 @@ EMSCRIPTEN_BINDINGS(bn_batchnorm) {
       .function("setParams", &BatchNormBinding::setParams)
       .function("stagingInput", &BatchNormBinding::stagingInput)
       .function("forward", &BatchNormBinding::forward)
-      .function("stagingGradOutput", &BatchNormBinding::stagingGradOutput)
+      .function("stagingDy", &BatchNormBinding::stagingDy)
       .function("backward", &BatchNormBinding::backward)
-      .function("gradGamma", &BatchNormBinding::gradGamma)
-      .function("gradBeta", &BatchNormBinding::gradBeta)
+      .function("dgamma", &BatchNormBinding::dgamma)
+      .function("dbeta", &BatchNormBinding::dbeta)
       .function("hasForward", &BatchNormBinding::hasForward)
       .function("lastBatch", &BatchNormBinding::lastBatch)
       .function("trace", &BatchNormBinding::trace)

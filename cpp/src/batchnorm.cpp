@@ -184,21 +184,21 @@ void BatchNorm1d::forward_staged(int batch) {
   if (saved_.training) update_running_stats(saved_);
 }
 
-float* BatchNorm1d::staging_grad_output() {
+float* BatchNorm1d::staging_dy() {
   if (!saved_.valid) throw std::logic_error("backward called before any forward");
   grow(staging_dy_, static_cast<std::size_t>(saved_.batch) * features_);
   return staging_dy_.data();
 }
 
 void BatchNorm1d::backward(const float* dy, float* dx, float* dgamma, float* dbeta) {
-  float* in = staging_grad_output();
+  float* in = staging_dy();
   const std::size_t total = static_cast<std::size_t>(saved_.batch) * features_;
   std::memcpy(in, dy, sizeof(float) * total);
   backward_staged();
-  std::memcpy(dx, grad_input(), sizeof(float) * total);
+  std::memcpy(dx, dx_.data(), sizeof(float) * total);
   if (options_.affine) {
-    if (dgamma) std::memcpy(dgamma, grad_gamma(), sizeof(float) * features_);
-    if (dbeta) std::memcpy(dbeta, grad_beta(), sizeof(float) * features_);
+    if (dgamma) std::memcpy(dgamma, dgamma_.data(), sizeof(float) * features_);
+    if (dbeta) std::memcpy(dbeta, dbeta_.data(), sizeof(float) * features_);
   }
 }
 
@@ -211,7 +211,7 @@ void BatchNorm1d::backward_staged() {
   const int m = saved_.batch, n = features_;
   const std::size_t total = static_cast<std::size_t>(m) * n;
   if (staging_dy_.size() < total)
-    throw std::logic_error("backward_staged: staging_grad_output() was not called");
+    throw std::logic_error("backward_staged: staging_dy() was not called");
   // Reuse the staging statistics as scratch: sums in mean/var (double),
   // the per-feature factors in mean_hi/mean_lo/invstd (float).
   double* sum_dy = staging_.mean.data();

@@ -165,7 +165,7 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const total = native.lastBatch() * n;
       checkNumberArray("dy", dy, total);
       const targets = outputArrays("backward", options, { dx: total, dgamma: n, dbeta: n });
-      const at = native.stagingGradOutput();
+      const at = native.stagingDy();
       if (at === 0) fail(native.lastError());
       if (!isHeapView(wasm.HEAPF32, dy, at)) wasm.HEAPF32.set(dy, at >>> 2);
       const out = native.backward();           // 0 on NaN/Infinity in dy
@@ -173,8 +173,8 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const heap = wasm.HEAPF32;
       const dx = copyOut(heap, out, total, targets.view || targets.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
-      return { dx, dgamma: copyOut(heap, native.gradGamma(), n, targets.view || targets.dgamma),
-        dbeta: copyOut(heap, native.gradBeta(), n, targets.view || targets.dbeta) };
+      return { dx, dgamma: copyOut(heap, native.dgamma(), n, targets.view || targets.dgamma),
+        dbeta: copyOut(heap, native.dbeta(), n, targets.view || targets.dbeta) };
     }
 
     // Zero-copy input (an extra): a Float32Array view of the heap buffer the
@@ -193,7 +193,7 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     gradOutputView() {
       const native = this.#live();
       if (!native.hasForward()) fail("gradOutputView called before any forward: call forward(x, batch) first");
-      const at = native.stagingGradOutput();
+      const at = native.stagingDy();
       if (at === 0) fail(native.lastError());
       return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + native.lastBatch() * this.#features);
     }

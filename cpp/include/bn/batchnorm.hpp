@@ -66,14 +66,13 @@ class BatchNorm1d {
   // forward came before, std::invalid_argument when dy is not finite.
   void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
 
-  // Zero-copy variant: write dy into staging_grad_output() (last_batch() *
-  // features() floats), call backward_staged(); results in grad_input(),
-  // grad_gamma(), grad_beta().
-  float* staging_grad_output();
+  // Zero-copy variant: write dy into staging_dy() (last_batch() * features()
+  // floats), call backward_staged(); results in dx(), dgamma(), dbeta().
+  float* staging_dy();
   void backward_staged();
-  const float* grad_input() const { return dx_.data(); }
-  const float* grad_gamma() const { return dgamma_.data(); }
-  const float* grad_beta() const { return dbeta_.data(); }
+  const float* dx() const { return dx_.data(); }
+  const float* dgamma() const { return dgamma_.data(); }
+  const float* dbeta() const { return dbeta_.data(); }
 
   bool has_forward() const { return saved_.valid; }
   int last_batch() const { return saved_.batch; }

@@ -35,8 +35,8 @@ class Linear {
   // Parameters and gradients in place (for the optimizer and tests).
   float* weight() { return w_.data(); }            // [out x in], row-major
   float* bias() { return b_.data(); }
-  const float* grad_weight() const { return dw_.data(); }
-  const float* grad_bias() const { return db_.data(); }
+  const float* dweight() const { return dw_.data(); }
+  const float* dbias() const { return db_.data(); }
   const std::vector<float>& weights() const { return w_; }
 
  private:
