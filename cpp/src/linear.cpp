@@ -4,16 +4,18 @@
 #include <stdexcept>
 
 #include "bn/linear_kernels.hpp"
+#include "bn/option_schema.hpp"
 
 namespace bn {
 
-Init parse_init(const std::string& name) {
-  if (name == "kaiming") return Init::kaiming;
-  if (name == "xavier") return Init::xavier;
-  throw std::invalid_argument("init must be one of \"kaiming\", \"xavier\", \"auto\", got \"" + name + "\"");
+const std::vector<std::string>& init_names() {
+  static const std::vector<std::string> names = {"kaiming", "xavier"};
+  return names;
 }
 
-const char* init_name(Init init) { return init == Init::kaiming ? "kaiming" : "xavier"; }
+Init parse_init(const std::string& name) { return static_cast<Init>(parse_choice("init", init_names(), name)); }
+
+const char* init_name(Init init) { return init_names().at(static_cast<std::size_t>(init)).c_str(); }
 
 Linear::Linear(int in, int out, Init init, Pcg32& rng) : in_(in), out_(out) {
   if (in < 1 || out < 1) throw std::invalid_argument("Linear: in and out must be >= 1");

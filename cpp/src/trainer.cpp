@@ -75,7 +75,7 @@ void Trainer::next_batch() {
 }
 
 double Trainer::step(int n) {
-  if (n < 0) throw std::invalid_argument("n must be an integer >= 0, got " + std::to_string(n));
+  check_value(spec_named(trainer_arguments(), "n"), OptionValue::of(static_cast<double>(n)));
   if (n == 0 || diverged_) return kNaN;
   const int b = options_.batch_size;
   double sum = 0.0;
@@ -150,8 +150,7 @@ Evaluation Trainer::evaluate() {
 }
 
 void Trainer::predict_grid(int res, double xmin, double xmax, double ymin, double ymax, float* out) {
-  if (res < 1 || res > kMaxGridResolution)
-    throw std::invalid_argument("res must be an integer in [1, 1024], got " + std::to_string(res));
+  check_value(spec_named(trainer_arguments(), "res"), OptionValue::of(static_cast<double>(res)));
   if (!std::isfinite(xmin) || !std::isfinite(xmax) || !(xmin < xmax))
     throw std::invalid_argument("xmin and xmax must be finite numbers with xmin < xmax");
   if (!std::isfinite(ymin) || !std::isfinite(ymax) || !(ymin < ymax))

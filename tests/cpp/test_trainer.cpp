@@ -2,6 +2,7 @@
 // grid, activations, determinism, and no allocation per step.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -71,12 +72,12 @@ TEST_CASE("bad options throw an error that names the option") {
       {"lr 0", [](bn::TrainerOptions& o) { o.lr = 0; }, "lr must be a finite number > 0"},
       {"lr < 0", [](bn::TrainerOptions& o) { o.lr = -0.1; }, "lr must be a finite number > 0"},
       {"lr NaN", [](bn::TrainerOptions& o) { o.lr = std::nan(""); }, "lr must be a finite number > 0"},
-      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must list 1 to 8"},
-      {"hidden 9 layers", [](bn::TrainerOptions& o) { o.hidden.assign(9, 4); }, "hidden must list 1 to 8"},
+      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must be an array of 1 to 8 layer widths, got an array of length 0"},
+      {"hidden 9 layers", [](bn::TrainerOptions& o) { o.hidden.assign(9, 4); }, "hidden must be an array of 1 to 8 layer widths"},
       {"hidden too wide", [](bn::TrainerOptions& o) { o.hidden = {16, 257}; }, "hidden[1] must be an integer in [1, 256]"},
       {"hidden 0", [](bn::TrainerOptions& o) { o.hidden = {0}; }, "hidden[0] must be"},
       {"batchSize 1 with BN", [](bn::TrainerOptions& o) { o.batch_size = 1; }, "Expected more than 1 value per channel"},
-      {"batchSize 0", [](bn::TrainerOptions& o) { o.batch_size = 0; }, "batchSize must be an integer in [1, 320]"},
+      {"batchSize 0", [](bn::TrainerOptions& o) { o.batch_size = 0; }, "batchSize must be an integer in [1, 20000], got 0"},
       {"batchSize > train", [](bn::TrainerOptions& o) { o.batch_size = 321; }, "batchSize must be an integer in [1, 320]"},
       {"samples", [](bn::TrainerOptions& o) { o.samples = 5; }, "samples must be an integer in [10, 20000]"},
       {"noise", [](bn::TrainerOptions& o) { o.noise = -0.1; }, "noise must be"},
@@ -101,7 +102,7 @@ TEST_CASE("step(0) returns NaN and changes nothing; step(n) returns the mean los
   CHECK(std::isnan(a.step(0)));
   CHECK(a.steps() == 0);
   CHECK(std::isnan(a.last_batch_loss()));
-  REQUIRE_THROWS_WITH(a.step(-1), Contains("n must be an integer >= 0"));
+  REQUIRE_THROWS_WITH(a.step(-1), Contains("n must be an integer in [0, 1000000], got -1"));
   // a: one call of 3 steps; b: three calls of 1 step. Same losses, same state.
   const double mean3 = a.step(3);
   const double l1 = b.step(1), l2 = b.step(1), l3 = b.step(1);

@@ -4,12 +4,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace bn {
 
 enum class Activation { relu, tanh, sigmoid };
 
-// "relu" | "tanh" | "sigmoid"; throws std::invalid_argument naming `activation`.
+// The names, indexed by Activation: "relu", "tanh", "sigmoid".
+const std::vector<std::string>& activation_names();
+// One of activation_names(); throws std::invalid_argument naming `activation`.
 Activation parse_activation(const std::string& name);
 const char* activation_name(Activation a);
 

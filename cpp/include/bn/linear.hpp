@@ -10,7 +10,10 @@ namespace bn {
 
 enum class Init { kaiming, xavier };
 
-// "kaiming" | "xavier"; throws std::invalid_argument naming `init`.
+// The names, indexed by Init: "kaiming", "xavier" (the option schema's `init`
+// adds "auto", which the Trainer resolves before parsing).
+const std::vector<std::string>& init_names();
+// One of init_names(); throws std::invalid_argument naming `init`.
 Init parse_init(const std::string& name);
 const char* init_name(Init init);
 

@@ -21,7 +21,9 @@ struct ParamRef {
 
 enum class OptimizerKind { sgd, momentum, adam };
 
-// "sgd" | "momentum" | "adam"; throws std::invalid_argument naming `optimizer`.
+// The names, indexed by OptimizerKind: "sgd", "momentum", "adam".
+const std::vector<std::string>& optimizer_names();
+// One of optimizer_names(); throws std::invalid_argument naming `optimizer`.
 OptimizerKind parse_optimizer(const std::string& name);
 const char* optimizer_name(OptimizerKind kind);
 

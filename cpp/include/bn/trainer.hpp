@@ -33,7 +33,6 @@ struct LayerActivations {
 class Trainer {
  public:
   static constexpr int kEvalChunk = 256;   // rows per eval-mode forward
-  static constexpr int kMaxGridResolution = 1024;
 
   // Throws std::invalid_argument naming the first bad option.
   explicit Trainer(const TrainerOptions& options);
@@ -44,7 +43,8 @@ class Trainer {
   const TrainerOptions& options() const { return options_; }
 
   // n minibatch steps (forward, loss, backward, optimizer update), in
-  // training mode. Returns the mean of their losses; NaN for n = 0 (nothing
+  // training mode; n within the schema's range (trainer_arguments(), "n").
+  // Returns the mean of their losses; NaN for n = 0 (nothing
   // happens). Batches of batch_size points walk through a fresh random
   // order of the training split each epoch; the remainder that does not fill
   // a batch waits for the next epoch's order (drop-last). If the loss stops
