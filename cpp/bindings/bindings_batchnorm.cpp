@@ -97,7 +97,9 @@ class BatchNormBinding {
   bool hasForward() const { return layer_->has_forward(); }
   int lastBatch() const { return layer_->last_batch(); }
 
-  // Every intermediate of the last forward; undefined on failure.
+  // Every intermediate of the last forward, and the batch statistics of the
+  // last training forward (saveMean, saveInvstd; null before any); undefined
+  // on failure.
   val trace() {
     return catching(error_, "batch", [&] {
       const Trace t = layer_->trace();
@@ -112,6 +114,9 @@ class BatchNormBinding {
       out.set("invStd", float32_copy(t.inv_std));
       out.set("xhat", float32_copy(t.xhat));
       out.set("y", float32_copy(t.y));
+      const bool saved = !t.save_mean.empty();
+      out.set("saveMean", saved ? float32_copy(t.save_mean) : val::null());
+      out.set("saveInvstd", saved ? float32_copy(t.save_invstd) : val::null());
       return out;
     });
   }

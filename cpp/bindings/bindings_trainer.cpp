@@ -75,7 +75,9 @@ class TrainerBinding {
       out.set("batch", a.batch);
       out.set("width", a.width);
       out.set("pre", float32_copy(a.pre));
-      out.set("post", float32_copy(a.post));
+      const val xhat = float32_copy(a.xhat);
+      out.set("xhat", xhat);
+      out.set("post", xhat);   // the name of 0.1 (docs/api.md): one release, then gone
       out.set("activated", float32_copy(a.activated));
       return out;
     });

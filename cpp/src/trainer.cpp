@@ -188,16 +188,13 @@ LayerActivations Trainer::activations(int layer) const {
   const MlpWorkspace::Layer& w = train_ws_.layers[layer];
   a.pre.assign(w.z.begin(), w.z.begin() + static_cast<long>(n));
   a.activated.assign(w.h.begin(), w.h.begin() + static_cast<long>(n));
-  if (options_.batch_norm) {
-    // x-hat exactly as the layer computed it: the same BatchNorm1d forward
-    // on the same z, without gamma/beta (y = 1 * x-hat + 0).
-    BatchNormOptions plain;
-    plain.affine = false;
-    BatchNorm1d normalize(a.width, plain);
-    a.post.resize(n);
-    normalize.forward(a.pre.data(), a.batch, a.post.data());
+  if (const BatchNorm1d* norm = mlp_.norm(layer)) {
+    // The layer's own x-hat of this batch: its input z (still in the training
+    // workspace) under its statistics of the last training forward.
+    a.xhat.resize(n);
+    norm->training_xhat(a.pre.data(), a.batch, a.xhat.data());
   } else {
-    a.post = a.pre;
+    a.xhat = a.pre;
   }
   return a;
 }

@@ -214,9 +214,9 @@ TEST_CASE("predict_grid: row 0 is the top (ymax), columns go from xmin to xmax")
   REQUIRE_THROWS_WITH(t.predict_grid(4, -1, 1, -1, std::nan(""), g.data()), Contains("ymin"));
 }
 
-TEST_CASE("activations: pre is the linear output, post its batch-normalized x-hat") {
+TEST_CASE("activations: pre is the linear output, xhat the x-hat its BN layer computed") {
   bn::TrainerOptions o;
-  o.hidden = {8, 6};
+  o.hidden = {12, 6};
   bn::Trainer t(o);
   REQUIRE_THROWS_WITH(t.activations(0), Contains("call step(n)"));
   t.step(30);
@@ -226,14 +226,25 @@ TEST_CASE("activations: pre is the linear output, post its batch-normalized x-ha
   CHECK(a.batch == 32);
   CHECK(a.width == 6);
   REQUIRE(a.pre.size() == 32u * 6u);
-  // post = (pre - batch mean) / sqrt(batch var + eps), feature by feature
+  // The layer's own x-hat of the last training batch, bit for bit (its last
+  // forward was that batch: the trace holds it)...
+  CHECK(a.xhat == t.network().norm(1)->trace().xhat);
+  // ... and still after eval-mode passes, which leave the layers' last
+  // forward elsewhere (the trace now holds the eval forward).
+  t.evaluate();
+  std::vector<float> grid(16);
+  t.predict_grid(4, -1, 1, -1, 1, grid.data());
+  CHECK_FALSE(t.network().norm(1)->trace().training);
+  CHECK(t.activations(1).xhat == a.xhat);
+  CHECK(t.activations(1).pre == a.pre);
+  // xhat = (pre - batch mean) / sqrt(batch var + eps), feature by feature
   for (int k = 0; k < 6; ++k) {
     double s = 0, s2 = 0;
     for (int i = 0; i < 32; ++i) s += a.pre[i * 6 + k];
     const double mean = s / 32;
     for (int i = 0; i < 32; ++i) s2 += (a.pre[i * 6 + k] - mean) * (a.pre[i * 6 + k] - mean);
     const double invstd = 1.0 / std::sqrt(s2 / 32 + 1e-5);
-    for (int i = 0; i < 32; ++i) CHECK(a.post[i * 6 + k] == Approx((a.pre[i * 6 + k] - mean) * invstd).margin(1e-4));
+    for (int i = 0; i < 32; ++i) CHECK(a.xhat[i * 6 + k] == Approx((a.pre[i * 6 + k] - mean) * invstd).margin(1e-4));
   }
   // The activation applies to gamma * x-hat + beta (gamma and beta as at the
   // forward: a learning rate so small that the update does not change them).
@@ -245,14 +256,14 @@ TEST_CASE("activations: pre is the linear output, post its batch-normalized x-ha
   const bn::BatchNorm1d& norm = *still.network().norm(1);
   for (int i = 0; i < 32; ++i)
     for (int k = 0; k < 6; ++k) {
-      const float y = norm.gamma()[k] * s.post[i * 6 + k] + norm.beta()[k];
+      const float y = norm.gamma()[k] * s.xhat[i * 6 + k] + norm.beta()[k];
       CHECK(s.activated[i * 6 + k] == Approx(std::max(y, 0.0f)).margin(1e-5));
     }
   o.batch_norm = false;
   bn::Trainer plain(o);
   plain.step(3);
   const bn::LayerActivations p = plain.activations(0);
-  CHECK(p.post == p.pre);
+  CHECK(p.xhat == p.pre);
 }
 
 TEST_CASE("a training step allocates nothing in steady state") {

@@ -107,24 +107,29 @@ for (const [name, bn] of Object.entries(builds)) {
       tr.dispose();
     });
 
-    test("activations(l): pre, post = batch-normalized pre (mean 0, var 1), fresh copies", () => {
+    test("activations(l): pre, xhat = batch-normalized pre (mean 0, var 1), post its alias, fresh copies", () => {
       const tr = new bn.Trainer({ hidden: [12, 6] });
       assert.throws(() => tr.activations(0), /call step\(n\)/);
       tr.step(40);
       const a = tr.activations(1);
       assert.equal(a.batch, 32);
       assert.equal(a.width, 6);
-      for (const key of ["pre", "post", "activated"]) {
+      for (const key of ["pre", "xhat", "activated"]) {
         assert.ok(a[key] instanceof Float32Array, key);
         assert.equal(a[key].length, 32 * 6, key);
       }
-      const s = columnStats(a.post, 32, 6);
+      assert.equal(a.post, a.xhat);   // the 0.1 name, kept one release
+      const s = columnStats(a.xhat, 32, 6);
       for (let k = 0; k < 6; k++) {
         assert.ok(Math.abs(s.mean[k]) < 1e-5, `mean ${s.mean[k]}`);
         assert.ok(Math.abs(s.variance[k] - 1) < 0.01, `variance ${s.variance[k]}`);
       }
       const pre = columnStats(a.pre, 32, 6);
-      assert.ok(Math.abs(a.post[0] - (a.pre[0] - pre.mean[0]) / Math.sqrt(pre.variance[0] + 1e-5)) < 1e-4);
+      assert.ok(Math.abs(a.xhat[0] - (a.pre[0] - pre.mean[0]) / Math.sqrt(pre.variance[0] + 1e-5)) < 1e-4);
+      // The x-hat of the layer itself: evaluate() and predictGrid() (eval-mode
+      // passes through the same layers) change nothing of it.
+      tr.evaluate(); tr.predictGrid(8);
+      assert.deepEqual(tr.activations(1).xhat, a.xhat);
       a.pre.fill(0);
       assert.notDeepEqual(tr.activations(1).pre, a.pre);
       assert.throws(() => tr.activations(2), /layerIndex must be an integer in \[0, 1\]/);
@@ -132,7 +137,7 @@ for (const [name, bn] of Object.entries(builds)) {
       const plain = new bn.Trainer({ batchNorm: false });
       plain.step(2);
       const p = plain.activations(0);
-      assert.deepEqual(p.post, p.pre);   // no batch norm: post is pre
+      assert.deepEqual(p.xhat, p.pre);   // no batch norm: xhat is pre
       tr.dispose(); plain.dispose();
     });
 

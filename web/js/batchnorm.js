@@ -186,6 +186,9 @@ export function makeBatchNorm1d(wasm, schema) {
       return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + native.lastBatch() * this.#features);
     }
 
+    // Every intermediate of the last forward, plus (an extension) saveMean /
+    // saveInvstd: the batch statistics of the last training forward (ATen's
+    // save_mean, save_invstd), still there after eval forwards; null before any.
     trace() {
       const native = this.#live();
       if (!native.hasForward()) fail("trace called before any forward: call forward(x, batch) first");

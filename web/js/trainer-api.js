@@ -75,11 +75,12 @@ export function makeTrainer(wasm, schema) {
     }
 
     // Hidden layer layerIndex (0-based) on the last training batch:
-    // { pre, post, activated, batch, width, layer }, each array
+    // { pre, xhat, activated, batch, width, layer }, each array
     // Float32Array(batch * width), row-major. pre: the linear output z;
-    // post: BatchNorm's x-hat = (z - batch mean) / sqrt(batch var + eps),
-    // BEFORE gamma and beta (for a net without batch norm, post equals pre);
-    // activated: the activation's output.
+    // xhat: the x-hat = (z - batch mean) / sqrt(batch var + eps) that the
+    // layer's BatchNorm1d computed for that batch, BEFORE gamma and beta (for a
+    // net without batch norm, xhat equals pre); activated: the activation's
+    // output. post: the same array as xhat (its name in 0.1; kept one release).
     activations(layerIndex) {
       const native = this.#live();
       checkInteger("layerIndex", layerIndex, 0, this.#options.hidden.length - 1);
