@@ -39,7 +39,7 @@ std::vector<double> losses(const bn::TrainerOptions& o, int calls, int steps_per
 
 }  // namespace
 
-TEST_CASE("defaults are those of API.md") {
+TEST_CASE("defaults are those of docs/api.md") {
   const bn::TrainerOptions o;
   CHECK(o.dataset == "spiral");
   CHECK(o.samples == 400);

@@ -1,4 +1,4 @@
-// The public JS API of shared/API.md, for both builds: loading options, every
+// The public JS API of docs/api.md, for both builds: loading options, every
 // BatchNorm1d member, semantics checked against an independent float64
 // implementation written here (torch.nn.BatchNorm1d formulas), trace(),
 // fresh copies, setParams, dispose, and SIMD vs scalar agreement.
@@ -208,7 +208,7 @@ for (const simd of [true, false]) {
     const bn = await loadBN({ simd });
     const { BatchNorm1d } = bn;
 
-    test("construction: every member of API.md with its starting value", () => {
+    test("construction: every member of docs/api.md with its starting value", () => {
       const layer = new BatchNorm1d(3);
       assert.equal(layer.features, 3);
       assert.equal(layer.training, true);

@@ -1,4 +1,4 @@
-// The Trainer of shared/API.md, in both builds: defaults, stepping and
+// The Trainer of docs/api.md, in both builds: defaults, stepping and
 // epochs, evaluate / predictGrid / activations / points, fresh copies, bad
 // options and bad calls (clear errors, state unchanged, object keeps
 // working), dispose, and determinism across instances, across runs (a fresh
@@ -37,7 +37,7 @@ const CONFIGS = [
 
 for (const [name, bn] of Object.entries(builds)) {
   describe(`Trainer (${name} build)`, () => {
-    test("is exported with the defaults of API.md (those of bn.schema)", () => {
+    test("is exported with the defaults of docs/api.md (those of bn.schema)", () => {
       assert.equal(typeof bn.Trainer, "function");
       const tr = new bn.Trainer();
       const defaults = defaultsOf(bn.schema.Trainer.options);
