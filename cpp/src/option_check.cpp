@@ -2,7 +2,6 @@
 // same rules, word for word, are in web/js/validate.js (checkValue): a bad
 // option gets the same Error from the JS wrapper and from the C++ core.
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -15,8 +14,8 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
-// JSON.stringify of a string, after validate.js's cut to 40 UTF-16 units + "…".
-std::string json_quote(const std::string& s) {
+// validate.js's describe() of a string: cut to 40 UTF-16 units + "…", then JSON.
+std::string quote_cut(const std::string& s) {
   std::string cut;
   int units = 0;
   std::size_t i = 0;
@@ -29,27 +28,7 @@ std::string json_quote(const std::string& s) {
     i += len;
   }
   if (i < s.size()) cut += "\xe2\x80\xa6";   // …
-  std::string out = "\"";
-  for (const char c : cut) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char hex[8];
-          std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(c));
-          out += hex;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return json_string(cut);
 }
 
 bool is_integer(double x) { return std::isfinite(x) && std::floor(x) == x; }
@@ -73,40 +52,29 @@ std::string number_bounds(const OptionSpec& s) {
 
 }  // namespace
 
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const char* escape = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                       : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : nullptr;
+    if (escape) {
+      out += escape;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += "\\u00";
+      out += "0123456789abcdef"[(c >> 4) & 0xf];
+      out += "0123456789abcdef"[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 OptionValue OptionValue::of(const std::vector<int>& xs) {
   OptionValue v;
   v.kind = Kind::list;
   for (const int x : xs) v.list.push_back(of(static_cast<double>(x)));
   return v;
-}
-
-// ECMAScript Number::toString: the shortest digits that read back as x, in
-// plain notation for exponents -7 < e < 21, else d.ddde+X.
-std::string js_number(double x) {
-  if (std::isnan(x)) return "NaN";
-  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x == 0.0) return "0";
-  const std::string sign = x < 0 ? "-" : "";
-  x = std::fabs(x);
-  char buf[40];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, x);
-    if (std::strtod(buf, nullptr) == x) break;
-  }
-  const std::string s(buf);
-  const std::size_t e = s.find('e');
-  std::string digits;
-  for (std::size_t i = 0; i < e; ++i)
-    if (s[i] != '.') digits += s[i];
-  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
-  const int k = static_cast<int>(digits.size());
-  const int n = std::atoi(s.c_str() + e + 1) + 1;   // x = 0.digits * 10^n
-  if (k <= n && n <= 21) return sign + digits + std::string(static_cast<std::size_t>(n - k), '0');
-  if (0 < n && n <= 21) return sign + digits.substr(0, n) + "." + digits.substr(n);
-  if (-6 < n && n <= 0) return sign + "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
-  const int exponent = n - 1;
-  return sign + digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "") + "e" +
-         (exponent >= 0 ? "+" : "-") + std::to_string(std::abs(exponent));
 }
 
 std::string describe(const OptionValue& v) {
@@ -115,7 +83,7 @@ std::string describe(const OptionValue& v) {
     case OptionValue::Kind::null: return "null";
     case OptionValue::Kind::boolean: return v.boolean ? "true" : "false";
     case OptionValue::Kind::number: return js_number(v.number);
-    case OptionValue::Kind::string: return json_quote(v.text);
+    case OptionValue::Kind::string: return quote_cut(v.text);
     case OptionValue::Kind::list:
       return v.text.empty() ? "an array of length " + std::to_string(v.list.size()) : v.text;
     case OptionValue::Kind::object: return "a object";
@@ -136,46 +104,60 @@ std::size_t parse_choice(const char* name, const std::vector<std::string>& value
   return values.size();
 }
 
+namespace {
+
+// The rule a value breaks, as the message words it after the name.
+std::string rule(const OptionSpec& s) {
+  switch (s.type) {
+    case OptionType::boolean: return " must be true or false";
+    case OptionType::integer: return " must be an integer" + integer_range(s.min, s.max);
+    case OptionType::number:
+      return " must be a finite number" + number_bounds(s) + (s.nullable ? ", or null" : "");
+    case OptionType::choice: {
+      std::string list;
+      for (const std::string& allowed : *s.values) list += (list.empty() ? "" : ", ") + json_string(allowed);
+      return " must be one of " + list;
+    }
+    case OptionType::integer_list:
+      return " must be an array of " + std::to_string(s.min_length) + " to " + std::to_string(s.max_length) +
+             " " + s.item_label;
+  }
+  return "";
+}
+
+bool is_integer_in(const OptionValue& v, double min, double max) {
+  return v.kind == OptionValue::Kind::number && is_integer(v.number) && v.number >= min && v.number <= max;
+}
+
+}  // namespace
+
 void check_value(const OptionSpec& s, const OptionValue& v) {
   using Kind = OptionValue::Kind;
-  const auto got = [&v] { return ", got " + describe(v); };   // built only for a message
+  bool ok = false;
   switch (s.type) {
-    case OptionType::boolean:
-      if (v.kind != Kind::boolean) fail(std::string(s.name) + " must be true or false" + got());
-      return;
-    case OptionType::integer:
-      if (v.kind != Kind::number || !is_integer(v.number) || v.number < s.min || v.number > s.max)
-        fail(std::string(s.name) + " must be an integer" + integer_range(s.min, s.max) + got());
-      return;
+    case OptionType::boolean: ok = v.kind == Kind::boolean; break;
+    case OptionType::integer: ok = is_integer_in(v, s.min, s.max); break;
     case OptionType::number:
-      if (s.nullable && v.kind == Kind::null) return;
-      if (v.kind != Kind::number || !std::isfinite(v.number) || v.number > s.max ||
-          (s.min_exclusive ? v.number <= s.min : v.number < s.min))
-        fail(std::string(s.name) + " must be a finite number" + number_bounds(s) + (s.nullable ? ", or null" : "") + got());
-      return;
-    case OptionType::choice: {
-      if (v.kind == Kind::string)
-        for (const std::string& allowed : *s.values)
-          if (v.text == allowed) return;
-      std::string list;
-      for (const std::string& allowed : *s.values) list += (list.empty() ? "" : ", ") + json_quote(allowed);
-      fail(std::string(s.name) + " must be one of " + list + got());
-    }
+      ok = (s.nullable && v.kind == Kind::null) ||
+           (v.kind == Kind::number && std::isfinite(v.number) && v.number <= s.max &&
+            (s.min_exclusive ? v.number > s.min : v.number >= s.min));
+      break;
+    case OptionType::choice:
+      for (const std::string& allowed : *s.values) ok = ok || (v.kind == Kind::string && v.text == allowed);
+      break;
     case OptionType::integer_list: {
       const int n = static_cast<int>(v.list.size());
-      if (v.kind != Kind::list || n < s.min_length || n > s.max_length)
-        fail(std::string(s.name) + " must be an array of " + std::to_string(s.min_length) + " to " +
-             std::to_string(s.max_length) + " " + std::string(s.item_label) + got());
-      for (int i = 0; i < n; ++i) {
+      ok = v.kind == Kind::list && n >= s.min_length && n <= s.max_length;
+      for (int i = 0; ok && i < n; ++i) {
         const OptionValue& entry = v.list[static_cast<std::size_t>(i)];
-        if (entry.kind != Kind::number || !is_integer(entry.number) || entry.number < s.min ||
-            entry.number > s.max)
-          fail(std::string(s.name) + "[" + std::to_string(i) + "] must be an integer" +
-               integer_range(s.min, s.max) + ", got " + describe(entry));
+        if (!is_integer_in(entry, s.min, s.max))   // the entry's own message
+          fail(s.name + ("[" + std::to_string(i) + "] must be an integer") + integer_range(s.min, s.max) +
+               ", got " + describe(entry));
       }
-      return;
+      break;
     }
   }
+  if (!ok) fail(s.name + rule(s) + ", got " + describe(v));   // built only for a message
 }
 
 void check_known_keys(const char* owner, const std::vector<const char*>& names,
@@ -190,7 +172,7 @@ void check_known_keys(const char* owner, const std::vector<const char*>& names,
     if (known) continue;
     std::string expected;
     for (const char* name : names) expected += (expected.empty() ? "" : ", ") + std::string(name);
-    fail("unknown " + std::string(owner) + " option " + json_quote(field.first) + " (expected " + expected + ")");
+    fail("unknown " + std::string(owner) + " option " + json_string(field.first) + " (expected " + expected + ")");
   }
 }
 

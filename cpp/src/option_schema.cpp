@@ -106,13 +106,6 @@ const std::vector<std::string>& init_values() {   // "auto" and the Init names
   return values;
 }
 
-template <typename O>
-std::vector<OptionSpec> specs_of(const OptionTable<O>& table) {
-  std::vector<OptionSpec> out;
-  for (const OptionField<O>& f : table) out.push_back(f.spec);
-  return out;
-}
-
 }  // namespace
 
 const OptionTable<BatchNormOptions>& batchnorm_option_table() {
@@ -163,11 +156,6 @@ const std::vector<OptionSpec>& trainer_arguments() {
       integer_spec("res", 1, 1024, "predictGrid(res): the grid is res × res"),
   };
   return args;
-}
-
-std::vector<SchemaGroup> option_schema() {
-  return {{"BatchNorm1d", batchnorm_arguments(), specs_of(batchnorm_option_table())},
-          {"Trainer", trainer_arguments(), specs_of(trainer_option_table())}};
 }
 
 }  // namespace bn

@@ -17,6 +17,8 @@
 #include "bn/params.hpp"
 #include "bn/trainer_options.hpp"
 
+#include <nlohmann/json.hpp>
+
 using bn::OptionValue;
 using Catch::Matchers::Contains;
 
@@ -71,7 +73,8 @@ TEST_CASE("describe shows values as validate.js's describe() does") {
 
 TEST_CASE("every descriptor: its default passes, the values just outside fail naming it") {
   std::vector<bn::OptionSpec> all = bn::batchnorm_arguments();
-  for (const auto& g : bn::option_schema()) all.insert(all.end(), g.options.begin(), g.options.end());
+  for (const auto& f : bn::batchnorm_option_table()) all.push_back(f.spec);
+  for (const auto& f : bn::trainer_option_table()) all.push_back(f.spec);
   for (const auto& s : bn::trainer_arguments()) all.push_back(s);
   for (const bn::OptionSpec& s : all) {
     INFO(s.name);
@@ -99,21 +102,38 @@ TEST_CASE("the messages carry the schema's limits") {
         "dataset must be one of \"spiral\", \"moons\", \"circles\", \"xor\", \"gaussians\", got \"swirl\"");
 }
 
-TEST_CASE("the schema exports the structs' defaults") {
-  const std::vector<bn::SchemaGroup> schema = bn::option_schema();
-  REQUIRE(schema.size() == 2);
-  CHECK(std::string(schema[0].name) == "BatchNorm1d");
-  CHECK(std::string(schema[1].name) == "Trainer");
-  const bn::TrainerOptions o;
-  const auto& table = bn::trainer_option_table();
-  REQUIRE(schema[1].options.size() == table.size());
-  for (std::size_t i = 0; i < table.size(); ++i) {
-    INFO(table[i].spec.name);
-    CHECK(bn::describe(schema[1].options[i].default_value) == bn::describe(bn::field_value(table[i], o)));
-  }
-  CHECK(bn::describe(schema[0].options[0].default_value) == "0.00001");   // eps
-  CHECK(bn::describe(schema[0].options[1].default_value) == "0.1");       // momentum
-  CHECK(bn::describe(trainer_spec("hidden").default_value) == "an array of length 2");
+TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defaults") {
+  const nlohmann::json j = nlohmann::json::parse(bn::option_schema_json());
+  REQUIRE(j.size() == 2);
+  const nlohmann::json& bn1d = j.at("BatchNorm1d");
+  const nlohmann::json& tr = j.at("Trainer");
+  nlohmann::json eps = bn1d.at("options").at("eps");
+  CHECK(eps.at("doc").get<std::string>().size() > 0);
+  eps.erase("doc");
+  const nlohmann::json expected_eps = nlohmann::json::parse(R"({"type":"number","default":0.00001,"min":0,"minExclusive":true})");
+  CHECK(eps == expected_eps);
+  CHECK(bn1d.at("options").at("momentum").at("nullable") == true);
+  CHECK(bn1d.at("arguments").at("features").at("min") == 1);
+  CHECK_FALSE(bn1d.at("arguments").at("features").contains("max"));   // unbounded: no Infinity in JSON
+  const nlohmann::json items = nlohmann::json::parse(R"({"type":"integer","min":1,"max":256})");
+  CHECK(tr.at("options").at("hidden").at("items") == items);
+  CHECK(tr.at("options").at("hidden").at("maxLength") == 8);
+  const nlohmann::json init_values = nlohmann::json::parse(R"(["auto","kaiming","xavier"])");
+  CHECK(tr.at("options").at("init").at("values") == init_values);
+  CHECK(tr.at("arguments").at("n").at("max") == 1000000);
+  // The defaults (those of the structs' member initializers), in table order.
+  nlohmann::json defaults;
+  for (const auto& [name, d] : tr.at("options").items()) defaults[name] = d.at("default");
+  const nlohmann::json api_defaults = nlohmann::json::parse(R"({"dataset":"spiral","samples":400,"noise":0.1,
+      "hidden":[16,16],"activation":"relu","batchNorm":true,"optimizer":"sgd","lr":0.1,"batchSize":32,"seed":1,
+      "init":"auto","testFraction":0.2})");
+  CHECK(defaults == api_defaults);
+  const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(bn::option_schema_json());
+  std::vector<std::string> order;
+  for (const auto& item : ordered.at("Trainer").at("options").items()) order.push_back(item.key());
+  std::vector<std::string> table_order;
+  for (const auto& f : bn::trainer_option_table()) table_order.push_back(f.spec.name);
+  CHECK(order == table_order);
 }
 
 TEST_CASE("parse_* read the enum lists of the schema, with its message") {

@@ -116,6 +116,26 @@ for (const variant of ["simd", "scalar"]) {
       });
     }
 
+    test("C++ shows any number as JS's String() does (4,000 random doubles, every exponent)", () => {
+      const bits = new DataView(new ArrayBuffer(8));
+      let state = 7;
+      const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+      let checked = 0;
+      for (let i = 0; i < 2000; i++) {
+        bits.setUint32(0, next()); bits.setUint32(4, next());
+        const v = bits.getFloat64(0);
+        for (const options of [{ dataset: v }, { lr: -Math.abs(v) }]) {
+          const js = groups.Trainer.js(options);
+          assert.equal(groups.Trainer.cpp(options), js, String(v));
+          checked++;
+        }
+      }
+      for (const v of [5e-324, 2 ** -1022, 2 ** -24, 0.1, 1e21, 1e-7, 2 ** 60, Number.MAX_VALUE, 123456789.125]) {
+        assert.equal(groups.Trainer.cpp({ dataset: v }), groups.Trainer.js({ dataset: v }), String(v));
+      }
+      assert.equal(checked, 4000);
+    });
+
     test("arguments: features, step(n), predictGrid(res) refused with the same message by JS and C++", () => {
       for (const bad of [0, -1, 1.5]) {
         const b = new wasm.BatchNormBinding(bad, {});

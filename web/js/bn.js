@@ -70,9 +70,9 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
   const { default: factory } = await import(`../wasm/bn-${variant}.mjs`);
   const wasm = await factory(moduleArgs);
   const memory = Object.values(wasm.asm).find((v) => v instanceof WebAssembly.Memory);
-  const schema = wasm.optionSchema();
-  if (schema === undefined) fail("bn-wasm: the module's option schema failed to build (a broken build)");
-  deepFreeze(schema);   // the validators read it: nobody may change it
+  const schemaText = wasm.optionSchema();
+  if (schemaText === undefined) fail("bn-wasm: the module's option schema failed to build (a broken build)");
+  const schema = deepFreeze(JSON.parse(schemaText));   // the validators read it: nobody may change it
   const api = {
     simd: variant === "simd",
     version: VERSION,

@@ -59,6 +59,8 @@ struct OptionSpec {
 
 // JS's String(number) (shortest round trip: 0.1, 1e-7, 4294967295, NaN).
 std::string js_number(double x);
+// JSON.stringify of a string (UTF-8 in, UTF-8 out).
+std::string json_string(const std::string& s);
 // validate.js's describe(): how a message shows the value it got.
 std::string describe(const OptionValue& v);
 // Throws std::invalid_argument with the schema's message when v breaks spec.
@@ -149,13 +151,9 @@ const std::vector<OptionSpec>& trainer_arguments();
 // The argument (or option) `name` of a list; std::logic_error if there is none.
 const OptionSpec& spec_named(const std::vector<OptionSpec>& specs, const char* name);
 
-// Everything the optionSchema() binding exports, in this order.
-struct SchemaGroup {
-  const char* name;                    // "BatchNorm1d", "Trainer"
-  std::vector<OptionSpec> arguments;
-  std::vector<OptionSpec> options;     // with default_value filled in
-};
-std::vector<SchemaGroup> option_schema();
+// The whole schema as JSON text, every group in order (the optionSchema()
+// binding exports it; cpp/src/option_schema_json.cpp describes the shape).
+std::string option_schema_json();
 
 // Checks every field of o against its spec (the first bad one throws).
 template <typename Options>
