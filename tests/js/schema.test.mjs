@@ -108,7 +108,8 @@ for (const variant of ["simd", "scalar"]) {
             cases++;
           }
         }
-        for (const options of [null, 7, "eps", [], { bogus: 1 }, { [Object.keys(g.schema.options)[0].toUpperCase()]: 1 }]) {
+        for (const options of [null, 7, "eps", [], { bogus: 1 }, { ["k".repeat(60)]: 1 }, { 'q"\n': 1 },
+          { [Object.keys(g.schema.options)[0].toUpperCase()]: 1 }]) {
           assert.ok(g.js(options), `${owner} options ${show(options)} refused`);
           assert.equal(g.cpp(options), g.js(options), `${owner} options ${show(options)}: C++ and JS agree`);
         }
