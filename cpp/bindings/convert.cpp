@@ -9,18 +9,10 @@
 
 namespace bn::bindings {
 
-std::string current_error(const char* too_large) {
-  try {
-    throw;
-  } catch (const std::bad_alloc&) {
+std::string error_message(const std::exception& e, const char* too_large) {
+  if (dynamic_cast<const std::bad_alloc*>(&e) || dynamic_cast<const std::length_error*>(&e))
     return std::string(too_large) + " is too large: out of WebAssembly memory";
-  } catch (const std::length_error&) {
-    return std::string(too_large) + " is too large: out of WebAssembly memory";
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "bn-wasm: unknown C++ error";
-  }
+  return e.what();
 }
 
 OptionValue option_value(const emscripten::val& v) {

@@ -26,16 +26,17 @@ float portable_tanh(float z) {
 
 }  // namespace
 
-const std::vector<std::string>& activation_names() {
-  static const std::vector<std::string> names = {"relu", "tanh", "sigmoid"};
-  return names;
+const NameList& activation_names() {
+  static const char* const names[] = {"relu", "tanh", "sigmoid"};
+  static const NameList list{names, 3};
+  return list;
 }
 
 Activation parse_activation(const std::string& name) {
   return static_cast<Activation>(parse_choice("activation", activation_names(), name));
 }
 
-const char* activation_name(Activation a) { return activation_names().at(static_cast<std::size_t>(a)).c_str(); }
+const char* activation_name(Activation a) { return activation_names()[static_cast<std::size_t>(a)]; }
 
 void activation_forward(Activation a, const float* z, int n, float* h) {
   switch (a) {

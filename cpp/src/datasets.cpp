@@ -48,16 +48,17 @@ Point clean_point(DatasetKind kind, int label, int j, int per_class, Pcg32& rng)
 
 }  // namespace
 
-const std::vector<std::string>& dataset_names() {
-  static const std::vector<std::string> names = {"spiral", "moons", "circles", "xor", "gaussians"};
-  return names;
+const NameList& dataset_names() {
+  static const char* const names[] = {"spiral", "moons", "circles", "xor", "gaussians"};
+  static const NameList list{names, 5};
+  return list;
 }
 
 DatasetKind parse_dataset(const std::string& name) {
   return static_cast<DatasetKind>(parse_choice("dataset", dataset_names(), name));
 }
 
-const char* dataset_name(DatasetKind kind) { return dataset_names().at(static_cast<std::size_t>(kind)).c_str(); }
+const char* dataset_name(DatasetKind kind) { return dataset_names()[static_cast<std::size_t>(kind)]; }
 
 Dataset make_dataset(DatasetKind kind, int samples, double noise, double test_fraction,
                      std::uint64_t seed) {

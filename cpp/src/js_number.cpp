@@ -98,7 +98,6 @@ std::string js_number(double x) {
   if (std::isnan(x)) return "NaN";
   if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
   if (x == 0.0) return "0";
-  const std::string sign = x < 0 ? "-" : "";
   std::uint64_t bits;
   std::memcpy(&bits, &x, sizeof bits);
   const int biased = static_cast<int>((bits >> 52) & 0x7ff);
@@ -138,12 +137,28 @@ std::string js_number(double x) {
   const int n = static_cast<int>(digits.size()) - fraction;   // x = 0.d1d2... x 10^n
   digits.erase(digits.find_last_not_of('0') + 1);
   const int k = static_cast<int>(digits.size());
-  if (k <= n && n <= 21) return sign + digits + std::string(static_cast<std::size_t>(n - k), '0');
-  if (0 < n && n <= 21) return sign + digits.substr(0, n) + "." + digits.substr(n);
-  if (-6 < n && n <= 0) return sign + "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
-  const int exponent = n - 1;
-  return sign + digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "") + "e" +
-         (exponent >= 0 ? "+" : "-") + std::to_string(std::abs(exponent));
+  std::string out = x < 0 ? "-" : "";
+  if (k <= n && n <= 21) {   // an integer: digits, then zeros
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {   // ddd.ddd
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n), std::string::npos);
+  } else if (-6 < n && n <= 0) {   // 0.000ddd
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {   // d.ddde+X
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1, std::string::npos);
+    }
+    out += n - 1 >= 0 ? "e+" : "e-";
+    out += std::to_string(std::abs(n - 1));
+  }
+  return out;
 }
 
 }  // namespace bn

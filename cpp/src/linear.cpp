@@ -8,14 +8,22 @@
 
 namespace bn {
 
-const std::vector<std::string>& init_names() {
-  static const std::vector<std::string> names = {"kaiming", "xavier"};
-  return names;
+// The option's values: "auto" (resolved by the Trainer), then the Init names.
+static const char* const kInitValues[] = {"auto", "kaiming", "xavier"};
+
+const NameList& init_names() {
+  static const NameList list{kInitValues + 1, 2};
+  return list;
+}
+
+const NameList& init_option_values() {
+  static const NameList list{kInitValues, 3};
+  return list;
 }
 
 Init parse_init(const std::string& name) { return static_cast<Init>(parse_choice("init", init_names(), name)); }
 
-const char* init_name(Init init) { return init_names().at(static_cast<std::size_t>(init)).c_str(); }
+const char* init_name(Init init) { return init_names()[static_cast<std::size_t>(init)]; }
 
 Linear::Linear(int in, int out, Init init, Pcg32& rng) : in_(in), out_(out) {
   if (in < 1 || out < 1) throw std::invalid_argument("Linear: in and out must be >= 1");

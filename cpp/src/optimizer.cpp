@@ -7,16 +7,17 @@
 
 namespace bn {
 
-const std::vector<std::string>& optimizer_names() {
-  static const std::vector<std::string> names = {"sgd", "momentum", "adam"};
-  return names;
+const NameList& optimizer_names() {
+  static const char* const names[] = {"sgd", "momentum", "adam"};
+  static const NameList list{names, 3};
+  return list;
 }
 
 OptimizerKind parse_optimizer(const std::string& name) {
   return static_cast<OptimizerKind>(parse_choice("optimizer", optimizer_names(), name));
 }
 
-const char* optimizer_name(OptimizerKind kind) { return optimizer_names().at(static_cast<std::size_t>(kind)).c_str(); }
+const char* optimizer_name(OptimizerKind kind) { return optimizer_names()[static_cast<std::size_t>(kind)]; }
 
 Optimizer::Optimizer(OptimizerKind kind, double lr, std::vector<ParamRef> params)
     : kind_(kind), lr_(lr), params_(std::move(params)) {

@@ -1,8 +1,9 @@
 // The rules of a descriptor (bn/option_schema.hpp) and their messages. The
 // same rules, word for word, are in web/js/validate.js (checkValue): a bad
 // option gets the same Error from the JS wrapper and from the C++ core.
+// Messages are built by appending to one string (cold code, kept small: every
+// string temporary costs an exception landing pad in WebAssembly).
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -14,40 +15,108 @@ namespace {
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
+bool is_integer_in(const OptionValue& v, double min, double max) {
+  return v.kind == OptionValue::Kind::number && std::isfinite(v.number) && std::floor(v.number) == v.number &&
+         v.number >= min && v.number <= max;
+}
+
+// " in [a, b]", " >= a", " <= b" or "" (validate.js: integerRange).
+void put_integer_range(std::string& out, double min, double max) {
+  const bool lo = std::isfinite(min), hi = std::isfinite(max);
+  if (lo && hi) {
+    out += " in [";
+    out += js_number(min);
+    out += ", ";
+    out += js_number(max);
+    out += ']';
+  } else if (lo || hi) {
+    out += lo ? " >= " : " <= ";
+    out += js_number(lo ? min : max);
+  }
+}
+
+// " > a", " >= a and <= b", " <= b" or "" (validate.js: numberBounds).
+void put_number_bounds(std::string& out, const OptionSpec& s) {
+  const bool lo = std::isfinite(s.min), hi = std::isfinite(s.max);
+  if (lo) {
+    out += s.min_exclusive ? " > " : " >= ";
+    out += js_number(s.min);
+  }
+  if (lo && hi) out += " and";
+  if (hi) {
+    out += " <= ";
+    out += js_number(s.max);
+  }
+}
+
 // validate.js's describe() of a string: cut to 40 UTF-16 units + "…", then JSON.
-std::string quote_cut(const std::string& s) {
-  std::string cut;
-  int units = 0;
+void put_cut_string(std::string& out, const std::string& s) {
   std::size_t i = 0;
-  while (i < s.size()) {
+  for (int units = 0; i < s.size();) {
     const unsigned char lead = static_cast<unsigned char>(s[i]);
     const std::size_t len = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
     units += len == 4 ? 2 : 1;
     if (units > 40) break;
-    cut += s.substr(i, len);
     i += len;
   }
-  if (i < s.size()) cut += "\xe2\x80\xa6";   // …
-  return json_string(cut);
+  out += json_string(i < s.size() ? s.substr(0, i) + "\xe2\x80\xa6" : s);   // …
 }
 
-bool is_integer(double x) { return std::isfinite(x) && std::floor(x) == x; }
-
-// " in [a, b]", " >= a", " <= b" or "" (validate.js: integerRange).
-std::string integer_range(double min, double max) {
-  const bool lo = std::isfinite(min), hi = std::isfinite(max);
-  if (lo && hi) return " in [" + js_number(min) + ", " + js_number(max) + "]";
-  if (lo) return " >= " + js_number(min);
-  if (hi) return " <= " + js_number(max);
-  return "";
+void put_described(std::string& out, const OptionValue& v) {
+  switch (v.kind) {
+    case OptionValue::Kind::absent: out += "undefined"; return;
+    case OptionValue::Kind::null: out += "null"; return;
+    case OptionValue::Kind::boolean: out += v.boolean ? "true" : "false"; return;
+    case OptionValue::Kind::number: out += js_number(v.number); return;
+    case OptionValue::Kind::string: put_cut_string(out, v.text); return;
+    case OptionValue::Kind::list:
+      if (!v.text.empty()) {
+        out += v.text;
+      } else {
+        out += "an array of length ";
+        out += std::to_string(v.list.size());
+      }
+      return;
+    case OptionValue::Kind::object: out += "a object"; return;
+    case OptionValue::Kind::other: out += v.text; return;
+  }
 }
 
-// " > a", " >= a and <= b", ... (validate.js: numberBounds).
-std::string number_bounds(const OptionSpec& s) {
-  std::string lower, upper;
-  if (std::isfinite(s.min)) lower = (s.min_exclusive ? " > " : " >= ") + js_number(s.min);
-  if (std::isfinite(s.max)) upper = " <= " + js_number(s.max);
-  return lower + (!lower.empty() && !upper.empty() ? " and" : "") + upper;
+// The rule a value breaks, as the message words it after the name.
+void put_rule(std::string& out, const OptionSpec& s) {
+  switch (s.type) {
+    case OptionType::boolean: out += " must be true or false"; return;
+    case OptionType::integer:
+      out += " must be an integer";
+      put_integer_range(out, s.min, s.max);
+      return;
+    case OptionType::number:
+      out += " must be a finite number";
+      put_number_bounds(out, s);
+      if (s.nullable) out += ", or null";
+      return;
+    case OptionType::choice:
+      out += " must be one of ";
+      for (std::size_t i = 0; i < s.values->size(); ++i) {
+        if (i > 0) out += ", ";
+        out += json_string((*s.values)[i]);
+      }
+      return;
+    case OptionType::integer_list:
+      out += " must be an array of ";
+      out += std::to_string(s.min_length);
+      out += " to ";
+      out += std::to_string(s.max_length);
+      out += ' ';
+      out += s.item_label;
+      return;
+  }
+}
+
+[[noreturn]] void fail_with(std::string message, const OptionValue& got) {
+  message += ", got ";
+  put_described(message, got);
+  fail(message);
 }
 
 }  // namespace
@@ -67,7 +136,8 @@ std::string json_string(const std::string& s) {
       out += c;
     }
   }
-  return out + "\"";
+  out += '"';
+  return out;
 }
 
 OptionValue OptionValue::of(const std::vector<int>& xs) {
@@ -78,58 +148,21 @@ OptionValue OptionValue::of(const std::vector<int>& xs) {
 }
 
 std::string describe(const OptionValue& v) {
-  switch (v.kind) {
-    case OptionValue::Kind::absent: return "undefined";
-    case OptionValue::Kind::null: return "null";
-    case OptionValue::Kind::boolean: return v.boolean ? "true" : "false";
-    case OptionValue::Kind::number: return js_number(v.number);
-    case OptionValue::Kind::string: return quote_cut(v.text);
-    case OptionValue::Kind::list:
-      return v.text.empty() ? "an array of length " + std::to_string(v.list.size()) : v.text;
-    case OptionValue::Kind::object: return "a object";
-    case OptionValue::Kind::other: return v.text;
-  }
-  return "?";
+  std::string out;
+  put_described(out, v);
+  return out;
 }
 
-std::size_t parse_choice(const char* name, const std::vector<std::string>& values,
-                         const std::string& value) {
+std::size_t parse_choice(const char* option, const NameList& values, const std::string& value) {
   for (std::size_t i = 0; i < values.size(); ++i)
-    if (values[i] == value) return i;
+    if (value == values[i]) return i;
   OptionSpec spec;
-  spec.name = name;
+  spec.name = option;
   spec.type = OptionType::choice;
   spec.values = &values;
   check_value(spec, OptionValue::of(value));   // throws: value is not in the list
   return values.size();
 }
-
-namespace {
-
-// The rule a value breaks, as the message words it after the name.
-std::string rule(const OptionSpec& s) {
-  switch (s.type) {
-    case OptionType::boolean: return " must be true or false";
-    case OptionType::integer: return " must be an integer" + integer_range(s.min, s.max);
-    case OptionType::number:
-      return " must be a finite number" + number_bounds(s) + (s.nullable ? ", or null" : "");
-    case OptionType::choice: {
-      std::string list;
-      for (const std::string& allowed : *s.values) list += (list.empty() ? "" : ", ") + json_string(allowed);
-      return " must be one of " + list;
-    }
-    case OptionType::integer_list:
-      return " must be an array of " + std::to_string(s.min_length) + " to " + std::to_string(s.max_length) +
-             " " + s.item_label;
-  }
-  return "";
-}
-
-bool is_integer_in(const OptionValue& v, double min, double max) {
-  return v.kind == OptionValue::Kind::number && is_integer(v.number) && v.number >= min && v.number <= max;
-}
-
-}  // namespace
 
 void check_value(const OptionSpec& s, const OptionValue& v) {
   using Kind = OptionValue::Kind;
@@ -143,43 +176,56 @@ void check_value(const OptionSpec& s, const OptionValue& v) {
             (s.min_exclusive ? v.number > s.min : v.number >= s.min));
       break;
     case OptionType::choice:
-      for (const std::string& allowed : *s.values) ok = ok || (v.kind == Kind::string && v.text == allowed);
+      for (const char* allowed : *s.values) ok = ok || (v.kind == Kind::string && v.text == allowed);
       break;
     case OptionType::integer_list: {
-      const int n = static_cast<int>(v.list.size());
-      ok = v.kind == Kind::list && n >= s.min_length && n <= s.max_length;
-      for (int i = 0; ok && i < n; ++i) {
-        const OptionValue& entry = v.list[static_cast<std::size_t>(i)];
-        if (!is_integer_in(entry, s.min, s.max))   // the entry's own message
-          fail(s.name + ("[" + std::to_string(i) + "] must be an integer") + integer_range(s.min, s.max) +
-               ", got " + describe(entry));
+      ok = v.kind == Kind::list && static_cast<int>(v.list.size()) >= s.min_length &&
+           static_cast<int>(v.list.size()) <= s.max_length;
+      for (std::size_t i = 0; ok && i < v.list.size(); ++i) {
+        if (is_integer_in(v.list[i], s.min, s.max)) continue;
+        std::string message = s.name;   // the entry's own message: NAME[i] must be an integer ...
+        message += '[';
+        message += std::to_string(i);
+        message += "] must be an integer";
+        put_integer_range(message, s.min, s.max);
+        fail_with(message, v.list[i]);
       }
       break;
     }
   }
-  if (!ok) fail(s.name + rule(s) + ", got " + describe(v));   // built only for a message
+  if (ok) return;
+  std::string message = s.name;   // built only for a message
+  put_rule(message, s);
+  fail_with(message, v);
 }
 
 void check_known_keys(const char* owner, const std::vector<const char*>& names,
                       const OptionValue& options) {
   using Kind = OptionValue::Kind;
   if (options.kind == Kind::absent) return;
-  if (options.kind != Kind::object)
-    fail(std::string(owner) + " options must be an object, got " + describe(options));
+  if (options.kind != Kind::object) fail_with(std::string(owner) + " options must be an object", options);
   for (const auto& field : options.fields) {
     bool known = false;
     for (const char* name : names) known = known || field.first == name;
     if (known) continue;
-    std::string expected;
-    for (const char* name : names) expected += (expected.empty() ? "" : ", ") + std::string(name);
-    fail("unknown " + std::string(owner) + " option " + json_string(field.first) + " (expected " + expected + ")");
+    std::string message = "unknown ";
+    message += owner;
+    message += " option ";
+    message += json_string(field.first);
+    message += " (expected ";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) message += ", ";
+      message += names[i];
+    }
+    message += ')';
+    fail(message);
   }
 }
 
 const OptionSpec& spec_named(const std::vector<OptionSpec>& specs, const char* name) {
   for (const OptionSpec& s : specs)
     if (std::strcmp(s.name, name) == 0) return s;
-  throw std::logic_error("option schema: no entry named " + std::string(name));
+  throw std::logic_error(std::string("option schema: no entry named ") + name);
 }
 
 }  // namespace bn

@@ -78,7 +78,7 @@ OptionField<O> number(const char* name, M O::*m, double min, bool min_exclusive,
 }
 
 template <typename O>
-OptionField<O> choice(const char* name, std::string O::*m, const std::vector<std::string>& values,
+OptionField<O> choice(const char* name, std::string O::*m, const NameList& values,
                       const char* doc) {
   OptionSpec s = spec(name, OptionType::choice, doc);
   s.values = &values;
@@ -95,15 +95,6 @@ OptionField<O> integer_list(const char* name, std::vector<int> O::*m, int min_le
   s.max = max;
   s.item_label = item_label;
   return field<O>(std::move(s), m);
-}
-
-const std::vector<std::string>& init_values() {   // "auto" and the Init names
-  static const std::vector<std::string> values = [] {
-    std::vector<std::string> v = init_names();
-    v.insert(v.begin(), "auto");
-    return v;
-  }();
-  return values;
 }
 
 }  // namespace
@@ -143,7 +134,7 @@ const OptionTable<TrainerOptions>& trainer_option_table() {
               "minibatch size; at most the training points (samples − round(samples·testFraction)), "
               "and at least 2 with batchNorm"),
       integer("seed", &O::seed, 0, 4294967295.0, "seed of the points, the weights and the batch order"),
-      choice("init", &O::init, init_values(),
+      choice("init", &O::init, init_option_values(),
              "weight init; auto: kaiming for relu, xavier otherwise"),
       number("testFraction", &O::test_fraction, 0, false, 0.5, "share of the points held out for testing"),
   };

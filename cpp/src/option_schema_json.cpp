@@ -28,70 +28,101 @@ const char* type_name(OptionType t) {
   return "?";
 }
 
-std::string json(const OptionValue& v) {
+// Appends only (no string temporaries): this is cold code, kept small.
+void put_number(std::string& out, const char* key, double x) {
+  out += key;
+  out += js_number(x);
+}
+
+void put_string(std::string& out, const char* key, const std::string& text) {
+  out += key;
+  out += json_string(text);
+}
+
+void put_value(std::string& out, const OptionValue& v) {
   switch (v.kind) {
-    case OptionValue::Kind::boolean: return v.boolean ? "true" : "false";
-    case OptionValue::Kind::number: return js_number(v.number);
-    case OptionValue::Kind::string: return json_string(v.text);
-    case OptionValue::Kind::list: {
-      std::string out;
-      for (const OptionValue& x : v.list) out += (out.empty() ? "" : ",") + json(x);
-      return "[" + out + "]";
-    }
-    default: return "null";
+    case OptionValue::Kind::boolean: out += v.boolean ? "true" : "false"; return;
+    case OptionValue::Kind::number: put_number(out, "", v.number); return;
+    case OptionValue::Kind::string: put_string(out, "", v.text); return;
+    case OptionValue::Kind::list:
+      out += '[';
+      for (std::size_t i = 0; i < v.list.size(); ++i) {
+        if (i > 0) out += ',';
+        put_value(out, v.list[i]);
+      }
+      out += ']';
+      return;
+    default: out += "null";
   }
 }
 
 // Only the bounds that exist (JSON has no Infinity).
-std::string bounds(const OptionSpec& s) {
-  std::string out;
-  if (std::isfinite(s.min)) out += ",\"min\":" + js_number(s.min);
-  if (std::isfinite(s.max)) out += ",\"max\":" + js_number(s.max);
-  return out;
+void put_bounds(std::string& out, const OptionSpec& s) {
+  if (std::isfinite(s.min)) put_number(out, ",\"min\":", s.min);
+  if (std::isfinite(s.max)) put_number(out, ",\"max\":", s.max);
 }
 
-std::string descriptor(const OptionSpec& s) {
-  std::string out = "{\"type\":\"" + std::string(type_name(s.type)) + "\"";
-  if (s.default_value.kind != OptionValue::Kind::absent) out += ",\"default\":" + json(s.default_value);
+void put_descriptor(std::string& out, const OptionSpec& s) {
+  put_string(out, "{\"type\":", type_name(s.type));
+  if (s.default_value.kind != OptionValue::Kind::absent) {
+    out += ",\"default\":";
+    put_value(out, s.default_value);
+  }
   switch (s.type) {
     case OptionType::integer:
-      out += bounds(s);
+      put_bounds(out, s);
       break;
     case OptionType::number:
-      out += bounds(s);
+      put_bounds(out, s);
       if (s.min_exclusive) out += ",\"minExclusive\":true";
       if (s.nullable) out += ",\"nullable\":true";
       break;
-    case OptionType::choice: {
-      std::string values;
-      for (const std::string& name : *s.values) values += (values.empty() ? "" : ",") + json_string(name);
-      out += ",\"values\":[" + values + "]";
+    case OptionType::choice:
+      out += ",\"values\":[";
+      for (std::size_t i = 0; i < s.values->size(); ++i) put_string(out, i > 0 ? "," : "", (*s.values)[i]);
+      out += ']';
       break;
-    }
     case OptionType::integer_list:
-      out += ",\"minLength\":" + std::to_string(s.min_length) + ",\"maxLength\":" + std::to_string(s.max_length) +
-             ",\"items\":{\"type\":\"integer\"" + bounds(s) + "},\"itemLabel\":" + json_string(s.item_label);
+      put_number(out, ",\"minLength\":", s.min_length);
+      put_number(out, ",\"maxLength\":", s.max_length);
+      out += ",\"items\":{\"type\":\"integer\"";
+      put_bounds(out, s);
+      put_string(out, "},\"itemLabel\":", s.item_label);
       break;
     case OptionType::boolean:
       break;
   }
-  return out + ",\"doc\":" + json_string(s.doc) + "}";
+  put_string(out, ",\"doc\":", s.doc);
+  out += '}';
 }
 
 template <typename O>
-std::string group(const char* name, const std::vector<OptionSpec>& arguments, const OptionTable<O>& table) {
-  std::string args, options;
-  for (const OptionSpec& s : arguments) args += (args.empty() ? "" : ",") + json_string(s.name) + ":" + descriptor(s);
-  for (const OptionField<O>& f : table)
-    options += (options.empty() ? "" : ",") + json_string(f.spec.name) + ":" + descriptor(f.spec);
-  return json_string(name) + ":{\"arguments\":{" + args + "},\"options\":{" + options + "}}";
+void put_group(std::string& out, const char* name, const std::vector<OptionSpec>& arguments,
+               const OptionTable<O>& table) {
+  put_string(out, "", name);
+  out += ":{\"arguments\":{";
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    put_string(out, i > 0 ? "," : "", arguments[i].name);
+    out += ':';
+    put_descriptor(out, arguments[i]);
+  }
+  out += "},\"options\":{";
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    put_string(out, i > 0 ? "," : "", table[i].spec.name);
+    out += ':';
+    put_descriptor(out, table[i].spec);
+  }
+  out += "}}";
 }
 
 }  // namespace
 
 std::string option_schema_json() {
-  return "{" + group("BatchNorm1d", batchnorm_arguments(), batchnorm_option_table()) + "," +
-         group("Trainer", trainer_arguments(), trainer_option_table()) + "}";
+  std::string out = "{";
+  put_group(out, "BatchNorm1d", batchnorm_arguments(), batchnorm_option_table());
+  out += ',';
+  put_group(out, "Trainer", trainer_arguments(), trainer_option_table());
+  return out + '}';
 }
 
 }  // namespace bn

@@ -137,10 +137,10 @@ TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defa
 }
 
 TEST_CASE("parse_* read the enum lists of the schema, with its message") {
-  for (const std::string& name : bn::dataset_names()) CHECK(bn::dataset_name(bn::parse_dataset(name)) == name);
-  for (const std::string& name : bn::activation_names()) CHECK(bn::activation_name(bn::parse_activation(name)) == name);
-  for (const std::string& name : bn::optimizer_names()) CHECK(bn::optimizer_name(bn::parse_optimizer(name)) == name);
-  for (const std::string& name : bn::init_names()) CHECK(bn::init_name(bn::parse_init(name)) == name);
+  for (const std::string name : bn::dataset_names()) CHECK(bn::dataset_name(bn::parse_dataset(name)) == name);
+  for (const std::string name : bn::activation_names()) CHECK(bn::activation_name(bn::parse_activation(name)) == name);
+  for (const std::string name : bn::optimizer_names()) CHECK(bn::optimizer_name(bn::parse_optimizer(name)) == name);
+  for (const std::string name : bn::init_names()) CHECK(bn::init_name(bn::parse_init(name)) == name);
   CHECK(trainer_spec("dataset").values == &bn::dataset_names());
   CHECK(trainer_spec("activation").values == &bn::activation_names());
   CHECK(trainer_spec("optimizer").values == &bn::optimizer_names());

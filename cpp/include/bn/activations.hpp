@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 enum class Activation { relu, tanh, sigmoid };
 
 // The names, indexed by Activation: "relu", "tanh", "sigmoid".
-const std::vector<std::string>& activation_names();
+const NameList& activation_names();
 // One of activation_names(); throws std::invalid_argument naming `activation`.
 Activation parse_activation(const std::string& name);
 const char* activation_name(Activation a);

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 enum class DatasetKind { spiral, moons, circles, xor_quadrants, gaussians };
 
 // The names, indexed by DatasetKind: "spiral", "moons", "circles", "xor",
 // "gaussians" (the option schema's `dataset` values).
-const std::vector<std::string>& dataset_names();
+const NameList& dataset_names();
 // One of dataset_names(); throws std::invalid_argument naming `dataset`.
 DatasetKind parse_dataset(const std::string& name);
 const char* dataset_name(DatasetKind kind);

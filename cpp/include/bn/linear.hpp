@@ -6,13 +6,16 @@
 
 #include "bn/rng.hpp"
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 enum class Init { kaiming, xavier };
 
-// The names, indexed by Init: "kaiming", "xavier" (the option schema's `init`
-// adds "auto", which the Trainer resolves before parsing).
-const std::vector<std::string>& init_names();
+// The names, indexed by Init: "kaiming", "xavier"; and the option schema's
+// `init` values, "auto" (which the Trainer resolves before parsing) first.
+const NameList& init_names();
+const NameList& init_option_values();
 // One of init_names(); throws std::invalid_argument naming `init`.
 Init parse_init(const std::string& name);
 const char* init_name(Init init);

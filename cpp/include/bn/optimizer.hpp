@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 // One parameter array and its gradient, both owned by a layer.
@@ -22,7 +24,7 @@ struct ParamRef {
 enum class OptimizerKind { sgd, momentum, adam };
 
 // The names, indexed by OptimizerKind: "sgd", "momentum", "adam".
-const std::vector<std::string>& optimizer_names();
+const NameList& optimizer_names();
 // One of optimizer_names(); throws std::invalid_argument naming `optimizer`.
 OptimizerKind parse_optimizer(const std::string& name);
 const char* optimizer_name(OptimizerKind kind);

@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 // A JS value as the validators see it.
@@ -51,7 +53,7 @@ struct OptionSpec {
   double min = -kUnbounded, max = kUnbounded;   // integer, number; integer_list: each entry
   bool min_exclusive = false;                   // number: min itself is refused
   bool nullable = false;                        // number: null is allowed too
-  const std::vector<std::string>* values = nullptr;   // choice
+  const NameList* values = nullptr;             // choice
   int min_length = 0, max_length = 0;           // integer_list
   const char* item_label = "";                  // integer_list: what an entry is ("layer widths")
   OptionValue default_value;                    // absent for arguments without a default
@@ -65,9 +67,6 @@ std::string json_string(const std::string& s);
 std::string describe(const OptionValue& v);
 // Throws std::invalid_argument with the schema's message when v breaks spec.
 void check_value(const OptionSpec& spec, const OptionValue& v);
-// The index of `value` in `values`, or std::invalid_argument "NAME must be one of ...".
-std::size_t parse_choice(const char* name, const std::vector<std::string>& values,
-                         const std::string& value);
 
 // The member of the struct Options an option lives in; the constructor
 // overload picks the kind from the member's type.
