@@ -1,6 +1,6 @@
 // TypeScript declarations of the bn-wasm JavaScript API (`import … from "bn-wasm"`).
-// One file, one section per object, in the order of docs: loading, the loaded
-// module, BatchNorm1d, Trainer. Adding a member to the runtime? Declare it in
+// One file, one section per object, in the order of docs/api.md: loading, the
+// loaded module, BatchNorm1d, Trainer, the option schema. Adding a member to the runtime? Declare it in
 // its section here: tests/js/types.test.mjs compares the members the runtime
 // objects have with the ones declared (both ways), and tsc checks
 // tests/types/every-member.ts, which must use every declared member.
@@ -42,6 +42,8 @@ export interface BN {
   readonly memory: WebAssembly.Memory;
   /** Bytes malloc'ed in the WASM heap right now. */
   heapBytesInUse(): number;
+  /** Every option's name, type, range or values and default, from the C++ core (frozen plain JSON). */
+  readonly schema: OptionSchema;
   readonly BatchNorm1d: BatchNorm1dConstructor;
   readonly Trainer: TrainerConstructor;
 }
@@ -99,6 +101,10 @@ export interface ForwardTrace {
   invStd: Float32Array;
   xhat: Float32Array;
   y: Float32Array;
+  /** The batch mean of the last training forward (ATen's save_mean), kept after eval forwards; null before any. */
+  saveMean: Float32Array | null;
+  /** 1/√(σ²_B + ε) of the last training forward (ATen's save_invstd); null before any. */
+  saveInvstd: Float32Array | null;
 }
 
 /** Every intermediate of the last backward (dvar, dmean are 0 after an eval forward). */
@@ -211,7 +217,9 @@ export interface Activations {
   width: number;
   /** The linear output z. */
   pre: Float32Array;
-  /** BatchNorm's x̂ = (z − μ_B)/√(σ²_B + ε), before γ and β (equals pre without batch norm). */
+  /** The x̂ = (z − μ_B)/√(σ²_B + ε) the layer's BatchNorm1d computed, before γ and β (equals pre without batch norm). */
+  xhat: Float32Array;
+  /** @deprecated The same array as xhat, its name before; removed in the next release. */
   post: Float32Array;
   /** The activation's output. */
   activated: Float32Array;
@@ -248,4 +256,48 @@ export interface Trainer {
   /** Point indices of the last training batch. */
   batchIndices(): Int32Array;
   dispose(): void;
+}
+
+// ---------------------------------------------------------------- the option schema
+
+/** The bounds of an array option's entries. */
+export interface ItemDescriptor {
+  readonly type: "integer";
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
+ * One option or argument: its rule (by `type`: boolean; integer in [min, max];
+ * finite number ≥ min (> min when minExclusive) and ≤ max, or null when
+ * nullable; enum of `values`; array of minLength..maxLength `items`) and its
+ * meaning. A bound left out is unbounded; arguments have no default.
+ */
+export interface OptionDescriptor {
+  readonly type: "boolean" | "integer" | "number" | "enum" | "array";
+  readonly doc: string;
+  readonly default?: boolean | number | string | readonly number[] | null;
+  readonly min?: number;
+  readonly max?: number;
+  readonly minExclusive?: boolean;
+  readonly nullable?: boolean;
+  readonly values?: readonly string[];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly items?: ItemDescriptor;
+  /** What an array entry is, as messages say it ("layer widths"). */
+  readonly itemLabel?: string;
+}
+
+/** The options of one object (in the order they are checked) and the arguments whose range the core owns. */
+export interface SchemaGroup<Option extends string, Argument extends string> {
+  readonly arguments: { readonly [name in Argument]: OptionDescriptor };
+  readonly options: { readonly [name in Option]: OptionDescriptor };
+}
+
+export interface OptionSchema {
+  /** arguments: features. */
+  readonly BatchNorm1d: SchemaGroup<keyof BatchNorm1dOptions, "features">;
+  /** arguments: n (step), res (predictGrid). */
+  readonly Trainer: SchemaGroup<keyof TrainerOptions, "n" | "res">;
 }

@@ -2,20 +2,17 @@
 // the core; web/js/batchnorm.js owns lifetimes and copies arrays in and out
 // of the heap through the addresses these methods return.
 //
-// Errors never cross into JavaScript as exceptions. A JS exception thrown
-// through WebAssembly frames skips their epilogues, so every such error
-// leaked stack (the instance died with "memory access out of bounds" after
-// ~16k bad inputs). Instead each call that can fail catches the C++
-// exception here, keeps its message for lastError(), and returns a value
-// that JS recognises as failure (address 0, false, null); batchnorm.js then
-// throws the Error from plain JS.
+// Errors follow the seam protocol of convert.hpp: a method that can fail
+// returns undefined (its message in lastError()), the constructor leaves
+// ok() false; web/js/seam.js throws the Error from plain JS.
 #include <emscripten/bind.h>
 
 #include <malloc.h>
 
-#include <cmath>
+#include <climits>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "bn/batchnorm.hpp"
@@ -28,17 +25,16 @@ using emscripten::val;
 
 class BatchNormBinding {
  public:
-  // momentum: NaN stands for null (cumulative moving average). Never throws:
-  // on failure ok() is false and lastError() says why.
-  BatchNormBinding(int features, double eps, double momentum, bool affine) {
-    const bool built = catching(error_, false, "features", [&] {
-      BatchNormOptions o;
-      o.eps = eps;
-      o.momentum = std::isnan(momentum) ? std::nullopt : std::optional<double>(momentum);
-      o.affine = affine;
-      layer_.emplace(features, o);
-      param_scratch_.resize(4 * static_cast<std::size_t>(features));
-      return true;
+  // options: a JS object read through the option schema (any subset of
+  // eps, momentum, affine). Never throws: on failure ok() is false and
+  // lastError() says why.
+  BatchNormBinding(double features, val options) {
+    const bool built = attempt(error_, "features", [&] {
+      check_value(spec_named(batchnorm_arguments(), "features"), OptionValue::of(features));
+      if (features > INT_MAX) throw std::length_error("features");
+      const int n = static_cast<int>(features);
+      layer_.emplace(n, read_batchnorm_options(option_value(options)));
+      param_scratch_.resize(4 * static_cast<std::size_t>(n));
     });
     if (!built) layer_.reset();   // e.g. the layer fit but its scratch did not
   }
@@ -59,10 +55,10 @@ class BatchNormBinding {
 
   // setParams: JS writes candidates into paramScratch() (4 blocks of
   // `features` floats: gamma, beta, runningMean, runningVar); mask bit j says
-  // block j was given. Returns false (nothing changed) on bad values.
+  // block j was given. Returns true, or undefined (nothing changed) on bad values.
   std::uintptr_t paramScratch() { return address(param_scratch_.data()); }
-  bool setParams(int mask) {
-    return catching(error_, false, "features", [&] {
+  val setParams(int mask) {
+    return catching(error_, "features", [&] {
       const float* p = param_scratch_.data();
       const std::size_t n = static_cast<std::size_t>(layer_->features());
       layer_->set_params(mask & 1 ? p : nullptr, mask & 2 ? p + n : nullptr,
@@ -71,41 +67,41 @@ class BatchNormBinding {
     });
   }
 
-  // Address to write `batch` rows of x into; 0 on failure.
-  std::uintptr_t stagingInput(int batch) {
-    return catching(error_, std::uintptr_t{0}, "batch",
-                    [&] { return address(layer_->staging_input(batch)); });
+  // Address to write `batch` rows of x into; undefined on failure.
+  val stagingInput(int batch) {
+    return catching(error_, "batch", [&] { return address(layer_->staging_input(batch)); });
   }
-  // Returns the address of y; 0 on failure (the layer is unchanged).
-  std::uintptr_t forward(int batch) {
-    return catching(error_, std::uintptr_t{0}, "batch", [&] {
+  // Returns the address of y; undefined on failure (the layer is unchanged).
+  val forward(int batch) {
+    return catching(error_, "batch", [&] {
       layer_->forward_staged(batch);
       return address(layer_->output());
     });
   }
 
-  // Address to write dy into; 0 on failure.
-  std::uintptr_t stagingGradOutput() {
-    return catching(error_, std::uintptr_t{0}, "dy",
-                    [&] { return address(layer_->staging_grad_output()); });
+  // Address to write dy into; undefined on failure.
+  val stagingDy() {
+    return catching(error_, "dy", [&] { return address(layer_->staging_dy()); });
   }
-  // Returns the address of dx (dgamma/dbeta stay at gradGamma()/gradBeta());
-  // 0 on failure.
-  std::uintptr_t backward() {
-    return catching(error_, std::uintptr_t{0}, "dy", [&] {
+  // Returns the address of dx (dgamma/dbeta stay at dgamma()/dbeta());
+  // undefined on failure.
+  val backward() {
+    return catching(error_, "dy", [&] {
       layer_->backward_staged();
-      return address(layer_->grad_input());
+      return address(layer_->dx());
     });
   }
-  std::uintptr_t gradGamma() const { return address(layer_->grad_gamma()); }
-  std::uintptr_t gradBeta() const { return address(layer_->grad_beta()); }
+  std::uintptr_t dgamma() const { return address(layer_->dgamma()); }
+  std::uintptr_t dbeta() const { return address(layer_->dbeta()); }
 
   bool hasForward() const { return layer_->has_forward(); }
   int lastBatch() const { return layer_->last_batch(); }
 
-  // Every intermediate of the last forward; null on failure.
+  // Every intermediate of the last forward, and the batch statistics of the
+  // last training forward (saveMean, saveInvstd; null before any); undefined
+  // on failure.
   val trace() {
-    return catching(error_, val::null(), "batch", [&] {
+    return catching(error_, "batch", [&] {
       const Trace t = layer_->trace();
       val out = val::object();
       out.set("training", t.training);
@@ -118,15 +114,18 @@ class BatchNormBinding {
       out.set("invStd", float32_copy(t.inv_std));
       out.set("xhat", float32_copy(t.xhat));
       out.set("y", float32_copy(t.y));
+      const bool saved = !t.save_mean.empty();
+      out.set("saveMean", saved ? float32_copy(t.save_mean) : val::null());
+      out.set("saveInvstd", saved ? float32_copy(t.save_invstd) : val::null());
       return out;
     });
   }
 
   // Every intermediate of the last backward (dy, the chain-rule factors
-  // dxhat, dvar, dmean, and dx, dgamma, dbeta); null on failure, e.g. no
-  // backward since the last forward.
+  // dxhat, dvar, dmean, and dx, dgamma, dbeta); undefined on failure, e.g.
+  // no backward since the last forward.
   val backwardTrace() {
-    return catching(error_, val::null(), "batch", [&] {
+    return catching(error_, "batch", [&] {
       const BackwardTrace t = layer_->backward_trace();
       val out = val::object();
       out.set("training", t.training);
@@ -161,7 +160,7 @@ EMSCRIPTEN_BINDINGS(bn_batchnorm) {
   using bn::bindings::BatchNormBinding;
   emscripten::function("heapBytesInUse", &bn::bindings::heapBytesInUse);
   emscripten::class_<BatchNormBinding>("BatchNormBinding")
-      .constructor<int, double, double, bool>()
+      .constructor<double, emscripten::val>()
       .function("ok", &BatchNormBinding::ok)
       .function("lastError", &BatchNormBinding::lastError)
       .function("features", &BatchNormBinding::features)
@@ -177,10 +176,10 @@ EMSCRIPTEN_BINDINGS(bn_batchnorm) {
       .function("setParams", &BatchNormBinding::setParams)
       .function("stagingInput", &BatchNormBinding::stagingInput)
       .function("forward", &BatchNormBinding::forward)
-      .function("stagingGradOutput", &BatchNormBinding::stagingGradOutput)
+      .function("stagingDy", &BatchNormBinding::stagingDy)
       .function("backward", &BatchNormBinding::backward)
-      .function("gradGamma", &BatchNormBinding::gradGamma)
-      .function("gradBeta", &BatchNormBinding::gradBeta)
+      .function("dgamma", &BatchNormBinding::dgamma)
+      .function("dbeta", &BatchNormBinding::dbeta)
       .function("hasForward", &BatchNormBinding::hasForward)
       .function("lastBatch", &BatchNormBinding::lastBatch)
       .function("trace", &BatchNormBinding::trace)

@@ -1,14 +1,13 @@
-// Embind layer for the live trainer. Only glue: the options are checked in
-// C++ (bn::validate_trainer_options) and again, first, by
-// web/js/trainer-api.js, which owns the lifetime and shapes the results.
-// Errors: see catching() in convert.hpp; failing calls return undefined (or
-// ok() is false after the constructor) and lastError() says why.
+// Embind layer for the live trainer. Only glue: the options are read and
+// checked in C++ through the option schema (bn::read_trainer_options) and,
+// first, by web/js/trainer-api.js with the same schema; the wrapper owns the
+// lifetime and shapes the results. Errors follow the seam protocol of
+// convert.hpp: failing calls return undefined (ok() is false after the
+// constructor) and lastError() says why.
 #include <emscripten/bind.h>
 
-#include <cmath>
 #include <memory>
 #include <new>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,38 +23,12 @@ val uint8_copy(const std::vector<std::uint8_t>& v) {
   return val::global("Uint8Array").new_(val(emscripten::typed_memory_view(v.size(), v.data())));
 }
 
-TrainerOptions to_options(const std::string& dataset, int samples, double noise, val hidden,
-                          const std::string& activation, bool batch_norm,
-                          const std::string& optimizer, double lr, int batch_size, double seed,
-                          const std::string& init, double test_fraction) {
-  TrainerOptions o;
-  o.dataset = dataset;
-  o.samples = samples;
-  o.noise = noise;
-  o.hidden = emscripten::vecFromJSArray<int>(hidden);
-  o.activation = activation;
-  o.batch_norm = batch_norm;
-  o.optimizer = optimizer;
-  o.lr = lr;
-  o.batch_size = batch_size;
-  if (!(seed >= 0.0 && seed <= 4294967295.0 && std::floor(seed) == seed))
-    throw std::invalid_argument("seed must be an integer in [0, 4294967295]");
-  o.seed = static_cast<std::uint32_t>(seed);
-  o.init = init;
-  o.test_fraction = test_fraction;
-  return o;
-}
-
 class TrainerBinding {
  public:
-  TrainerBinding(std::string dataset, int samples, double noise, val hidden, std::string activation,
-                 bool batch_norm, std::string optimizer, double lr, int batch_size, double seed,
-                 std::string init, double test_fraction) {
-    catching(error_, false, "the network (batchSize, samples or hidden widths)", [&] {
-      trainer_ = std::make_unique<Trainer>(to_options(dataset, samples, noise, hidden, activation,
-                                                      batch_norm, optimizer, lr, batch_size, seed,
-                                                      init, test_fraction));
-      return true;
+  // options: a JS object, any subset of the schema's Trainer options.
+  explicit TrainerBinding(val options) {
+    attempt(error_, "the network (batchSize, samples or hidden widths)", [&] {
+      trainer_ = std::make_unique<Trainer>(read_trainer_options(option_value(options)));
     });
   }
 
@@ -63,7 +36,7 @@ class TrainerBinding {
   std::string lastError() const { return error_; }
 
   val step(int n) {
-    return catching(error_, val::undefined(), "the network", [&] { return val(trainer_->step(n)); });
+    return catching(error_, "the network", [&] { return trainer_->step(n); });
   }
   double steps() const { return static_cast<double>(trainer_->steps()); }
   double epoch() const { return static_cast<double>(trainer_->epoch()); }
@@ -72,7 +45,7 @@ class TrainerBinding {
   bool diverged() const { return trainer_->diverged(); }
 
   val evaluate() {
-    return catching(error_, val::undefined(), "the network", [&] {
+    return catching(error_, "the network", [&] {
       const Evaluation e = trainer_->evaluate();
       val out = val::object();
       out.set("loss", e.loss);
@@ -86,9 +59,8 @@ class TrainerBinding {
   }
 
   val predictGrid(int res, double xmin, double xmax, double ymin, double ymax) {
-    return catching(error_, val::undefined(), "res", [&] {
-      if (res < 1 || res > Trainer::kMaxGridResolution)
-        throw std::invalid_argument("res must be an integer in [1, 1024]");
+    return catching(error_, "res", [&] {
+      check_value(spec_named(trainer_arguments(), "res"), OptionValue::of(static_cast<double>(res)));
       grid_.resize(static_cast<std::size_t>(res) * res);   // grows once, then reused
       trainer_->predict_grid(res, xmin, xmax, ymin, ymax, grid_.data());
       return float32_copy(grid_.data(), static_cast<std::size_t>(res) * res);
@@ -96,14 +68,16 @@ class TrainerBinding {
   }
 
   val activations(int layer) {
-    return catching(error_, val::undefined(), "the network", [&] {
+    return catching(error_, "the network", [&] {
       const LayerActivations a = trainer_->activations(layer);
       val out = val::object();
       out.set("layer", layer);
       out.set("batch", a.batch);
       out.set("width", a.width);
       out.set("pre", float32_copy(a.pre));
-      out.set("post", float32_copy(a.post));
+      const val xhat = float32_copy(a.xhat);
+      out.set("xhat", xhat);
+      out.set("post", xhat);   // the name of 0.1 (docs/api.md): one release, then gone
       out.set("activated", float32_copy(a.activated));
       return out;
     });
@@ -138,8 +112,7 @@ class TrainerBinding {
 EMSCRIPTEN_BINDINGS(bn_trainer) {
   using bn::bindings::TrainerBinding;
   emscripten::class_<TrainerBinding>("TrainerBinding")
-      .constructor<std::string, int, double, emscripten::val, std::string, bool, std::string, double,
-                   int, double, std::string, double>()
+      .constructor<emscripten::val>()
       .function("ok", &TrainerBinding::ok)
       .function("lastError", &TrainerBinding::lastError)
       .function("step", &TrainerBinding::step)

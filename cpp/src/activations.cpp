@@ -1,7 +1,8 @@
 #include "bn/activations.hpp"
 
 #include <cmath>
-#include <stdexcept>
+
+#include "bn/option_schema.hpp"
 
 namespace bn {
 namespace {
@@ -25,21 +26,17 @@ float portable_tanh(float z) {
 
 }  // namespace
 
-Activation parse_activation(const std::string& name) {
-  if (name == "relu") return Activation::relu;
-  if (name == "tanh") return Activation::tanh;
-  if (name == "sigmoid") return Activation::sigmoid;
-  throw std::invalid_argument("activation must be one of \"relu\", \"tanh\", \"sigmoid\", got \"" + name + "\"");
+const NameList& activation_names() {
+  static const char* const names[] = {"relu", "tanh", "sigmoid"};
+  static const NameList list{names, 3};
+  return list;
 }
 
-const char* activation_name(Activation a) {
-  switch (a) {
-    case Activation::relu: return "relu";
-    case Activation::tanh: return "tanh";
-    case Activation::sigmoid: return "sigmoid";
-  }
-  return "?";
+Activation parse_activation(const std::string& name) {
+  return static_cast<Activation>(parse_choice("activation", activation_names(), name));
 }
+
+const char* activation_name(Activation a) { return activation_names()[static_cast<std::size_t>(a)]; }
 
 void activation_forward(Activation a, const float* z, int n, float* h) {
   switch (a) {

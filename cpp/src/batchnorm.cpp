@@ -38,6 +38,20 @@ bool all_finite(const float* v, long count) {
   return bad == 0;
 }
 
+// The per-element intermediates of one forward, as float32:
+//   xc_ik = (x_ik - mean_hi_k) - mean_lo_k,   xhat_ik = xc_ik * invstd_k
+// (xc may be null). trace() and training_xhat() share it, so their x-hat agree bit for bit.
+void center_and_scale(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
+                      const float* invstd, float* xc, float* xhat) {
+  for (int i = 0; i < m; ++i)
+    for (int k = 0; k < n; ++k) {
+      const std::size_t at = static_cast<std::size_t>(i) * n + k;
+      const float c = (x[at] - mean_hi[k]) - mean_lo[k];
+      if (xc) xc[at] = c;
+      xhat[at] = c * invstd[k];
+    }
+}
+
 void check_array(const char* name, const float* v, int n, bool non_negative) {
   for (int k = 0; k < n; ++k) {
     if (!std::isfinite(v[k]))
@@ -64,6 +78,9 @@ BatchNorm1d::BatchNorm1d(int features, BatchNormOptions options)
   dgamma_.assign(n, 0.0f);
   dbeta_.assign(n, 0.0f);
   scale_.assign(n, 0.0f);
+  save_.mean_hi.assign(n, 0.0f);
+  save_.mean_lo.assign(n, 0.0f);
+  save_.invstd.assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
     s->mean.assign(n, 0.0);
     s->var.assign(n, 0.0);
@@ -181,24 +198,30 @@ void BatchNorm1d::forward_staged(int batch) {
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
-  if (saved_.training) update_running_stats(saved_);
+  if (saved_.training) {
+    update_running_stats(saved_);
+    save_.mean_hi = saved_.mean_hi;   // same sizes: copies, no allocation
+    save_.mean_lo = saved_.mean_lo;
+    save_.invstd = saved_.invstd;
+    save_.valid = true;
+  }
 }
 
-float* BatchNorm1d::staging_grad_output() {
+float* BatchNorm1d::staging_dy() {
   if (!saved_.valid) throw std::logic_error("backward called before any forward");
   grow(staging_dy_, static_cast<std::size_t>(saved_.batch) * features_);
   return staging_dy_.data();
 }
 
 void BatchNorm1d::backward(const float* dy, float* dx, float* dgamma, float* dbeta) {
-  float* in = staging_grad_output();
+  float* in = staging_dy();
   const std::size_t total = static_cast<std::size_t>(saved_.batch) * features_;
   std::memcpy(in, dy, sizeof(float) * total);
   backward_staged();
-  std::memcpy(dx, grad_input(), sizeof(float) * total);
+  std::memcpy(dx, dx_.data(), sizeof(float) * total);
   if (options_.affine) {
-    if (dgamma) std::memcpy(dgamma, grad_gamma(), sizeof(float) * features_);
-    if (dbeta) std::memcpy(dbeta, grad_beta(), sizeof(float) * features_);
+    if (dgamma) std::memcpy(dgamma, dgamma_.data(), sizeof(float) * features_);
+    if (dbeta) std::memcpy(dbeta, dbeta_.data(), sizeof(float) * features_);
   }
 }
 
@@ -211,7 +234,7 @@ void BatchNorm1d::backward_staged() {
   const int m = saved_.batch, n = features_;
   const std::size_t total = static_cast<std::size_t>(m) * n;
   if (staging_dy_.size() < total)
-    throw std::logic_error("backward_staged: staging_grad_output() was not called");
+    throw std::logic_error("backward_staged: staging_dy() was not called");
   // Reuse the staging statistics as scratch: sums in mean/var (double),
   // the per-feature factors in mean_hi/mean_lo/invstd (float).
   double* sum_dy = staging_.mean.data();
@@ -253,17 +276,23 @@ Trace BatchNorm1d::trace() const {
     t.std[k] = static_cast<float>(std::sqrt(saved_.var[k] + options_.eps));
     t.inv_std[k] = saved_.invstd[k];
   }
+  if (save_.valid) {
+    t.save_mean.resize(n);
+    for (int k = 0; k < n; ++k) t.save_mean[k] = save_.mean_hi[k];   // the batch mean in float32
+    t.save_invstd = save_.invstd;
+  }
   const std::size_t total = static_cast<std::size_t>(m) * n;
   t.x_centered.resize(total); t.xhat.resize(total);
   t.y.assign(saved_y_.begin(), saved_y_.begin() + static_cast<long>(total));
-  for (int i = 0; i < m; ++i)
-    for (int k = 0; k < n; ++k) {
-      const std::size_t at = static_cast<std::size_t>(i) * n + k;
-      const float c = (saved_x_[at] - saved_.mean_hi[k]) - saved_.mean_lo[k];
-      t.x_centered[at] = c;
-      t.xhat[at] = c * saved_.invstd[k];
-    }
+  center_and_scale(saved_x_.data(), m, n, saved_.mean_hi.data(), saved_.mean_lo.data(),
+                   saved_.invstd.data(), t.x_centered.data(), t.xhat.data());
   return t;
+}
+
+void BatchNorm1d::training_xhat(const float* x, int batch, float* xhat) const {
+  if (!save_.valid) throw std::logic_error("training_xhat: no training forward yet");
+  center_and_scale(x, batch, features_, save_.mean_hi.data(), save_.mean_lo.data(),
+                   save_.invstd.data(), nullptr, xhat);
 }
 
 // The chain rule one factor at a time, in double from the saved x (float)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "bn/option_schema.hpp"
 #include "bn/rng.hpp"
 
 namespace bn {
@@ -47,26 +48,17 @@ Point clean_point(DatasetKind kind, int label, int j, int per_class, Pcg32& rng)
 
 }  // namespace
 
-DatasetKind parse_dataset(const std::string& name) {
-  if (name == "spiral") return DatasetKind::spiral;
-  if (name == "moons") return DatasetKind::moons;
-  if (name == "circles") return DatasetKind::circles;
-  if (name == "xor") return DatasetKind::xor_quadrants;
-  if (name == "gaussians") return DatasetKind::gaussians;
-  throw std::invalid_argument("dataset must be one of \"spiral\", \"moons\", \"circles\", \"xor\", \"gaussians\", got \"" +
-                              name + "\"");
+const NameList& dataset_names() {
+  static const char* const names[] = {"spiral", "moons", "circles", "xor", "gaussians"};
+  static const NameList list{names, 5};
+  return list;
 }
 
-const char* dataset_name(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::spiral: return "spiral";
-    case DatasetKind::moons: return "moons";
-    case DatasetKind::circles: return "circles";
-    case DatasetKind::xor_quadrants: return "xor";
-    case DatasetKind::gaussians: return "gaussians";
-  }
-  return "?";
+DatasetKind parse_dataset(const std::string& name) {
+  return static_cast<DatasetKind>(parse_choice("dataset", dataset_names(), name));
 }
+
+const char* dataset_name(DatasetKind kind) { return dataset_names()[static_cast<std::size_t>(kind)]; }
 
 Dataset make_dataset(DatasetKind kind, int samples, double noise, double test_fraction,
                      std::uint64_t seed) {

@@ -4,16 +4,26 @@
 #include <stdexcept>
 
 #include "bn/linear_kernels.hpp"
+#include "bn/option_schema.hpp"
 
 namespace bn {
 
-Init parse_init(const std::string& name) {
-  if (name == "kaiming") return Init::kaiming;
-  if (name == "xavier") return Init::xavier;
-  throw std::invalid_argument("init must be one of \"kaiming\", \"xavier\", \"auto\", got \"" + name + "\"");
+// The option's values: "auto" (resolved by the Trainer), then the Init names.
+static const char* const kInitValues[] = {"auto", "kaiming", "xavier"};
+
+const NameList& init_names() {
+  static const NameList list{kInitValues + 1, 2};
+  return list;
 }
 
-const char* init_name(Init init) { return init == Init::kaiming ? "kaiming" : "xavier"; }
+const NameList& init_option_values() {
+  static const NameList list{kInitValues, 3};
+  return list;
+}
+
+Init parse_init(const std::string& name) { return static_cast<Init>(parse_choice("init", init_names(), name)); }
+
+const char* init_name(Init init) { return init_names()[static_cast<std::size_t>(init)]; }
 
 Linear::Linear(int in, int out, Init init, Pcg32& rng) : in_(in), out_(out) {
   if (in < 1 || out < 1) throw std::invalid_argument("Linear: in and out must be >= 1");

@@ -83,12 +83,12 @@ std::vector<ParamRef> Mlp::parameters() {
   std::vector<ParamRef> p;
   for (int l = 0; l <= hidden_layers(); ++l) {
     Linear& lin = linears_[l];
-    p.push_back({lin.weight(), lin.grad_weight(), lin.in() * lin.out()});
-    p.push_back({lin.bias(), lin.grad_bias(), lin.out()});
+    p.push_back({lin.weight(), lin.dweight(), lin.in() * lin.out()});
+    p.push_back({lin.bias(), lin.dbias(), lin.out()});
     if (config_.batch_norm && l < hidden_layers()) {
       BatchNorm1d& n = *norms_[l];
-      p.push_back({n.gamma_data(), n.grad_gamma(), n.features()});
-      p.push_back({n.beta_data(), n.grad_beta(), n.features()});
+      p.push_back({n.gamma_data(), n.dgamma(), n.features()});
+      p.push_back({n.beta_data(), n.dbeta(), n.features()});
     }
   }
   return p;

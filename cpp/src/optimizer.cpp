@@ -3,23 +3,21 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "bn/option_schema.hpp"
+
 namespace bn {
 
-OptimizerKind parse_optimizer(const std::string& name) {
-  if (name == "sgd") return OptimizerKind::sgd;
-  if (name == "momentum") return OptimizerKind::momentum;
-  if (name == "adam") return OptimizerKind::adam;
-  throw std::invalid_argument("optimizer must be one of \"sgd\", \"momentum\", \"adam\", got \"" + name + "\"");
+const NameList& optimizer_names() {
+  static const char* const names[] = {"sgd", "momentum", "adam"};
+  static const NameList list{names, 3};
+  return list;
 }
 
-const char* optimizer_name(OptimizerKind kind) {
-  switch (kind) {
-    case OptimizerKind::sgd: return "sgd";
-    case OptimizerKind::momentum: return "momentum";
-    case OptimizerKind::adam: return "adam";
-  }
-  return "?";
+OptimizerKind parse_optimizer(const std::string& name) {
+  return static_cast<OptimizerKind>(parse_choice("optimizer", optimizer_names(), name));
 }
+
+const char* optimizer_name(OptimizerKind kind) { return optimizer_names()[static_cast<std::size_t>(kind)]; }
 
 Optimizer::Optimizer(OptimizerKind kind, double lr, std::vector<ParamRef> params)
     : kind_(kind), lr_(lr), params_(std::move(params)) {

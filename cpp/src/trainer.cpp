@@ -75,7 +75,7 @@ void Trainer::next_batch() {
 }
 
 double Trainer::step(int n) {
-  if (n < 0) throw std::invalid_argument("n must be an integer >= 0, got " + std::to_string(n));
+  check_value(spec_named(trainer_arguments(), "n"), OptionValue::of(static_cast<double>(n)));
   if (n == 0 || diverged_) return kNaN;
   const int b = options_.batch_size;
   double sum = 0.0;
@@ -150,8 +150,7 @@ Evaluation Trainer::evaluate() {
 }
 
 void Trainer::predict_grid(int res, double xmin, double xmax, double ymin, double ymax, float* out) {
-  if (res < 1 || res > kMaxGridResolution)
-    throw std::invalid_argument("res must be an integer in [1, 1024], got " + std::to_string(res));
+  check_value(spec_named(trainer_arguments(), "res"), OptionValue::of(static_cast<double>(res)));
   if (!std::isfinite(xmin) || !std::isfinite(xmax) || !(xmin < xmax))
     throw std::invalid_argument("xmin and xmax must be finite numbers with xmin < xmax");
   if (!std::isfinite(ymin) || !std::isfinite(ymax) || !(ymin < ymax))
@@ -189,16 +188,13 @@ LayerActivations Trainer::activations(int layer) const {
   const MlpWorkspace::Layer& w = train_ws_.layers[layer];
   a.pre.assign(w.z.begin(), w.z.begin() + static_cast<long>(n));
   a.activated.assign(w.h.begin(), w.h.begin() + static_cast<long>(n));
-  if (options_.batch_norm) {
-    // x-hat exactly as the layer computed it: the same BatchNorm1d forward
-    // on the same z, without gamma/beta (y = 1 * x-hat + 0).
-    BatchNormOptions plain;
-    plain.affine = false;
-    BatchNorm1d normalize(a.width, plain);
-    a.post.resize(n);
-    normalize.forward(a.pre.data(), a.batch, a.post.data());
+  if (const BatchNorm1d* norm = mlp_.norm(layer)) {
+    // The layer's own x-hat of this batch: its input z (still in the training
+    // workspace) under its statistics of the last training forward.
+    a.xhat.resize(n);
+    norm->training_xhat(a.pre.data(), a.batch, a.xhat.data());
   } else {
-    a.post = a.pre;
+    a.xhat = a.pre;
   }
   return a;
 }

@@ -2,6 +2,7 @@
 // grid, activations, determinism, and no allocation per step.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -38,7 +39,7 @@ std::vector<double> losses(const bn::TrainerOptions& o, int calls, int steps_per
 
 }  // namespace
 
-TEST_CASE("defaults are those of API.md") {
+TEST_CASE("defaults are those of docs/api.md") {
   const bn::TrainerOptions o;
   CHECK(o.dataset == "spiral");
   CHECK(o.samples == 400);
@@ -71,12 +72,12 @@ TEST_CASE("bad options throw an error that names the option") {
       {"lr 0", [](bn::TrainerOptions& o) { o.lr = 0; }, "lr must be a finite number > 0"},
       {"lr < 0", [](bn::TrainerOptions& o) { o.lr = -0.1; }, "lr must be a finite number > 0"},
       {"lr NaN", [](bn::TrainerOptions& o) { o.lr = std::nan(""); }, "lr must be a finite number > 0"},
-      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must list 1 to 8"},
-      {"hidden 9 layers", [](bn::TrainerOptions& o) { o.hidden.assign(9, 4); }, "hidden must list 1 to 8"},
+      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must be an array of 1 to 8 layer widths, got an array of length 0"},
+      {"hidden 9 layers", [](bn::TrainerOptions& o) { o.hidden.assign(9, 4); }, "hidden must be an array of 1 to 8 layer widths"},
       {"hidden too wide", [](bn::TrainerOptions& o) { o.hidden = {16, 257}; }, "hidden[1] must be an integer in [1, 256]"},
       {"hidden 0", [](bn::TrainerOptions& o) { o.hidden = {0}; }, "hidden[0] must be"},
       {"batchSize 1 with BN", [](bn::TrainerOptions& o) { o.batch_size = 1; }, "Expected more than 1 value per channel"},
-      {"batchSize 0", [](bn::TrainerOptions& o) { o.batch_size = 0; }, "batchSize must be an integer in [1, 320]"},
+      {"batchSize 0", [](bn::TrainerOptions& o) { o.batch_size = 0; }, "batchSize must be an integer in [1, 20000], got 0"},
       {"batchSize > train", [](bn::TrainerOptions& o) { o.batch_size = 321; }, "batchSize must be an integer in [1, 320]"},
       {"samples", [](bn::TrainerOptions& o) { o.samples = 5; }, "samples must be an integer in [10, 20000]"},
       {"noise", [](bn::TrainerOptions& o) { o.noise = -0.1; }, "noise must be"},
@@ -101,7 +102,7 @@ TEST_CASE("step(0) returns NaN and changes nothing; step(n) returns the mean los
   CHECK(std::isnan(a.step(0)));
   CHECK(a.steps() == 0);
   CHECK(std::isnan(a.last_batch_loss()));
-  REQUIRE_THROWS_WITH(a.step(-1), Contains("n must be an integer >= 0"));
+  REQUIRE_THROWS_WITH(a.step(-1), Contains("n must be an integer in [0, 1000000], got -1"));
   // a: one call of 3 steps; b: three calls of 1 step. Same losses, same state.
   const double mean3 = a.step(3);
   const double l1 = b.step(1), l2 = b.step(1), l3 = b.step(1);
@@ -213,9 +214,9 @@ TEST_CASE("predict_grid: row 0 is the top (ymax), columns go from xmin to xmax")
   REQUIRE_THROWS_WITH(t.predict_grid(4, -1, 1, -1, std::nan(""), g.data()), Contains("ymin"));
 }
 
-TEST_CASE("activations: pre is the linear output, post its batch-normalized x-hat") {
+TEST_CASE("activations: pre is the linear output, xhat the x-hat its BN layer computed") {
   bn::TrainerOptions o;
-  o.hidden = {8, 6};
+  o.hidden = {12, 6};
   bn::Trainer t(o);
   REQUIRE_THROWS_WITH(t.activations(0), Contains("call step(n)"));
   t.step(30);
@@ -225,14 +226,25 @@ TEST_CASE("activations: pre is the linear output, post its batch-normalized x-ha
   CHECK(a.batch == 32);
   CHECK(a.width == 6);
   REQUIRE(a.pre.size() == 32u * 6u);
-  // post = (pre - batch mean) / sqrt(batch var + eps), feature by feature
+  // The layer's own x-hat of the last training batch, bit for bit (its last
+  // forward was that batch: the trace holds it)...
+  CHECK(a.xhat == t.network().norm(1)->trace().xhat);
+  // ... and still after eval-mode passes, which leave the layers' last
+  // forward elsewhere (the trace now holds the eval forward).
+  t.evaluate();
+  std::vector<float> grid(16);
+  t.predict_grid(4, -1, 1, -1, 1, grid.data());
+  CHECK_FALSE(t.network().norm(1)->trace().training);
+  CHECK(t.activations(1).xhat == a.xhat);
+  CHECK(t.activations(1).pre == a.pre);
+  // xhat = (pre - batch mean) / sqrt(batch var + eps), feature by feature
   for (int k = 0; k < 6; ++k) {
     double s = 0, s2 = 0;
     for (int i = 0; i < 32; ++i) s += a.pre[i * 6 + k];
     const double mean = s / 32;
     for (int i = 0; i < 32; ++i) s2 += (a.pre[i * 6 + k] - mean) * (a.pre[i * 6 + k] - mean);
     const double invstd = 1.0 / std::sqrt(s2 / 32 + 1e-5);
-    for (int i = 0; i < 32; ++i) CHECK(a.post[i * 6 + k] == Approx((a.pre[i * 6 + k] - mean) * invstd).margin(1e-4));
+    for (int i = 0; i < 32; ++i) CHECK(a.xhat[i * 6 + k] == Approx((a.pre[i * 6 + k] - mean) * invstd).margin(1e-4));
   }
   // The activation applies to gamma * x-hat + beta (gamma and beta as at the
   // forward: a learning rate so small that the update does not change them).
@@ -244,14 +256,14 @@ TEST_CASE("activations: pre is the linear output, post its batch-normalized x-ha
   const bn::BatchNorm1d& norm = *still.network().norm(1);
   for (int i = 0; i < 32; ++i)
     for (int k = 0; k < 6; ++k) {
-      const float y = norm.gamma()[k] * s.post[i * 6 + k] + norm.beta()[k];
+      const float y = norm.gamma()[k] * s.xhat[i * 6 + k] + norm.beta()[k];
       CHECK(s.activated[i * 6 + k] == Approx(std::max(y, 0.0f)).margin(1e-5));
     }
   o.batch_norm = false;
   bn::Trainer plain(o);
   plain.step(3);
   const bn::LayerActivations p = plain.activations(0);
-  CHECK(p.post == p.pre);
+  CHECK(p.xhat == p.pre);
 }
 
 TEST_CASE("a training step allocates nothing in steady state") {

@@ -1,4 +1,4 @@
-// The public JS API of shared/API.md, for both builds: loading options, every
+// The public JS API of docs/api.md, for both builds: loading options, every
 // BatchNorm1d member, semantics checked against an independent float64
 // implementation written here (torch.nn.BatchNorm1d formulas), trace(),
 // fresh copies, setParams, dispose, and SIMD vs scalar agreement.
@@ -208,7 +208,7 @@ for (const simd of [true, false]) {
     const bn = await loadBN({ simd });
     const { BatchNorm1d } = bn;
 
-    test("construction: every member of API.md with its starting value", () => {
+    test("construction: every member of docs/api.md with its starting value", () => {
       const layer = new BatchNorm1d(3);
       assert.equal(layer.features, 3);
       assert.equal(layer.training, true);
@@ -391,7 +391,7 @@ for (const simd of [true, false]) {
       refForward(ref, x, m);
       const t = layer.trace();
       assert.deepEqual(Object.keys(t).sort(),
-        ["batch", "features", "invStd", "mean", "std", "training", "var", "xCentered", "xhat", "y"]);
+        ["batch", "features", "invStd", "mean", "saveInvstd", "saveMean", "std", "training", "var", "xCentered", "xhat", "y"]);
       assert.equal(t.training, true);
       assert.equal(t.batch, m);
       assert.equal(t.features, n);
@@ -406,6 +406,9 @@ for (const simd of [true, false]) {
       assertClose(t.xCentered, s.xCentered, { atol: 1e-5, what: "xCentered" });
       assertClose(t.xhat, s.xhat, { atol: 1e-5, what: "xhat" });
       assertBitIdentical(t.y, y, "trace y is forward's y");
+      // A training forward: the saved batch statistics are the ones it used.
+      assertBitIdentical(t.saveMean, t.mean, "saveMean = mean");
+      assertBitIdentical(t.saveInvstd, t.invStd, "saveInvstd = invStd");
       layer.dispose();
     });
 
@@ -425,6 +428,40 @@ for (const simd of [true, false]) {
       layer.dispose();
     });
 
+    test("trace().saveMean / saveInvstd: the last training batch's statistics, still there after eval forwards", () => {
+      const n = 3, m = 6, eps = 1e-3, layer = new BatchNorm1d(n, { eps });
+      layer.eval();
+      layer.forward(randomArray(2 * n, 94), 2);
+      assert.equal(layer.trace().saveMean, null, "no training forward yet");
+      assert.equal(layer.trace().saveInvstd, null);
+      layer.train();
+      layer.forward(randomArray(4 * n, 95, { offset: -3 }), 4);   // an earlier batch: replaced by the next
+      const x = randomArray(m * n, 96, { offset: 2, scale: 3 });
+      layer.forward(x, m);
+      const trained = layer.trace();
+      layer.eval();
+      layer.forward(randomArray(2 * n, 97), 2);
+      layer.forward(randomArray(5 * n, 98), 5);
+      const t = layer.trace();
+      assert.equal(t.training, false);
+      assertBitIdentical(t.mean, layer.runningMean, "mean is still the running mean");
+      assertBitIdentical(t.saveMean, trained.mean, "saveMean = the training forward's batch mean");
+      assertBitIdentical(t.saveInvstd, trained.invStd, "saveInvstd = the training forward's invStd");
+      const mean = Array.from({ length: n }, (_, k) => {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += x[i * n + k];
+        return s / m;
+      });
+      const invstd = mean.map((mu, k) => {
+        let s = 0;
+        for (let i = 0; i < m; i++) s += (x[i * n + k] - mu) ** 2;
+        return 1 / Math.sqrt(s / m + eps);
+      });
+      assertClose(t.saveMean, mean, { atol: 1e-6, what: "saveMean = (1/m) Σ x" });
+      assertClose(t.saveInvstd, invstd, { atol: 1e-6, what: "saveInvstd = 1/√(σ²_B + eps)" });
+      layer.dispose();
+    });
+
     test("every returned array is a fresh copy: mutating it changes nothing, later calls do not overwrite it", () => {
       const n = 3, m = 4, layer = new BatchNorm1d(n);
       const x = randomArray(m * n, 100), dy = randomArray(m * n, 101);
@@ -433,7 +470,7 @@ for (const simd of [true, false]) {
       const t = layer.trace();
       const getters = { gamma: layer.gamma, beta: layer.beta, runningMean: layer.runningMean, runningVar: layer.runningVar };
       const returned = { y, ...grads, ...getters, ...Object.fromEntries(
-        ["mean", "var", "xCentered", "std", "invStd", "xhat", "y"].map((k) => [`trace.${k}`, t[k]])) };
+        ["mean", "var", "xCentered", "std", "invStd", "xhat", "y", "saveMean", "saveInvstd"].map((k) => [`trace.${k}`, t[k]])) };
       for (const [name, arr] of Object.entries(returned)) {
         assert.notEqual(arr.buffer, bn.memory.buffer, `${name} is not a view of WASM memory`);
       }

@@ -1,4 +1,4 @@
-// Every bad input of shared/API.md, for both builds. For each one: an Error
+// Every bad input of docs/api.md, for both builds. For each one: an Error
 // whose message names the parameter; running statistics, parameters,
 // numBatchesTracked, mode and trace() unchanged; and the same object keeps
 // working afterwards, exactly like a twin that never saw the bad call. The

@@ -29,3 +29,11 @@ export function twinLayers(bn, features, options = {}, { gamma, beta } = {}) {
   };
   return [make(), make()];
 }
+
+// The raw Embind module of a build (no JS wrapper), for tests that call the
+// bindings directly: the C++ core's own checks and the seam protocol.
+export async function loadRawModule(variant) {
+  const { readFile } = await import("node:fs/promises");
+  const { default: factory } = await import(`../../web/wasm/bn-${variant}.mjs`);
+  return factory({ wasmBinary: await readFile(new URL(`../../web/wasm/bn-${variant}.wasm`, import.meta.url)) });
+}

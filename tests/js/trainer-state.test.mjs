@@ -10,7 +10,10 @@ import {
   stateToHash, trainerOptions,
 } from "../../web/js/trainer-page/state.js";
 import { PRESETS } from "../../web/js/trainer-page/presets.js";
-import { normalizeTrainerOptions } from "../../web/js/trainer-api.js";
+import { loadBN } from "../../web/js/bn.js";
+import { readOptions } from "../../web/js/validate.js";
+
+const bn = await loadBN();
 
 // One non-default value per field; a field added without one fails here.
 const SAMPLE = {
@@ -125,8 +128,9 @@ test("applySchema: ranges, choices and defaults from an outside schema, in one p
 test("trainerOptions are options bn.Trainer accepts, for the defaults, the sample and every preset", () => {
   for (const state of [defaultState(), SAMPLE, ...PRESETS.map((p) => presetState(p.id))]) {
     const options = trainerOptions(state);
-    const checked = normalizeTrainerOptions(options);
+    const checked = readOptions("Trainer", bn.schema.Trainer.options, options);   // what bn.Trainer reads
     for (const [key, value] of Object.entries(options)) assert.deepEqual(checked[key], value, key);
+    new bn.Trainer(options).dispose();   // and the core's rules that tie options together
   }
   const { init, testFraction } = trainerOptions(SAMPLE);
   assert.deepEqual([init, testFraction], ["xavier", 0.25]);

@@ -1,4 +1,4 @@
-// The Trainer of shared/API.md, in both builds: defaults, stepping and
+// The Trainer of docs/api.md, in both builds: defaults, stepping and
 // epochs, evaluate / predictGrid / activations / points, fresh copies, bad
 // options and bad calls (clear errors, state unchanged, object keeps
 // working), dispose, and determinism across instances, across runs (a fresh
@@ -6,9 +6,9 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
-import { readFile } from "node:fs/promises";
 import { loadBN } from "../../web/js/bn.js";
-import { TRAINER_DEFAULTS } from "../../web/js/trainer-api.js";
+import { defaultsOf } from "../../web/js/validate.js";
+import { loadRawModule } from "./test-data.mjs";
 
 const builds = { simd: await loadBN({ simd: true }), scalar: await loadBN({ simd: false }) };
 
@@ -37,11 +37,12 @@ const CONFIGS = [
 
 for (const [name, bn] of Object.entries(builds)) {
   describe(`Trainer (${name} build)`, () => {
-    test("is exported with the defaults of API.md", () => {
+    test("is exported with the defaults of docs/api.md (those of bn.schema)", () => {
       assert.equal(typeof bn.Trainer, "function");
       const tr = new bn.Trainer();
-      assert.deepEqual(tr.options, { ...TRAINER_DEFAULTS, hidden: [16, 16], init: "kaiming" });
-      assert.deepEqual(TRAINER_DEFAULTS, {
+      const defaults = defaultsOf(bn.schema.Trainer.options);
+      assert.deepEqual(tr.options, { ...defaults, init: "kaiming" });
+      assert.deepEqual(defaults, {
         dataset: "spiral", samples: 400, noise: 0.1, hidden: [16, 16], activation: "relu", batchNorm: true,
         optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1, init: "auto", testFraction: 0.2,
       });
@@ -106,24 +107,29 @@ for (const [name, bn] of Object.entries(builds)) {
       tr.dispose();
     });
 
-    test("activations(l): pre, post = batch-normalized pre (mean 0, var 1), fresh copies", () => {
+    test("activations(l): pre, xhat = batch-normalized pre (mean 0, var 1), post its alias, fresh copies", () => {
       const tr = new bn.Trainer({ hidden: [12, 6] });
       assert.throws(() => tr.activations(0), /call step\(n\)/);
       tr.step(40);
       const a = tr.activations(1);
       assert.equal(a.batch, 32);
       assert.equal(a.width, 6);
-      for (const key of ["pre", "post", "activated"]) {
+      for (const key of ["pre", "xhat", "activated"]) {
         assert.ok(a[key] instanceof Float32Array, key);
         assert.equal(a[key].length, 32 * 6, key);
       }
-      const s = columnStats(a.post, 32, 6);
+      assert.equal(a.post, a.xhat);   // the 0.1 name, kept one release
+      const s = columnStats(a.xhat, 32, 6);
       for (let k = 0; k < 6; k++) {
         assert.ok(Math.abs(s.mean[k]) < 1e-5, `mean ${s.mean[k]}`);
         assert.ok(Math.abs(s.variance[k] - 1) < 0.01, `variance ${s.variance[k]}`);
       }
       const pre = columnStats(a.pre, 32, 6);
-      assert.ok(Math.abs(a.post[0] - (a.pre[0] - pre.mean[0]) / Math.sqrt(pre.variance[0] + 1e-5)) < 1e-4);
+      assert.ok(Math.abs(a.xhat[0] - (a.pre[0] - pre.mean[0]) / Math.sqrt(pre.variance[0] + 1e-5)) < 1e-4);
+      // The x-hat of the layer itself: evaluate() and predictGrid() (eval-mode
+      // passes through the same layers) change nothing of it.
+      tr.evaluate(); tr.predictGrid(8);
+      assert.deepEqual(tr.activations(1).xhat, a.xhat);
       a.pre.fill(0);
       assert.notDeepEqual(tr.activations(1).pre, a.pre);
       assert.throws(() => tr.activations(2), /layerIndex must be an integer in \[0, 1\]/);
@@ -131,7 +137,7 @@ for (const [name, bn] of Object.entries(builds)) {
       const plain = new bn.Trainer({ batchNorm: false });
       plain.step(2);
       const p = plain.activations(0);
-      assert.deepEqual(p.post, p.pre);   // no batch norm: post is pre
+      assert.deepEqual(p.xhat, p.pre);   // no batch norm: xhat is pre
       tr.dispose(); plain.dispose();
     });
 
@@ -170,11 +176,12 @@ for (const [name, bn] of Object.entries(builds)) {
         [{ hidden: [16, 2.5] }, /hidden\[1\] must be an integer/],
         [{ hidden: [0] }, /hidden\[0\] must be an integer/],
         [{ batchSize: 1 }, /batchSize must be >= 2 with batchNorm: Expected more than 1 value per channel when training/],
-        [{ batchSize: 0 }, /batchSize must be an integer in \[1, 320\]/],
+        [{ batchSize: 0 }, /batchSize must be an integer in \[1, 20000\], got 0/],
         [{ batchSize: 8.5 }, /batchSize must be an integer/],
         [{ batchSize: 400 }, /batchSize must be an integer in \[1, 320\]/],
         [{ samples: 12.5 }, /samples must be an integer in \[10, 20000\]/],
         [{ samples: 3 }, /samples must be an integer/],
+        [{ batchSize: 81, samples: 100 }, /batchSize must be an integer in \[1, 80\] \(the number of training points\), got 81/],
         [{ noise: -0.1 }, /noise must be a finite number >= 0/],
         [{ seed: -1 }, /seed must be an integer in \[0, 4294967295\]/],
         [{ seed: 1.5 }, /seed must be an integer/],
@@ -192,18 +199,20 @@ for (const [name, bn] of Object.entries(builds)) {
     });
 
     test("the C++ core refuses bad options on its own (binding called directly: ok() false, lastError())", async () => {
-      const { default: factory } = await import(`../../web/wasm/bn-${name}.mjs`);
-      const wasm = await factory({ wasmBinary: await readFile(new URL(`../../web/wasm/bn-${name}.wasm`, import.meta.url)) });
+      const wasm = await loadRawModule(name);
       const good = { dataset: "spiral", samples: 400, noise: 0.1, hidden: [16], activation: "relu", batchNorm: true,
         optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1, init: "auto", testFraction: 0.2 };
-      const make = (over) => new wasm.TrainerBinding(...Object.values({ ...good, ...over }));
+      const make = (over) => new wasm.TrainerBinding({ ...good, ...over });
       const cases = [
         [{ dataset: "swirl" }, /dataset must be one of/],
         [{ activation: "elu" }, /activation must be one of/],
         [{ optimizer: "lbfgs" }, /optimizer must be one of/],
         [{ lr: 0 }, /lr must be a finite number > 0/],
         [{ lr: NaN }, /lr must be a finite number > 0/],
-        [{ hidden: [] }, /hidden must list 1 to 8/],
+        [{ hidden: [] }, /hidden must be an array of 1 to 8 layer widths/],
+        [{ hidden: "16" }, /hidden must be an array of 1 to 8 layer widths, got "16"/],
+        [{ lr: "0.1" }, /lr must be a finite number > 0, got "0.1"/],
+        [{ learningRate: 1 }, /unknown Trainer option "learningRate"/],
         [{ hidden: [300] }, /hidden\[0\] must be an integer in \[1, 256\]/],
         [{ batchSize: 1 }, /Expected more than 1 value per channel/],
         [{ seed: 0.5 }, /seed must be an integer/],
@@ -218,7 +227,7 @@ for (const [name, bn] of Object.entries(builds)) {
       assert.ok(tr.ok());
       assert.ok(Number.isFinite(tr.step(3)));
       assert.equal(tr.step(-1), undefined);
-      assert.match(tr.lastError(), /n must be an integer >= 0/);
+      assert.match(tr.lastError(), /n must be an integer in \[0, 1000000\], got -1/);
       assert.equal(tr.activations(1), undefined);
       assert.match(tr.lastError(), /layerIndex must be an integer in \[0, 0\]/);
       assert.equal(tr.predictGrid(4, 1, -1, -1, 1), undefined);

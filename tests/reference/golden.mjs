@@ -47,7 +47,7 @@ export function loadGolden() {
 }
 
 // Runs a case's steps in order through bn.BatchNorm1d (the API of
-// shared/API.md). With syncRunningStats, each step starts from the running
+// docs/api.md). With syncRunningStats, each step starts from the running
 // estimates torch held before it: the float32 state the truth of that step
 // starts from (as tests/cpp/test_golden.cpp does).
 export function replay(bn, c, { syncRunningStats = true } = {}) {

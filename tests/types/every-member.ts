@@ -7,6 +7,7 @@ import { loadBN, simdSupported } from "bn-wasm";
 import type {
   BN, BatchNorm1d, BatchNorm1dOptions, BackwardOptions, ForwardOptions, ForwardTrace, BackwardTrace, Gradients,
   LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
+  OptionSchema, OptionDescriptor, ItemDescriptor,
 } from "bn-wasm";
 
 const supported: boolean = simdSupported();
@@ -32,7 +33,7 @@ const out = new Float32Array(6);
 const forwardInto: ForwardOptions = { out };
 const y: Float32Array = layer.forward(x, 3, forwardInto);
 const t: ForwardTrace = layer.trace();
-const traced = [t.training, t.batch, t.features, t.mean, t.var, t.xCentered, t.std, t.invStd, t.xhat, t.y];
+const traced = [t.training, t.batch, t.features, t.mean, t.var, t.xCentered, t.std, t.invStd, t.xhat, t.y, t.saveMean, t.saveInvstd];
 const g: Gradients = layer.backward([1, 0, 0, 1, -1, 0]);
 const grads = [g.dx, g.dgamma, g.dbeta];
 const into: BackwardOptions = { dx: new Float32Array(6), dgamma: new Float32Array(2), dbeta: new Float32Array(2) };
@@ -63,20 +64,32 @@ const resolved = [used.dataset, used.samples, used.noise, used.hidden, used.acti
 const e: Evaluation = tr.evaluate();
 const figures = [e.loss, e.accuracy, e.testLoss, e.testAccuracy, e.trainLoss, e.trainAccuracy];
 const a: Activations = tr.activations(0);
-const layerValues = [a.layer, a.batch, a.width, a.pre, a.post, a.activated];
+const layerValues = [a.layer, a.batch, a.width, a.pre, a.xhat, a.activated, a.post];
 const p: Points = tr.points();
 const data = [p.x, p.y, p.test];
 const grid: Float32Array = tr.predictGrid(8, -1.5, 1.5, -1.5, 1.5);
 const progress = [tr.steps, tr.epoch, tr.stepsPerEpoch, tr.lastBatchLoss, tr.diverged, tr.batchIndices()];
 tr.dispose();
 
+// ---- the option schema
+const schema: OptionSchema = bn.schema;
+const momentum: OptionDescriptor = schema.BatchNorm1d.options.momentum;
+const eps = schema.BatchNorm1d.options.eps;
+const hidden = schema.Trainer.options.hidden;
+const items: ItemDescriptor | undefined = hidden.items;
+const rules = [momentum.type, momentum.doc, momentum.default, momentum.min, momentum.max, momentum.nullable,
+  eps.minExclusive, schema.Trainer.options.dataset.values, hidden.minLength, hidden.maxLength, hidden.itemLabel,
+  items?.type, items?.min, items?.max, schema.BatchNorm1d.arguments.features.min,
+  schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max];
+
 const checks = [
   module.version === located.version && own.simd === false && located.simd === false,
   settings.length === 5 && y === out && Math.abs(y[0] + 1.2247) < 1e-3,
-  traced.length === 10 && grads[0] instanceof Float32Array && backTraced.length === 10,
+  traced.length === 12 && grads[0] instanceof Float32Array && backTraced.length === 10,
   yView.length === 6 && viewGrads.dx.length === 6 && state.length === 5,
   Number.isFinite(loss) && resolved.length === 12 && used.init === "xavier",
-  figures.every((f) => Number.isFinite(f)) && layerValues.length === 6 && data[0].length === 400 && grid.length === 64,
+  figures.every((f) => Number.isFinite(f)) && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
   progress[0] === 20,
+  rules.length === 17 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024,
 ];
 console.log(checks.every(Boolean) ? "every member ran" : `failed checks: ${checks.map((c, i) => (c ? "" : i)).join(" ")}`);

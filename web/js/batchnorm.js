@@ -1,16 +1,17 @@
-// BatchNorm1d: the JS face of the C++ layer (API.md). Validates arguments,
-// copies arrays into the WASM heap through the binding's staging buffers and
-// hands back fresh Float32Array copies. Owns the native object's lifetime.
+// BatchNorm1d: the JS face of the C++ layer (docs/api.md). Validates
+// arguments (options through the core's option schema), copies arrays into
+// the WASM heap through the binding's staging buffers and hands back fresh
+// Float32Array copies. Owns the native object's lifetime.
 //
-// The binding never throws into JS (see bindings_batchnorm.cpp): a failing
-// call returns 0 / false / null and lastError() holds the message, which is
-// thrown here, from plain JS, so the WASM instance never loses stack.
-import { checkBoolean, checkFinite, checkInteger, checkNumberArray, checkAllFinite, fail, describe } from "./validate.js";
+// The binding never throws into JS: every call goes through seam.js, which
+// turns the binding's failure value into an Error thrown from plain JS, so
+// the WASM instance never loses stack.
+import { checkInteger, checkNumberArray, checkAllFinite, checkValue, readOptions, fail, describe } from "./validate.js";
+import { checked, construct } from "./seam.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 
-// The optional last argument of forward / backward (extras of this package,
-// not in API.md's minimum): caller-owned output arrays, or `view: true` for
+// The optional last argument of forward / backward (extensions, docs/api.md): caller-owned output arrays, or `view: true` for
 // zero-copy views into the WASM heap (valid until this layer's next call, and
 // detached if the memory grows). Returns the options object's arrays after
 // checking each given one is a Float32Array of `lengths[name]` entries;
@@ -56,7 +57,9 @@ function isHeapView(heap, array, at) {
   return array.buffer === heap.buffer && array.byteOffset === at;
 }
 
-export function makeBatchNorm1d(wasm, onDisposed) {
+// schema: bn.schema (the optionSchema() binding), for the options' rules and defaults.
+export function makeBatchNorm1d(wasm, schema) {
+  const { arguments: args, options: optionSpecs } = schema.BatchNorm1d;
   // Frees native layers that were never disposed once JS drops them.
   const finalizer = typeof FinalizationRegistry === "function"
     ? new FinalizationRegistry((native) => native.delete())
@@ -69,19 +72,10 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     #momentum;
     #affine;
 
-    constructor(features, options = {}) {
-      checkInteger("features", features, 1);
-      if (options === null || typeof options !== "object") fail(`options must be an object, got ${describe(options)}`);
-      const { eps = 1e-5, momentum = 0.1, affine = true } = options;
-      checkFinite("eps", eps, { min: 0, minExclusive: true });
-      if (momentum !== null) checkFinite("momentum", momentum, { min: 0, max: 1 });
-      checkBoolean("affine", affine);
-      const native = new wasm.BatchNormBinding(features, eps, momentum === null ? NaN : momentum, affine);
-      if (!native.ok()) {
-        const message = native.lastError();
-        native.delete();
-        fail(message);
-      }
+    constructor(features, options) {
+      checkValue("features", args.features, features);
+      const { eps, momentum, affine } = readOptions("BatchNorm1d", optionSpecs, options);
+      const native = construct(wasm.BatchNormBinding, features, { eps, momentum, affine });
       this.#native = native;
       this.#features = features;
       this.#eps = eps;
@@ -132,7 +126,7 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       PARAM_NAMES.forEach((name, j) => {
         if (mask & (1 << j)) wasm.HEAPF32.set(params[name], base + j * n);
       });
-      if (!native.setParams(mask)) fail(native.lastError());   // e.g. 1e39 is Infinity in float32
+      checked(native, native.setParams(mask));   // e.g. 1e39 is Infinity in float32
       return this;
     }
 
@@ -146,12 +140,10 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       if (batch < 2 && native.training()) {
         fail("Expected more than 1 value per channel when training, got input of batch 1 (use eval() for a single example)");
       }
-      const at = native.stagingInput(batch);
-      if (at === 0) fail(native.lastError());
+      const at = checked(native, native.stagingInput(batch));
       const heap = wasm.HEAPF32;                // read after the call: memory may have grown
       if (!isHeapView(heap, x, at)) heap.set(x, at >>> 2);   // written in place via inputView(): no copy
-      const out = native.forward(batch);       // 0 on NaN/Infinity in x: nothing changed
-      if (out === 0) fail(native.lastError());
+      const out = checked(native, native.forward(batch));   // fails on NaN/Infinity in x: nothing changed
       return copyOut(wasm.HEAPF32, out, batch * this.#features, outputs.view || outputs.out);
     }
 
@@ -165,16 +157,14 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       const total = native.lastBatch() * n;
       checkNumberArray("dy", dy, total);
       const targets = outputArrays("backward", options, { dx: total, dgamma: n, dbeta: n });
-      const at = native.stagingGradOutput();
-      if (at === 0) fail(native.lastError());
+      const at = checked(native, native.stagingDy());
       if (!isHeapView(wasm.HEAPF32, dy, at)) wasm.HEAPF32.set(dy, at >>> 2);
-      const out = native.backward();           // 0 on NaN/Infinity in dy
-      if (out === 0) fail(native.lastError());
+      const out = checked(native, native.backward());   // fails on NaN/Infinity in dy
       const heap = wasm.HEAPF32;
       const dx = copyOut(heap, out, total, targets.view || targets.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
-      return { dx, dgamma: copyOut(heap, native.gradGamma(), n, targets.view || targets.dgamma),
-        dbeta: copyOut(heap, native.gradBeta(), n, targets.view || targets.dbeta) };
+      return { dx, dgamma: copyOut(heap, native.dgamma(), n, targets.view || targets.dgamma),
+        dbeta: copyOut(heap, native.dbeta(), n, targets.view || targets.dbeta) };
     }
 
     // Zero-copy input (an extra): a Float32Array view of the heap buffer the
@@ -183,8 +173,7 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     inputView(batch) {
       const native = this.#live();
       checkInteger("batch", batch, 1);
-      const at = native.stagingInput(batch);
-      if (at === 0) fail(native.lastError());
+      const at = checked(native, native.stagingInput(batch));
       return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + batch * this.#features);
     }
 
@@ -193,29 +182,27 @@ export function makeBatchNorm1d(wasm, onDisposed) {
     gradOutputView() {
       const native = this.#live();
       if (!native.hasForward()) fail("gradOutputView called before any forward: call forward(x, batch) first");
-      const at = native.stagingGradOutput();
-      if (at === 0) fail(native.lastError());
+      const at = checked(native, native.stagingDy());
       return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + native.lastBatch() * this.#features);
     }
 
+    // Every intermediate of the last forward, plus (an extension) saveMean /
+    // saveInvstd: the batch statistics of the last training forward (ATen's
+    // save_mean, save_invstd), still there after eval forwards; null before any.
     trace() {
       const native = this.#live();
       if (!native.hasForward()) fail("trace called before any forward: call forward(x, batch) first");
-      const t = native.trace();
-      if (t === null) fail(native.lastError());
-      return t;
+      return checked(native, native.trace());
     }
 
-    // Extra (not in API.md's minimum): every intermediate of the last
+    // Extension (docs/api.md): every intermediate of the last
     // backward, { training, batch, features, dy, dxhat, dvar, dmean, dx,
     // dgamma, dbeta }, fresh Float32Array copies from the core. dvar/dmean
     // are 0 after an eval forward (fixed statistics); dgamma/dbeta are null
     // when affine is false. Throws before any backward since the last forward.
     backwardTrace() {
       const native = this.#live();
-      const t = native.backwardTrace();
-      if (t === null) fail(native.lastError());
-      return t;
+      return checked(native, native.backwardTrace());
     }
 
     dispose() {
@@ -223,7 +210,6 @@ export function makeBatchNorm1d(wasm, onDisposed) {
       finalizer?.unregister(this);
       this.#native.delete();
       this.#native = null;
-      onDisposed?.();
     }
   };
 }

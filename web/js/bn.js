@@ -1,6 +1,6 @@
 // bn-wasm entry point: loadBN() instantiates the C++ core compiled to
 // WebAssembly (SIMD build where the engine validates simd128, else scalar)
-// and returns the API of shared/API.md. Works in browsers, Web Workers and
+// and returns the API of docs/api.md. Works in browsers, Web Workers and
 // Node 20 without a bundler.
 import { makeBatchNorm1d } from "./batchnorm.js";
 import { VERSION } from "./version.js";
@@ -70,19 +70,32 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
   const { default: factory } = await import(`../wasm/bn-${variant}.mjs`);
   const wasm = await factory(moduleArgs);
   const memory = Object.values(wasm.asm).find((v) => v instanceof WebAssembly.Memory);
+  const schemaText = wasm.optionSchema();
+  if (schemaText === undefined) fail("bn-wasm: the module's option schema failed to build (a broken build)");
+  const schema = deepFreeze(JSON.parse(schemaText));   // the validators read it: nobody may change it
   const api = {
     simd: variant === "simd",
     version: VERSION,
     memory,
-    // Extra (not in API.md): bytes malloc'ed in the WASM heap right now.
+    // Extension: bytes malloc'ed in the WASM heap right now.
     heapBytesInUse: () => wasm.heapBytesInUse(),
-    BatchNorm1d: makeBatchNorm1d(wasm),
+    // Extension: every option's name, type, range or values, default (docs/api.md).
+    schema,
+    BatchNorm1d: makeBatchNorm1d(wasm, schema),
   };
   // Only look for the Trainer wrapper when the module has the binding: a
   // browser logs a console error for the 404 of a missing optional import.
   if (wasm.TrainerBinding) {
     const trainer = await import("./trainer-api.js").catch(() => null);
-    if (trainer?.makeTrainer) api.Trainer = trainer.makeTrainer(wasm);
+    if (trainer?.makeTrainer) api.Trainer = trainer.makeTrainer(wasm, schema);
   }
   return api;
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include "bn/name_list.hpp"
 
 namespace bn {
 
 enum class Activation { relu, tanh, sigmoid };
 
-// "relu" | "tanh" | "sigmoid"; throws std::invalid_argument naming `activation`.
+// The names, indexed by Activation: "relu", "tanh", "sigmoid".
+const NameList& activation_names();
+// One of activation_names(); throws std::invalid_argument naming `activation`.
 Activation parse_activation(const std::string& name);
 const char* activation_name(Activation a);
 

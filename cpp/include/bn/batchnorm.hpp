@@ -66,22 +66,29 @@ class BatchNorm1d {
   // forward came before, std::invalid_argument when dy is not finite.
   void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
 
-  // Zero-copy variant: write dy into staging_grad_output() (last_batch() *
-  // features() floats), call backward_staged(); results in grad_input(),
-  // grad_gamma(), grad_beta().
-  float* staging_grad_output();
+  // Zero-copy variant: write dy into staging_dy() (last_batch() * features()
+  // floats), call backward_staged(); results in dx(), dgamma(), dbeta().
+  float* staging_dy();
   void backward_staged();
-  const float* grad_input() const { return dx_.data(); }
-  const float* grad_gamma() const { return dgamma_.data(); }
-  const float* grad_beta() const { return dbeta_.data(); }
+  const float* dx() const { return dx_.data(); }
+  const float* dgamma() const { return dgamma_.data(); }
+  const float* dbeta() const { return dbeta_.data(); }
 
   bool has_forward() const { return saved_.valid; }
   int last_batch() const { return saved_.batch; }
   bool last_training() const { return saved_.training; }
 
   // Every intermediate of the last forward, in float32 (as PyTorch would
-  // hold them). Throws std::logic_error when no forward came before.
+  // hold them), and the batch statistics of the last training forward
+  // (save_mean, save_invstd). Throws std::logic_error when no forward came before.
   Trace trace() const;
+
+  // x-hat of `batch` rows x under the statistics of the last TRAINING
+  // forward, into xhat: ((x - mean) / sqrt(var + eps), computed as trace()
+  // computes it). Given that forward's own input it is bit for bit the x-hat
+  // the layer computed, even after eval forwards since. Throws
+  // std::logic_error before any training forward.
+  void training_xhat(const float* x, int batch, float* xhat) const;
 
   // Every intermediate of the last successful backward (see BackwardTrace):
   // dy, the chain-rule factors dxhat, dvar, dmean (computed here, in double,
@@ -107,6 +114,13 @@ class BatchNorm1d {
     std::vector<float> beta;      // beta at forward time (zeros if not affine)
   };
 
+  // The batch statistics of the last training forward (ATen's save_mean,
+  // save_invstd), copied at its commit; valid = false before any.
+  struct SavedBatchStats {
+    bool valid = false;
+    std::vector<float> mean_hi, mean_lo, invstd;
+  };
+
   void check_batch(int batch) const;
   void compute_saved_stats(Saved& s, const float* x, int batch) const;
   void update_running_stats(const Saved& s);
@@ -129,6 +143,7 @@ class BatchNorm1d {
   bool backward_valid_ = false;   // a backward succeeded since the last forward
   std::vector<float> dgamma_, dbeta_;
   Saved saved_, staging_;
+  SavedBatchStats save_;
   std::vector<float> scale_;  // per-feature scratch: gamma * invstd
 };
 

@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 enum class DatasetKind { spiral, moons, circles, xor_quadrants, gaussians };
 
-// "spiral" | "moons" | "circles" | "xor" | "gaussians"; throws
-// std::invalid_argument naming `dataset` for anything else.
+// The names, indexed by DatasetKind: "spiral", "moons", "circles", "xor",
+// "gaussians" (the option schema's `dataset` values).
+const NameList& dataset_names();
+// One of dataset_names(); throws std::invalid_argument naming `dataset`.
 DatasetKind parse_dataset(const std::string& name);
 const char* dataset_name(DatasetKind kind);
 

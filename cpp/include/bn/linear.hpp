@@ -6,11 +6,17 @@
 
 #include "bn/rng.hpp"
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 enum class Init { kaiming, xavier };
 
-// "kaiming" | "xavier"; throws std::invalid_argument naming `init`.
+// The names, indexed by Init: "kaiming", "xavier"; and the option schema's
+// `init` values, "auto" (which the Trainer resolves before parsing) first.
+const NameList& init_names();
+const NameList& init_option_values();
+// One of init_names(); throws std::invalid_argument naming `init`.
 Init parse_init(const std::string& name);
 const char* init_name(Init init);
 
@@ -35,8 +41,8 @@ class Linear {
   // Parameters and gradients in place (for the optimizer and tests).
   float* weight() { return w_.data(); }            // [out x in], row-major
   float* bias() { return b_.data(); }
-  const float* grad_weight() const { return dw_.data(); }
-  const float* grad_bias() const { return db_.data(); }
+  const float* dweight() const { return dw_.data(); }
+  const float* dbias() const { return db_.data(); }
   const std::vector<float>& weights() const { return w_; }
 
  private:

@@ -70,6 +70,7 @@ class Mlp {
 
   Linear& linear(int layer) { return linears_[layer]; }        // 0..hidden_layers()
   BatchNorm1d* norm(int layer) { return config_.batch_norm ? norms_[layer].get() : nullptr; }
+  const BatchNorm1d* norm(int layer) const { return config_.batch_norm ? norms_[layer].get() : nullptr; }
 
  private:
   MlpConfig config_;

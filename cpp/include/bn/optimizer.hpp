@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "bn/name_list.hpp"
+
 namespace bn {
 
 // One parameter array and its gradient, both owned by a layer.
@@ -21,7 +23,9 @@ struct ParamRef {
 
 enum class OptimizerKind { sgd, momentum, adam };
 
-// "sgd" | "momentum" | "adam"; throws std::invalid_argument naming `optimizer`.
+// The names, indexed by OptimizerKind: "sgd", "momentum", "adam".
+const NameList& optimizer_names();
+// One of optimizer_names(); throws std::invalid_argument naming `optimizer`.
 OptimizerKind parse_optimizer(const std::string& name);
 const char* optimizer_name(OptimizerKind kind);
 

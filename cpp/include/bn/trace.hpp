@@ -13,6 +13,10 @@ struct Trace {
   // Per feature (`features` entries): the statistics used to normalize.
   // Training: batch mean and biased batch variance. Eval: running estimates.
   std::vector<float> mean, var, std, inv_std;   // std = sqrt(var + eps)
+  // The batch statistics of the last TRAINING forward (ATen's save_mean,
+  // save_invstd = 1 / sqrt(var_B + eps)): the same as mean / inv_std after a
+  // training forward, still there after eval forwards; empty before any.
+  std::vector<float> save_mean, save_invstd;
   // Per element (batch * features entries, row-major).
   std::vector<float> x_centered, xhat, y;       // x - mean, (x - mean) / std, gamma * xhat + beta
 };

@@ -25,15 +25,15 @@ struct Evaluation {
 struct LayerActivations {
   int batch = 0, width = 0;
   std::vector<float> pre;        // the hidden layer's linear output z (batch * width)
-  std::vector<float> post;       // BatchNorm's x-hat = (z - mean_B) / sqrt(var_B + eps),
-                                 // before gamma/beta; equal to pre without batch norm
+  std::vector<float> xhat;       // BatchNorm's x-hat = (z - mean_B) / sqrt(var_B + eps),
+                                 // before gamma/beta, as the layer computed it (from its
+                                 // statistics of that batch); equal to pre without batch norm
   std::vector<float> activated;  // the activation's output h
 };
 
 class Trainer {
  public:
   static constexpr int kEvalChunk = 256;   // rows per eval-mode forward
-  static constexpr int kMaxGridResolution = 1024;
 
   // Throws std::invalid_argument naming the first bad option.
   explicit Trainer(const TrainerOptions& options);
@@ -44,7 +44,8 @@ class Trainer {
   const TrainerOptions& options() const { return options_; }
 
   // n minibatch steps (forward, loss, backward, optimizer update), in
-  // training mode. Returns the mean of their losses; NaN for n = 0 (nothing
+  // training mode; n within the schema's range (trainer_arguments(), "n").
+  // Returns the mean of their losses; NaN for n = 0 (nothing
   // happens). Batches of batch_size points walk through a fresh random
   // order of the training split each epoch; the remainder that does not fill
   // a batch waits for the next epoch's order (drop-last). If the loss stops
@@ -67,7 +68,8 @@ class Trainer {
   // (pixel centres of a res x res canvas showing [xmin, xmax] x [ymin, ymax]).
   void predict_grid(int res, double xmin, double xmax, double ymin, double ymax, float* out);
 
-  // Hidden layer `layer` (0-based) on the last training batch.
+  // Hidden layer `layer` (0-based) on the last training batch (eval-mode
+  // passes since, e.g. evaluate(), change nothing of it).
   // Throws std::invalid_argument for a bad index, std::logic_error before the first step.
   LayerActivations activations(int layer) const;
 

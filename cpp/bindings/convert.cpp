@@ -1,0 +1,51 @@
+// The seam's cold paths (convert.hpp): the message of a caught exception,
+// and JS values -> bn::OptionValue for the option validators.
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "convert.hpp"
+
+namespace bn::bindings {
+
+std::string error_message(const std::exception& e, const char* too_large) {
+  if (dynamic_cast<const std::bad_alloc*>(&e) || dynamic_cast<const std::length_error*>(&e))
+    return std::string(too_large) + " is too large: out of WebAssembly memory";
+  return e.what();
+}
+
+OptionValue option_value(const emscripten::val& v) {
+  using emscripten::val;
+  if (v.isUndefined()) return OptionValue{};
+  if (v.isNull()) return OptionValue::null_value();
+  if (v.isTrue() || v.isFalse()) return OptionValue::of(v.isTrue());
+  if (v.isNumber()) return OptionValue::of(v.as<double>());
+  if (v.isString()) return OptionValue::of(v.as<std::string>());
+  const bool is_view = val::global("ArrayBuffer").call<bool>("isView", v);
+  const bool is_list = is_view ? !v.instanceof(val::global("DataView"))
+                               : val::global("Array").call<bool>("isArray", v);
+  const std::string length = is_view ? val::global("String")(v["length"]).as<std::string>() : "";
+  if (is_list) {
+    OptionValue list;
+    list.kind = OptionValue::Kind::list;
+    if (is_view) list.text = "a " + v["constructor"]["name"].as<std::string>() + " of length " + length;
+    const unsigned n = v["length"].as<unsigned>();
+    for (unsigned i = 0; i < n; ++i) list.list.push_back(option_value(v[i]));
+    return list;
+  }
+  if (is_view) return OptionValue::described("a DataView of length " + length);
+  const std::string type = v.typeOf().as<std::string>();
+  if (type != "object") return OptionValue::described("a " + type);
+  OptionValue object;
+  object.kind = OptionValue::Kind::object;
+  const val keys = val::global("Object").call<val>("keys", v);
+  const unsigned n = keys["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) {
+    const std::string key = keys[i].as<std::string>();
+    object.fields.emplace_back(key, option_value(v[key]));
+  }
+  return object;
+}
+
+}  // namespace bn::bindings

@@ -1,0 +1,152 @@
+// THE option schema: every option of BatchNorm1d and of the Trainer, and the
+// arguments whose range the core owns. The bindings export it (optionSchema(),
+// bn.schema in JS); the C++ validators, the JS validators and the page read
+// it. Adding an option = one entry here + the member (with its default) in
+// the options struct; nothing else (see docs/api.md, "Option schema").
+#include "bn/option_schema.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "bn/activations.hpp"
+#include "bn/datasets.hpp"
+#include "bn/linear.hpp"
+#include "bn/optimizer.hpp"
+#include "bn/params.hpp"
+#include "bn/trainer_options.hpp"
+
+namespace bn {
+namespace {
+
+constexpr double kNone = OptionSpec::kUnbounded;
+constexpr int kMaxSamples = 20000;
+constexpr int kMaxLayers = 8;
+constexpr int kMaxWidth = 256;
+
+OptionSpec spec(const char* name, OptionType type, const char* doc) {
+  OptionSpec s;
+  s.name = name;
+  s.type = type;
+  s.doc = doc;
+  return s;
+}
+
+OptionSpec integer_spec(const char* name, double min, double max, const char* doc) {
+  OptionSpec s = spec(name, OptionType::integer, doc);
+  s.min = min;
+  s.max = max;
+  return s;
+}
+
+// The field of member m, its default read back from a default-constructed struct.
+template <typename O>
+OptionField<O> field(OptionSpec s, OptionMember<O> m) {
+  OptionField<O> f{std::move(s), m};
+  f.spec.default_value = field_value(f, O{});
+  return f;
+}
+
+template <typename O>
+OptionField<O> boolean(const char* name, bool O::*m, const char* doc) {
+  return field<O>(spec(name, OptionType::boolean, doc), m);
+}
+
+// An integer member of type M; the range must fit M (checked once, here).
+template <typename O, typename M>
+OptionField<O> integer(const char* name, M O::*m, double min, double max, const char* doc) {
+  if (!(min >= static_cast<double>(std::numeric_limits<M>::lowest()) &&
+        max <= static_cast<double>(std::numeric_limits<M>::max())))
+    throw std::logic_error(std::string("option schema: the range of ") + name + " does not fit its member");
+  return field<O>(integer_spec(name, min, max, doc), m);
+}
+
+// A number member (double), or one that may also be null (std::optional<double>).
+template <typename O, typename M>
+OptionField<O> number(const char* name, M O::*m, double min, bool min_exclusive, double max,
+                      const char* doc) {
+  OptionSpec s = spec(name, OptionType::number, doc);
+  s.min = min;
+  s.min_exclusive = min_exclusive;
+  s.max = max;
+  s.nullable = std::is_same_v<M, std::optional<double>>;
+  return field<O>(std::move(s), m);
+}
+
+template <typename O>
+OptionField<O> choice(const char* name, std::string O::*m, const NameList& values,
+                      const char* doc) {
+  OptionSpec s = spec(name, OptionType::choice, doc);
+  s.values = &values;
+  return field<O>(std::move(s), m);
+}
+
+template <typename O>
+OptionField<O> integer_list(const char* name, std::vector<int> O::*m, int min_length, int max_length,
+                            double min, double max, const char* item_label, const char* doc) {
+  OptionSpec s = spec(name, OptionType::integer_list, doc);
+  s.min_length = min_length;
+  s.max_length = max_length;
+  s.min = min;
+  s.max = max;
+  s.item_label = item_label;
+  return field<O>(std::move(s), m);
+}
+
+}  // namespace
+
+const OptionTable<BatchNormOptions>& batchnorm_option_table() {
+  using O = BatchNormOptions;
+  static const OptionTable<O> table = {
+      number("eps", &O::eps, 0, true, kNone, "added to the variance: x̂ = (x − μ)/√(σ² + eps)"),
+      number("momentum", &O::momentum, 0, false, 1,
+                      "running ← (1 − momentum)·running + momentum·batch statistic; "
+                      "null: cumulative average (factor 1/numBatchesTracked)"),
+      boolean("affine", &O::affine, "learnable γ (ones) and β (zeros); false: y = x̂"),
+  };
+  return table;
+}
+
+const std::vector<OptionSpec>& batchnorm_arguments() {
+  static const std::vector<OptionSpec> args = {
+      integer_spec("features", 1, kNone, "new BatchNorm1d(features): channels (columns of x)"),
+  };
+  return args;
+}
+
+const OptionTable<TrainerOptions>& trainer_option_table() {
+  using O = TrainerOptions;
+  static const OptionTable<O> table = {
+      choice("dataset", &O::dataset, dataset_names(), "toy 2-D, two-class dataset"),
+      integer("samples", &O::samples, 10, kMaxSamples, "points in the dataset (training + test)"),
+      number("noise", &O::noise, 0, false, 2, "standard deviation of the noise on each coordinate"),
+      integer_list("hidden", &O::hidden, 1, kMaxLayers, 1, kMaxWidth, "layer widths",
+                   "hidden layer widths, input side first"),
+      choice("activation", &O::activation, activation_names(), "activation of every hidden layer"),
+      boolean("batchNorm", &O::batch_norm, "BatchNorm1d after every hidden linear layer"),
+      choice("optimizer", &O::optimizer, optimizer_names(), "sgd, sgd with momentum 0.9, or adam"),
+      number("lr", &O::lr, 0, true, kNone, "learning rate"),
+      integer("batchSize", &O::batch_size, 1, kMaxSamples,
+              "minibatch size; at most the training points (samples − round(samples·testFraction)), "
+              "and at least 2 with batchNorm"),
+      integer("seed", &O::seed, 0, 4294967295.0, "seed of the points, the weights and the batch order"),
+      choice("init", &O::init, init_option_values(),
+             "weight init; auto: kaiming for relu, xavier otherwise"),
+      number("testFraction", &O::test_fraction, 0, false, 0.5, "share of the points held out for testing"),
+  };
+  return table;
+}
+
+const std::vector<OptionSpec>& trainer_arguments() {
+  static const std::vector<OptionSpec> args = {
+      integer_spec("n", 0, 1000000, "step(n): minibatch steps in one call"),
+      integer_spec("res", 1, 1024, "predictGrid(res): the grid is res × res"),
+  };
+  return args;
+}
+
+}  // namespace bn
