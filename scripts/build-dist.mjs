@@ -12,7 +12,7 @@
 // .mjs and .wasm in dist/ and fails when their total passes 300 KB.
 import { build } from "esbuild";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,16 +27,8 @@ const DIST_ASSETS = `
 import { withWasmChoice } from "../wasm-choice.js";
 export const workerUrl = withWasmChoice(new URL("./worker.js", import.meta.url));
 export const wasmDirectory = new URL("./", import.meta.url);
-export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url)${usesKatex() ? ', new URL("./katex/katex.min.css", import.meta.url)' : ""}];
+export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url), new URL("./katex/katex.min.css", import.meta.url)];
 `;
-
-// The KaTeX stylesheet is linked only when the stepper imports KaTeX.
-function usesKatex() {
-  const dir = join(web, "js", "stepper");
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir).filter((f) => f.endsWith(".js"))
-    .some((f) => /from\s+["'][^"']*katex/.test(readFileSync(join(dir, f), "utf8")));
-}
 
 const distAssetsPlugin = {
   name: "bn-dist-assets",
@@ -127,6 +119,11 @@ export async function gzipReport(dir = dist) {
 }
 
 async function main() {
+  // The formulas KaTeX pre-renders (scripts/build.sh runs render-formulas.mjs).
+  if (!existsSync(join(web, "js", "stepper", "formulas.generated.js"))) {
+    console.error("dist: web/js/stepper/formulas.generated.js is missing: run bash scripts/build.sh first");
+    process.exit(1);
+  }
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
   await bundle();

@@ -33,9 +33,14 @@ for v in simd scalar; do
 done
 echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes ", $9, $5}')"
 
-# KaTeX (typesetting on the stepper page), served locally: never from a CDN.
+# The stepper's formulas, typeset by KaTeX here in Node (no KaTeX runs in the
+# browser): web/js/stepper/formulas.js -> formulas.generated.js.
+node scripts/render-formulas.mjs
+# KaTeX's CSS and fonts (the pre-rendered formulas need them), served locally:
+# never from a CDN.
+rm -f web/vendor/katex/katex.mjs web/vendor/katex/katex.min.js
 mkdir -p web/vendor/katex
-cp -f node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
+cp -f node_modules/katex/dist/katex.min.css web/vendor/katex/
 rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/katex/fonts
 
 # uPlot (the line charts of the trainer), served locally like KaTeX.
