@@ -12,6 +12,13 @@ export const SHAPES = [
 
 export const EPS = 1e-5;
 
+// The trainer the bench times (bench/trainer-bench.mjs, bench/compare-builds.mjs):
+// 2-16-16-2 with BatchNorm1d, batch 32, SGD lr 0.1, STEPS_PER_CALL steps per
+// call as the live page does per animation frame.
+export const STEPS_PER_CALL = 100;
+export const TRAINER_OPTIONS = { dataset: "spiral", samples: 400, hidden: [16, 16], activation: "relu",
+  batchNorm: true, optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1 };
+
 export function lcgArray(count, seed, offset = 0, scale = 1) {
   const out = new Float32Array(count);
   let s = seed >>> 0;

@@ -7,10 +7,8 @@ import { loadBN } from "../web/js/bn.js";
 import { openTfjs } from "./adapters/tfjs.mjs";
 import { makeTfjsTrainer } from "./adapters/tfjs-trainer.mjs";
 import { measure, emit } from "./timing.mjs";
+import { STEPS_PER_CALL, TRAINER_OPTIONS } from "./data.mjs";
 
-export const STEPS_PER_CALL = 100;
-const TRAINER_OPTIONS = { dataset: "spiral", samples: 400, hidden: [16, 16], activation: "relu",
-  batchNorm: true, optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1 };
 
 const engine = process.argv[2];
 const quick = process.argv.includes("--quick");

@@ -3,7 +3,7 @@
 //
 //   dist/bn-widgets.js        ES module defining <bn-stepper> and <bn-trainer>
 //   dist/worker.js            the training worker (module worker)
-//   dist/bn-chunk-*.js        code shared by the two (bn.js, the Emscripten glue)
+//   dist/bn-chunk-*.js        code shared by the two (bn.js, the Emscripten glue: one for both builds)
 //   dist/bn-simd.wasm, dist/bn-scalar.wasm
 //   dist/bn-widgets.css       widget styles; dist/katex/ KaTeX CSS + fonts (woff2)
 //   dist/examples/course-notes.html (+ .css)
@@ -12,7 +12,7 @@
 // .mjs and .wasm in dist/ and fails when their total passes 300 KB.
 import { build } from "esbuild";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,16 +27,8 @@ const DIST_ASSETS = `
 import { withWasmChoice } from "../wasm-choice.js";
 export const workerUrl = withWasmChoice(new URL("./worker.js", import.meta.url));
 export const wasmDirectory = new URL("./", import.meta.url);
-export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url)${usesKatex() ? ', new URL("./katex/katex.min.css", import.meta.url)' : ""}];
+export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url), new URL("./katex/katex.min.css", import.meta.url)];
 `;
-
-// The KaTeX stylesheet is linked only when the stepper imports KaTeX.
-function usesKatex() {
-  const dir = join(web, "js", "stepper");
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir).filter((f) => f.endsWith(".js"))
-    .some((f) => /from\s+["'][^"']*katex/.test(readFileSync(join(dir, f), "utf8")));
-}
 
 const distAssetsPlugin = {
   name: "bn-dist-assets",
@@ -127,13 +119,18 @@ export async function gzipReport(dir = dist) {
 }
 
 async function main() {
+  // The formulas KaTeX pre-renders (scripts/build.sh runs render-formulas.mjs).
+  if (!existsSync(join(web, "js", "stepper", "formulas.generated.js"))) {
+    console.error("dist: web/js/stepper/formulas.generated.js is missing: run bash scripts/build.sh first");
+    process.exit(1);
+  }
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
   await bundle();
   await copyAssets();
   const { rows, total } = await gzipReport();
   for (const r of rows) console.log(`${r.file.padEnd(32)} ${String(r.bytes).padStart(8)} B  gzip ${String(r.gzip).padStart(7)} B`);
-  console.log(`dist: JS + WASM gzipped total ${total} B (${(total / 1000).toFixed(1)} KB; limit ${GZIP_LIMIT_BYTES / 1000} KB)`);
+  console.log(`dist: JS + WASM gzipped total ${total} B (${(total / 1000).toFixed(1)} KB; limit ${GZIP_LIMIT_BYTES / 1000} KB, headroom ${((GZIP_LIMIT_BYTES - total) / 1000).toFixed(1)} KB)`);
   if (total > GZIP_LIMIT_BYTES) {
     console.error(`dist: over the ${GZIP_LIMIT_BYTES / 1000} KB gzip limit`);
     process.exit(1);

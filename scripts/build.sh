@@ -27,15 +27,29 @@ for dir in build/native build/wasm-simd build/wasm-scalar; do
   cmake --build "$dir" -j"$jobs" > "$dir.build.log" 2>&1 || { tail -60 "$dir.build.log"; exit 1; }
 done
 
+# One Emscripten glue for both builds (web/wasm/bn.mjs; loadBN picks the
+# .wasm): the two builds' glue must be the same file.
+if ! cmp -s build/wasm-simd/bn.mjs build/wasm-scalar/bn.mjs; then
+  echo "build: the SIMD and scalar builds' glue (build/wasm-*/bn.mjs) differ: both builds must link with the same flags and exports, so that one web/wasm/bn.mjs serves both" >&2
+  diff <(tr ';' '\n' < build/wasm-simd/bn.mjs) <(tr ';' '\n' < build/wasm-scalar/bn.mjs) | head -20 >&2
+  exit 1
+fi
 mkdir -p web/wasm
+rm -f web/wasm/bn-simd.mjs web/wasm/bn-scalar.mjs   # the two glues of earlier builds
+cp -f build/wasm-simd/bn.mjs web/wasm/bn.mjs
 for v in simd scalar; do
-  cp -f "build/wasm-$v/bn-$v.mjs" "build/wasm-$v/bn-$v.wasm" web/wasm/
+  cp -f "build/wasm-$v/bn.wasm" "web/wasm/bn-$v.wasm"
 done
 echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes ", $9, $5}')"
 
-# KaTeX (typesetting on the stepper page), served locally: never from a CDN.
+# The stepper's formulas, typeset by KaTeX here in Node (no KaTeX runs in the
+# browser): web/js/stepper/formulas.js -> formulas.generated.js.
+node scripts/render-formulas.mjs
+# KaTeX's CSS and fonts (the pre-rendered formulas need them), served locally:
+# never from a CDN.
+rm -f web/vendor/katex/katex.mjs web/vendor/katex/katex.min.js
 mkdir -p web/vendor/katex
-cp -f node_modules/katex/dist/katex.mjs node_modules/katex/dist/katex.min.js node_modules/katex/dist/katex.min.css web/vendor/katex/
+cp -f node_modules/katex/dist/katex.min.css web/vendor/katex/
 rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/katex/fonts
 
 # uPlot (the line charts of the trainer), served locally like KaTeX.

@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const pkg = JSON.parse(await readFile(join(REPO, "package.json"), "utf8"));
 
 const REQUIRED = ["package.json", "web/js/bn.js", "web/js/batchnorm.js", "web/js/validate.js", "web/js/version.js",
-  "web/wasm/bn-simd.mjs", "web/wasm/bn-simd.wasm", "web/wasm/bn-scalar.mjs", "web/wasm/bn-scalar.wasm",
+  "web/wasm/bn.mjs", "web/wasm/bn-simd.wasm", "web/wasm/bn-scalar.wasm",
   "types/bn.d.ts", "types/widgets.d.ts",
   "dist/bn-widgets.js", "dist/worker.js", "dist/bn-simd.wasm", "dist/bn-scalar.wasm", "dist/bn-widgets.css",
   "dist/katex/katex.min.css"];

@@ -34,6 +34,6 @@ export function twinLayers(bn, features, options = {}, { gamma, beta } = {}) {
 // bindings directly: the C++ core's own checks and the seam protocol.
 export async function loadRawModule(variant) {
   const { readFile } = await import("node:fs/promises");
-  const { default: factory } = await import(`../../web/wasm/bn-${variant}.mjs`);
+  const { default: factory } = await import("../../web/wasm/bn.mjs");
   return factory({ wasmBinary: await readFile(new URL(`../../web/wasm/bn-${variant}.wasm`, import.meta.url)) });
 }

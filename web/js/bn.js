@@ -49,8 +49,10 @@ export function loadBN(options = {}) {
 async function instantiate(variant, { locateFile, wasmBinary }) {
   if (locateFile !== undefined && typeof locateFile !== "function") fail("locateFile must be a function(name) returning a URL");
   const file = `bn-${variant}.wasm`;
+  const locate = locateFile ?? ((name) => new URL(name, wasmDir).href);
   const moduleArgs = {
-    locateFile: locateFile ?? ((name) => new URL(name, wasmDir).href),
+    // One glue (bn.mjs) serves both builds; it asks for "bn.wasm": this build's file.
+    locateFile: (name, prefix) => locate(name === "bn.wasm" ? file : name, prefix),
   };
   if (wasmBinary !== undefined) {
     if (!(wasmBinary instanceof ArrayBuffer) && !ArrayBuffer.isView(wasmBinary)) {
@@ -67,7 +69,7 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
       moduleArgs.wasmBinary = await readFile(/^file:/i.test(where) ? new URL(where) : where);
     }
   }
-  const { default: factory } = await import(`../wasm/bn-${variant}.mjs`);
+  const { default: factory } = await import("../wasm/bn.mjs");
   const wasm = await factory(moduleArgs);
   const memory = Object.values(wasm.asm).find((v) => v instanceof WebAssembly.Memory);
   const schemaText = wasm.optionSchema();

@@ -1,7 +1,8 @@
 // The one DOM helper of both pages (the stepper and the trainer) and their
 // widgets. h() writes no markup (no innerHTML): text is text, so nothing a
 // URL or an attribute carries can become markup. (The one innerHTML of the
-// pages is KaTeX's output for the stepper's own formulas, stepper/tex.js.)
+// pages is KaTeX's output, rendered at build time, for the stepper's own
+// formulas: stepper/tex.js.)
 
 // h("div", { class: "x", "aria-label": "y" }, child, "text", [more]) -> element.
 // Attributes whose value is null, undefined or false are left out, true

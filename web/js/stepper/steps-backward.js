@@ -17,7 +17,7 @@ export const BACKWARD = [
     render(view) {
       const fromLoss = view.loss !== null;
       return [
-        tex(fromLoss ? "L = \\tfrac12 \\sum_{i,k} (y_{ik} - t_{ik})^2, \\qquad dy_i = \\frac{\\partial L}{\\partial y_i} = y_i - t_i" : "dy_i = \\frac{\\partial L}{\\partial y_i}"),
+        tex(fromLoss ? "dyFromLoss" : "dyTyped"),
         h("p", {}, fromLoss
           ? ["The loss compares y with the targets t set above. L = ", num(view.loss, { quantity: "loss", attr: "data-loss" }), "."]
           : "dy is what the layers above send back: the gradient of the loss with respect to this layer's output. Type it in the dy grid above, or switch to the loss."),
@@ -31,7 +31,7 @@ export const BACKWARD = [
     title: "dβ: the gradient of the shift",
     uses: ["dy"],
     render: (view) => [
-      tex("\\frac{\\partial L}{\\partial \\beta} = \\sum_{i=1}^{m} dy_i"),
+      tex("dbeta"),
       feats(view, (k) => [eq("dβ = ", joined(rowsOf(view).map((i) => dyNum(view, i, k))), " = ",
         num(view.dbeta[k], { quantity: "dbeta", feature: f(k), zero: { of: sumAbs(view, k, (j) => view.dy[j]), ulps: 2 } }))]),
     ],
@@ -40,7 +40,7 @@ export const BACKWARD = [
     title: "dγ: the gradient of the scale",
     uses: ["dy"],
     render: (view) => [
-      tex("\\frac{\\partial L}{\\partial \\gamma} = \\sum_{i=1}^{m} dy_i\\,\\hat x_i"),
+      tex("dgamma"),
       feats(view, (k) => [eq("dγ = ", joined(rowsOf(view).map((i) => h("span", {}, dyNum(view, i, k), "·",
         num(view.trace.xhat[i * view.features + k], { quantity: "xhat", feature: f(k), row: i + 1, paren: true })))), " = ",
       num(view.dgamma[k], { quantity: "dgamma", feature: f(k), zero: { of: sumAbs(view, k, (j) => view.dy[j] * view.trace.xhat[j]) } }))]),
@@ -50,7 +50,7 @@ export const BACKWARD = [
     title: "dx̂: back through the scale",
     uses: ["dy", "gamma"],
     render: (view) => [
-      tex("d\\hat x_i = dy_i \\cdot \\gamma"),
+      tex("dxhat"),
       feats(view, (k) => [perRow(view, k, (i, j) => ["dx̂ = ", dyNum(view, i, k), " · ", given(view.gamma[k], { paren: true }), " = ",
         num(view.dxhat[j], { quantity: "dxhat", feature: f(k), row: i + 1 })])]),
     ],
@@ -61,7 +61,7 @@ export const BACKWARD = [
     render(view) {
       if (view.mode !== "train") return evalNoStats("σ²");
       return [
-        tex("d\\sigma^2_B = -\\tfrac12\\,(\\sigma^2_B + \\varepsilon)^{-3/2} \\sum_{i=1}^{m} d\\hat x_i\\,(x_i - \\mu_B)"),
+        tex("dvar"),
         h("p", {}, "In training every x̂ depends on σ²_B, and σ²_B on every x: this is why the gradient mixes the rows of a feature."),
         feats(view, (k) => [eq("dσ² = −½ · ", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), h("sup", {}, "3"), " · (",
           joined(rowsOf(view).map((i) => h("span", {}, num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }), "·",
@@ -77,7 +77,7 @@ export const BACKWARD = [
     render(view) {
       if (view.mode !== "train") return evalNoStats("μ");
       return [
-        tex("d\\mu_B = -\\frac{1}{\\sqrt{\\sigma^2_B + \\varepsilon}} \\sum_{i=1}^{m} d\\hat x_i \\;+\\; d\\sigma^2_B \\cdot \\frac{-2}{m} \\sum_{i=1}^{m} (x_i - \\mu_B)"),
+        tex("dmean"),
         h("p", {}, "The second sum is Σ(x_i − μ_B) = 0, so only the first term remains (up to rounding)."),
         feats(view, (k) => [eq("dμ = −", num(view.trace.invStd[k], { quantity: "invStd", feature: f(k) }), " · (",
           joined(rowsOf(view).map((i) => num(view.dxhat[i * view.features + k], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }))),
@@ -94,16 +94,16 @@ export const BACKWARD = [
       const m = view.rows;
       if (view.mode !== "train") {
         return [
-          tex("dx_i = \\frac{d\\hat x_i}{\\sqrt{\\sigma^2 + \\varepsilon}}"),
+          tex("dxEval"),
           h("p", {}, "With fixed statistics each row is a separate affine map: dx is dx̂ scaled by 1/√(σ² + ε)."),
           feats(view, (k) => [perRow(view, k, (i, j) => ["dx = ", num(view.dxhat[j], { quantity: "dxhat", feature: f(k), row: i + 1, paren: true }), " · ",
             num(t.invStd[k], { quantity: "invStd", feature: f(k) }), " = ", num(view.dx[j], { quantity: "dx", feature: f(k), row: i + 1 })])]),
         ];
       }
       return [
-        tex("dx_i = \\frac{d\\hat x_i}{\\sqrt{\\sigma^2_B + \\varepsilon}} + d\\sigma^2_B\\,\\frac{2(x_i - \\mu_B)}{m} + \\frac{d\\mu_B}{m}"),
+        tex("dxTrain"),
         h("p", {}, "The same, folded into one line (what fast kernels compute):"),
-        tex("dx_i = \\frac{\\gamma}{m\\sqrt{\\sigma^2_B + \\varepsilon}}\\Big(m\\,dy_i - \\sum_j dy_j - \\hat x_i \\sum_j dy_j\\,\\hat x_j\\Big)"),
+        tex("dxFolded"),
         feats(view, (k) => [constantDxNote(view, k), twoRowsNote(view, k), perRow(view, k, (i, j) => {
           const terms = [view.dxhat[j] * t.invStd[k], view.dvar[k] * 2 * t.xCentered[j] / m, view.dmean[k] / m];
           return ["dx = ",

@@ -43,7 +43,7 @@ export const FORWARD = [
       const lines = [
         h("p", {}, `${m} ${m === 1 ? "row" : "rows"} (examples) and ${view.features} ${view.features === 1 ? "feature" : "features"} (columns). `,
           "Batch normalization works on each feature separately: it normalizes a column with statistics of that column, then scales and shifts it with the feature's own γ and β."),
-        tex("x \\in \\mathbb{R}^{m \\times K},\\quad m = " + m + ",\\ K = " + view.features),
+        tex("batchShape", { after: [",\u2003", sym("m"), ` = ${m}, `, sym("K"), ` = ${view.features}`] }),
         ...storedNote(view),
       ];
       if (view.mode === "train") {
@@ -61,13 +61,13 @@ export const FORWARD = [
     render(view) {
       if (view.mode === "eval") {
         return [
-          tex("\\mu = \\mu_{\\text{run}}"),
+          tex("meanRunning"),
           h("p", {}, "μ_run is the running mean (PyTorch's running_mean, Keras's moving_mean)."),
           feats(view, (k) => [eq(sym("μ"), " = ", sym("μ", "run"), " = ", mean(view, k)), batchCompare(view, k, "mean")]),
         ];
       }
       return [
-        tex("\\mu_B = \\frac{1}{m}\\sum_{i=1}^{m} x_i"),
+        tex("meanBatch"),
         feats(view, (k) => [eq(MU(), " = (", joined(column(view, k).map((j) => x(view, j))), `) / ${view.rows} = `, mean(view, k))]),
       ];
     },
@@ -78,7 +78,7 @@ export const FORWARD = [
     render(view) {
       const t = view.trace;
       return [
-        tex(view.mode === "train" ? "x_i - \\mu_B" : "x_i - \\mu"),
+        tex(view.mode === "train" ? "centreTrain" : "centreEval"),
         feats(view, (k) => [perRow(view, k, (i, j) => [x(view, j), " − ", mean(view, k, { paren: true, short: true }),
           " = ", num(t.xCentered[j], { quantity: "xCentered", feature: f(k), row: i + 1, zero: centredZero(view, j, k) })])]),
       ];
@@ -91,14 +91,14 @@ export const FORWARD = [
       const t = view.trace;
       if (view.mode === "eval") {
         return [
-          tex("\\sigma^2 = \\sigma^2_{\\text{run}}"),
+          tex("varRunning"),
           h("p", {}, "σ²_run is the running variance (PyTorch's running_var, Keras's moving_variance)."),
           feats(view, (k) => [eq(sym("σ", undefined, "2"), " = ", sym("σ", "run", "2"), " = ", num(t.var[k], { quantity: "var", feature: f(k) })),
             batchCompare(view, k, "var")]),
         ];
       }
       return [
-        tex("\\sigma^2_B = \\frac{1}{m}\\sum_{i=1}^{m} (x_i - \\mu_B)^2"),
+        tex("varBatch"),
         h("p", {}, "Divide by m, not m − 1: this is the variance of exactly these m numbers, which is what makes the normalized column have variance (almost) 1."),
         feats(view, (k) => [eq(VAR(), " = (", joined(column(view, k).map((j, i) =>
           h("span", {}, num(t.xCentered[j], { quantity: "xCentered", feature: f(k), row: i + 1, paren: true,
@@ -115,7 +115,7 @@ export const FORWARD = [
       const t = view.trace;
       const v = view.mode === "train" ? VAR : () => sym("σ", undefined, "2");
       return [
-        tex(view.mode === "train" ? "\\sqrt{\\sigma^2_B + \\varepsilon}, \\quad \\frac{1}{\\sqrt{\\sigma^2_B + \\varepsilon}}" : "\\sqrt{\\sigma^2 + \\varepsilon}, \\quad \\frac{1}{\\sqrt{\\sigma^2 + \\varepsilon}}"),
+        tex(view.mode === "train" ? "stdTrain" : "stdEval"),
         h("p", {}, "ε (eps) is a small constant that keeps the division finite when a feature barely varies."),
         feats(view, (k) => [
           eq("√(", v(), " + ", EPS(), ") = √(", num(t.var[k], { quantity: "var", feature: f(k) }), " + ", given(view.eps), ") = ",
@@ -130,7 +130,7 @@ export const FORWARD = [
     render(view) {
       const t = view.trace;
       return [
-        tex(view.mode === "train" ? "\\hat x_i = \\frac{x_i - \\mu_B}{\\sqrt{\\sigma^2_B + \\varepsilon}}" : "\\hat x_i = \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 + \\varepsilon}}"),
+        tex(view.mode === "train" ? "normalizeTrain" : "normalizeEval"),
         feats(view, (k) => [constantNote(view, k),
           perRow(view, k, (i, j) => ["x̂ = ", num(t.xCentered[j], { quantity: "xCentered", feature: f(k), row: i + 1, paren: true }), " / ",
             num(t.std[k], { quantity: "std", feature: f(k) }), " = ", num(t.xhat[j], { quantity: "xhat", feature: f(k), row: i + 1, digits: digitsNearOne(t.xhat[j]) })]),
@@ -150,7 +150,7 @@ export const FORWARD = [
     render(view) {
       const t = view.trace;
       return [
-        tex("y_i = \\gamma\\,\\hat x_i + \\beta"),
+        tex("scaleShift"),
         h("p", {}, "γ and β are learned per feature: the layer can undo the normalization if that helps the network."),
         feats(view, (k) => [perRow(view, k, (i, j) => ["y = ", given(view.gamma[k], { paren: true, stored: true }), " · ",
           num(t.xhat[j], { quantity: "xhat", feature: f(k), row: i + 1, paren: true }), " + ", given(view.beta[k], { paren: true, stored: true }), " = ",

@@ -23,17 +23,13 @@ export function renderRunningUpdate(view) {
   const t = view.trace;
   const mom = view.momentum;
   const keras = view.convention === "keras";
-  const formulas = keras
-    ? ["\\mu_{\\text{run}} \\leftarrow \\text{momentum}\\cdot\\mu_{\\text{run}} + (1-\\text{momentum})\\,\\mu_B",
-      "\\sigma^2_{\\text{run}} \\leftarrow \\text{momentum}\\cdot\\sigma^2_{\\text{run}} + (1-\\text{momentum})\\,\\sigma^2_B"]
-    : ["\\mu_{\\text{run}} \\leftarrow (1-\\text{momentum})\\,\\mu_{\\text{run}} + \\text{momentum}\\cdot\\mu_B",
-      "\\sigma^2_{\\text{run}} \\leftarrow (1-\\text{momentum})\\,\\sigma^2_{\\text{run}} + \\text{momentum}\\cdot\\frac{m}{m-1}\\,\\sigma^2_B"];
   const keep = keras ? mom : 1 - mom, take = keras ? 1 - mom : mom;
   const why = keras
     ? `Keras (momentum is the decay kept, ${CONVENTIONS.keras.momentum} by default) puts the biased batch variance σ²_B into its moving variance as it is. PyTorch would multiply it by m/(m − 1) first, so the two frameworks end with different running variances from the same batches.`
     : `Why m/(m − 1)? σ²_B divides by m and measures the spread around the batch's own mean, which sits closer to the data than the true mean: on average it is (m − 1)/m of the population variance. The running variance is used later to normalize single examples, so it should estimate the population variance: PyTorch multiplies by m/(m − 1) = ${m}/${m - 1} (Bessel's correction) before averaging it in. Normalizing the batch itself uses the biased σ²_B.`;
   return [
-    ...formulas.map((source) => tex(source)),
+    tex(keras ? "runningMeanKeras" : "runningMeanPyTorch"),
+    tex(keras ? "runningVarKeras" : "runningVarPyTorch"),
     h("p", {}, RUN_NAMES),
     h("p", {}, `Before this batch: ${view.before.batches} ${view.before.batches === 1 ? "batch" : "batches"} fed (μ_run starts at 0, σ²_run at 1).`),
     feats(view, (k) => [

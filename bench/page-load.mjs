@@ -1,0 +1,86 @@
+// Time from navigation to the stepper's first computed number, in Chromium
+// (Debian's, through playwright-core), served with the strict CSP. Each run is
+// a fresh browser context (nothing cached); the page records performance
+// marks when the first formula and the first [data-quantity] number appear
+// (performance.now() counts from the navigation). Prints a table and one
+// JSON line.
+//   node bench/page-load.mjs [--runs N] [--web DIR] [--dist DIR]
+// --web: a web/ tree (default this repo's; index.html#step=1);
+// --dist: a dist/ tree (default this repo's, when built: a page with
+// <bn-stepper step="1">). Pass several of each to compare trees in one run
+// (they alternate run by run, so the machine's load hits them alike).
+import { chromium } from "playwright-core";
+import { existsSync } from "node:fs";
+import { writeFile, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startServer } from "../scripts/serve.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const args = process.argv.slice(2);
+const option = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
+const runs = Number(option("--runs")[0] ?? 10);
+const webs = option("--web").length ? option("--web") : [join(root, "web")];
+const dists = option("--dist").length ? option("--dist") : existsSync(join(root, "dist")) ? [join(root, "dist")] : [];
+
+const SNIPPET = "bn-page-load.html";
+const snippet = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>load</title><link rel="icon" href="favicon.svg">
+<script type="module" src="bn-widgets.js"></script></head><body>
+<bn-stepper batch="4" features="2" data="1,2;3,5;2,0;4,1" step="1"></bn-stepper></body></html>`;
+
+// Runs in the page before its scripts: marks the first formula and the first number.
+function observe() {
+  const seen = {};
+  const check = (root) => {
+    for (const [name, selector] of [["formula", ".tex"], ["number", "[data-quantity]"]]) {
+      if (!seen[name] && root.querySelector(selector)) {
+        seen[name] = performance.now();
+        performance.mark(`bn:first-${name}`);
+      }
+    }
+  };
+  const watch = (root) => new MutationObserver(() => {
+    check(root);
+    for (const el of root.querySelectorAll("bn-stepper")) if (el.shadowRoot && !el.shadowRoot.__bnWatched) { el.shadowRoot.__bnWatched = true; watch(el.shadowRoot); check(el.shadowRoot); }
+  }).observe(root, { childList: true, subtree: true });
+  watch(document);
+  window.__bnFirst = seen;
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"] });
+const targets = [];
+for (const dir of webs) {
+  const { server, url } = await startServer(resolve(dir));
+  targets.push({ label: `web ${dir}`, url: `${url}index.html#x=1,2;3,5;2,0;4,1&step=1`, server });
+}
+for (const dir of dists) {
+  await writeFile(join(dir, SNIPPET), snippet);
+  const { server, url } = await startServer(resolve(dir));
+  targets.push({ label: `dist ${dir}`, url: `${url}${SNIPPET}`, server, cleanup: () => rm(join(dir, SNIPPET), { force: true }) });
+}
+for (const t of targets) t.samples = [];
+try {
+  for (let r = 0; r < runs; r++) {
+    for (const t of targets) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.addInitScript(observe);
+      await page.goto(t.url);
+      await page.waitForFunction(() => window.__bnFirst?.number !== undefined, null, { timeout: 30_000 });
+      t.samples.push(await page.evaluate(() => ({ ...window.__bnFirst,
+        scriptKB: performance.getEntriesByType("resource").filter((e) => /\.m?js$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0) / 1000 })));
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  for (const t of targets) { t.server.close(); await t.cleanup?.(); }
+}
+const out = targets.map((t) => ({ target: t.label, runs, firstFormulaMs: median(t.samples.map((s) => s.formula)),
+  firstNumberMs: median(t.samples.map((s) => s.number)), minFirstNumberMs: Math.min(...t.samples.map((s) => s.number)),
+  scriptKB: t.samples[0].scriptKB }));
+for (const o of out) console.error(`${o.target.padEnd(60)} first formula ${o.firstFormulaMs.toFixed(0).padStart(5)} ms  first number ${o.firstNumberMs.toFixed(0).padStart(5)} ms (min ${o.minFirstNumberMs.toFixed(0)})  JS ${o.scriptKB.toFixed(0)} KB`);
+console.log(JSON.stringify({ pageLoad: out }));
