@@ -1,16 +1,18 @@
-// fuseBnEval(arrays, conv, out, in, kh, kw, eps): batch norm folded into the Linear / Conv2d
-// layer before it (bn/fuse.hpp), for web/js/fuse.js (bn.fuseLinearBnEval,
-// bn.fuseConvBnEval). Only glue: the checks and the math are the core's.
+// fuseBnEval(...): batch norm folded into the Linear / Conv2d layer before it
+// (bn/fuse.hpp), for web/js/fuse.js (bn.fuseLinearBnEval, bn.fuseConvBnEval).
+// Only glue: the checks and the math are the core's.
 //
-// arrays: [weight, bias, runningMean, runningVar, gamma, beta] (arrays of
-// numbers; bias null: no bias; gamma, beta null: affine false); conv:
-// Conv2d (else Linear, kh = kw = 1); out, in, kh, kw: the sizes; eps: the
-// layer's. fuse.js has checked the types. Seam protocol (convert.hpp): the result { weight,
-// bias } (fresh Float32Arrays), or undefined with the message in fuseLastError().
+// packed: one array of numbers, [weight, bias, runningMean, runningVar,
+// gamma, beta] one after the other (fuse.js packs them; a JS number becomes
+// float32 here, so 1e39 arrives as Infinity and the core names it), with
+// weight_size entries of weight, bias_size of bias (-1: no bias), and
+// `channels` of each of the other four (gamma and beta only when affine);
+// conv: Conv2d (else Linear, kh = kw = 1); out, in, kh, kw: the sizes; eps:
+// the layer's. Seam protocol (convert.hpp): the result { weight, bias }
+// (fresh Float32Arrays), or undefined with the message in fuseLastError().
 #include <emscripten/bind.h>
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,27 +26,21 @@ using emscripten::val;
 
 std::string fuse_error;   // message of the last failed fuseBnEval
 
-enum { kWeight, kBias, kMean, kVar, kGamma, kBeta, kArrays };
-
-val fuseBnEval(val arrays, bool conv, double out, double in, double kh, double kw, double eps) {
+val fuseBnEval(val packed, double weight_size, double bias_size, double channels, bool affine, bool conv, double out,
+               double in, double kh, double kw, double eps) {
   return catching(fuse_error, "weight", [&] {
-    std::vector<float> a[kArrays];
-    bool given[kArrays];
-    for (int i = 0; i < kArrays; ++i) {
-      const val v = arrays[i];
-      given[i] = !v.isNull();
-      if (given[i]) a[i] = emscripten::convertJSArrayToNumberVector<float>(v);
-    }
-    const auto data = [&](int i) { return given[i] ? a[i].data() : nullptr; };
-    const std::size_t channels = a[kMean].size();
-    for (int i : {kVar, kGamma, kBeta})
-      if (given[i] && a[i].size() != channels)
-        throw std::invalid_argument("layer: its running statistics and gamma / beta differ in length");
-    const EvalNormParams bn{data(kMean), data(kVar), data(kGamma), data(kBeta), static_cast<std::int64_t>(channels), eps};
+    const std::vector<float> a = emscripten::convertJSArrayToNumberVector<float>(packed);
+    const auto n = [](double v) { return static_cast<std::size_t>(v < 0 ? 0 : v); };
+    const float* weight = a.data();
+    const float* bias = bias_size < 0 ? nullptr : weight + n(weight_size);
+    const float* mean = weight + n(weight_size) + n(bias_size);
+    const std::size_t c = n(channels);
+    const EvalNormParams bn{mean, mean + c, affine ? mean + 2 * c : nullptr, affine ? mean + 3 * c : nullptr,
+                            static_cast<std::int64_t>(c), eps};
     const auto dim = [](double v) { return static_cast<std::int64_t>(v); };
     const FusedLinear fused = conv
-        ? fuse_conv_bn_eval(a[kWeight].data(), a[kWeight].size(), data(kBias), a[kBias].size(), dim(out), dim(in), dim(kh), dim(kw), bn)
-        : fuse_linear_bn_eval(a[kWeight].data(), a[kWeight].size(), data(kBias), a[kBias].size(), dim(out), dim(in), bn);
+        ? fuse_conv_bn_eval(weight, n(weight_size), bias, n(bias_size), dim(out), dim(in), dim(kh), dim(kw), bn)
+        : fuse_linear_bn_eval(weight, n(weight_size), bias, n(bias_size), dim(out), dim(in), bn);
     val result = val::object();
     result.set("weight", float32_copy(fused.weight));
     result.set("bias", float32_copy(fused.bias));

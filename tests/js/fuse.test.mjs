@@ -163,7 +163,7 @@ test("which layers fold: running statistics, not LayerNorm / GroupNorm / Instanc
     get training() { return false; } get runningMean() { return [0]; } get runningVar() { return [1]; }
     get gamma() { return null; } get beta() { return null; } get eps() { return 1e-5; }
   }
-  const wasm = { fuseBnEval: (arrays, conv, ...sizes) => ({ arrays, conv, sizes }), fuseLastError: () => "" };
+  const wasm = { fuseBnEval: (packed, ...sizes) => ({ packed: Array.from(packed), sizes }), fuseLastError: () => "" };
   const api = { LayerNorm, GroupNorm, InstanceNorm2d, BatchNorm2d };
   const fuse = makeFuse(wasm, api);
   const spec = { weight: [1], inFeatures: 1, outFeatures: 1 };
@@ -171,6 +171,7 @@ test("which layers fold: running statistics, not LayerNorm / GroupNorm / Instanc
   assert.throws(() => fuse.fuseLinearBnEval(spec, new GroupNorm()), /layer: a GroupNorm has no running statistics/);
   assert.throws(() => fuse.fuseLinearBnEval(spec, new InstanceNorm2d()), /this InstanceNorm2d tracks no running statistics \(trackRunningStats: false\)/);
   const request = fuse.fuseConvBnEval({ weight: [1], inChannels: 1, outChannels: 1, kernelSize: [1, 1] }, new BatchNorm2d());
-  assert.deepEqual(request, { arrays: [[1], null, [0], [1], null, null], conv: true, sizes: [1, 1, 1, 1, 1e-5] }, "a BatchNorm2d's eval state reaches the core");
+  // weight, then (no bias) runningMean, runningVar; sizes: weight 1, bias none, 1 channel, not affine, conv, 1 1 1 1, eps.
+  assert.deepEqual(request, { packed: [1, 0, 1], sizes: [1, -1, 1, false, true, 1, 1, 1, 1, 1e-5] }, "a BatchNorm2d's eval state reaches the core");
   assert.throws(() => fuse.fuseLinearBnEval(spec, {}), /made by this module \(bn.BatchNorm2d or bn.InstanceNorm2d\)/);
 });

@@ -35,6 +35,9 @@ const SAMPLE = {
   seed: 77,
   randomMean: "-1",
   randomSpread: "é",
+  linearWeight: [["2", "1;5"], ["", "−0.5 ü"], ["7", "8"]],
+  linearBias: ["1", "%,x"],
+  linearSeed: 5,
 };
 
 const sample = () => normalize(structuredClone(SAMPLE));

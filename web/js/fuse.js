@@ -59,10 +59,19 @@ function evalState(api, layer) {
   return state;
 }
 
-// The fold in the core (the fuseBnEval binding): { weight, bias }, fresh Float32Arrays.
+// The fold in the core (the fuseBnEval binding): { weight, bias }, fresh
+// Float32Arrays. The arrays travel packed into one (the binding reads them
+// with one copy); the core checks every size and value.
 function fuse(wasm, conv, spec, [out, inner, kh, kw], state) {
-  const arrays = [spec.weight, spec.bias ?? null, state.runningMean, state.runningVar, state.gamma, state.beta];
-  return checked({ lastError: () => wasm.fuseLastError() }, wasm.fuseBnEval(arrays, conv, out, inner, kh, kw, state.eps));
+  const { runningMean, runningVar, gamma, beta, eps } = state;
+  const bias = spec.bias ?? null;
+  const parts = [spec.weight, bias ?? [], runningMean, runningVar, ...(gamma ? [gamma, beta] : [])];
+  const packed = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { packed.set(p, at); at += p.length; }
+  const result = wasm.fuseBnEval(packed, spec.weight.length, bias ? bias.length : -1, runningMean.length, gamma !== null,
+    conv, out, inner, kh, kw, eps);
+  return checked({ lastError: () => wasm.fuseLastError() }, result);
 }
 
 export function makeFuse(wasm, api) {
