@@ -89,7 +89,7 @@ for (const build of builds) {
       layer.dispose();
     });
 
-    test("every bad input is an Error naming the parameter; the layer keeps working", () => {
+    test("every bad input is an Error naming the parameter; the layer keeps working", async () => {
       const layer = statsLayer(bn);
       const training = new bn.BatchNorm1d(2);
       const disposed = statsLayer(bn);
@@ -125,6 +125,13 @@ for (const build of builds) {
         [() => bn.fuseConvBnEval({ ...conv, inFeatures: 3 }, layer), /unknown field "inFeatures" \(expected weight, bias, inChannels, outChannels, kernelSize\)/],
       ];
       for (const [call, message] of bad) assert.throws(call, message);
+      // A layer of another instance (the other build) is named as such.
+      const other = simdSupported() ? await loadBN({ simd: !build.simd }) : bn;
+      if (other !== bn) {
+        const foreign = statsLayer(other);
+        assert.throws(() => bn.fuseLinearBnEval(LINEAR, foreign), /this BatchNorm1d was made by another loadBN\(\) instance/);
+        foreign.dispose();
+      }
       // A fused value beyond float32 (a huge gamma over a zero variance).
       const steep = new bn.BatchNorm1d(2, { eps: 1e-30 });
       steep.setParams({ gamma: [1e30, 1], runningVar: [0, 1] }).eval();

@@ -39,6 +39,9 @@ function readSpec(fn, spec, keys, layout) {
 function evalState(api, layer) {
   const kind = Object.keys(api).find((name) => /^[A-Z]/.test(name) && typeof api[name] === "function" && layer instanceof api[name]);
   if (PER_SAMPLE.includes(kind)) fail(`layer: a ${kind} has no running statistics: ${PER_SAMPLE_WHY}`);
+  if (!kind && FOLDABLE.includes(layer?.constructor?.name)) {
+    fail(`layer: this ${layer.constructor.name} was made by another loadBN() instance (another build or wasmBinary): fold with the module that made it`);
+  }
   if (!FOLDABLE.includes(kind)) {
     const made = FOLDABLE.filter((name) => typeof api[name] === "function").map((name) => `bn.${name}`).join(" or ");
     fail(`layer must be a layer with running statistics made by this module (${made}), got ${kind ? `a ${kind}` : layer !== null && typeof layer === "object" ? "an object" : describe(layer)}`);
