@@ -8,12 +8,6 @@ import { tex } from "./tex.js";
 import { eq, feats, perRow, f } from "./step-parts.js";
 import { AGREE_ULPS } from "./fold-compute.js";
 
-// Formulas of the inference card (one place, for the formula registry).
-export const INFERENCE_TEX = {
-  evalMap: String.raw`a = \frac{\gamma}{\sqrt{\sigma^2_{\text{run}} + \varepsilon}}, \quad b = \beta - a\,\mu_{\text{run}}, \quad y = a\,x + b`,
-  fold: String.raw`y = a \odot (W x + b_{\text{lin}} - \mu_{\text{run}}) + \beta = W' x + b', \quad W' = \operatorname{diag}(a)\,W, \quad b' = a \odot (b_{\text{lin}} - \mu_{\text{run}}) + \beta`,
-};
-
 // A difference in float32 ulps, as text: "0 ulp", "0.50 ulp", "3.2e5 ulp".
 export function ulpText(u) {
   if (u === 0) return "0 ulp";
@@ -44,7 +38,7 @@ export function renderEvalMap(view, inf) {
   return [
     h("h3", {}, "Eval as one linear map: y = a·x + b"),
     h("p", {}, "In eval mode μ and σ² are not this batch's but the running statistics, fixed numbers. So for each feature batch normalization is one straight line, a scale a and a shift b (PyTorch's eval kernel computes exactly these):"),
-    tex(INFERENCE_TEX.evalMap),
+    tex("evalMap"),
     feats(view, (k) => [
       eq("a = ", given(view.gamma[k], { stored: true, paren: true }), " / √(", num(view.after.var[k], { quantity: "runningVar", feature: f(k) }), " + ",
         given(view.eps), ") = ", num(scale[k], { quantity: "scale", feature: f(k) })),

@@ -8,7 +8,7 @@ import { h } from "../dom.js";
 import { num, given, sym, fmt } from "./numbers.js";
 import { tex } from "./tex.js";
 import { eq, perRow, f } from "./step-parts.js";
-import { INFERENCE_TEX, apart, derived, verdict } from "./eval-map-view.js";
+import { apart, derived, verdict } from "./eval-map-view.js";
 import { visible } from "./state.js";
 
 // The Linear layer's inputs: one row per output feature i, W_i1 … W_iK and b_lin i.
@@ -42,7 +42,7 @@ export function foldIntro() {
   return [
     h("h3", {}, "Fold into the Linear layer before it"),
     h("p", {}, "Put a Linear layer in front of this batch norm (the same γ, β, ε and running statistics), fed with this batch. In eval mode the batch norm is a·z + b, so the two layers are one Linear layer with new weights, and the batch norm disappears from the deployed network:"),
-    tex(INFERENCE_TEX.fold),
+    tex("foldLinear"),
     h("p", { class: "hint" }, "The Linear layer z = W x + b_lin: row i holds output i's weights for x1 … xK (PyTorch's linear.weight) and its bias (linear.bias). Type your own, or draw them as torch.nn.Linear does."),
   ];
 }
