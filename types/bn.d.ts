@@ -1,6 +1,6 @@
 // TypeScript declarations of the bn-wasm JavaScript API (`import … from "bn-wasm"`).
 // One file, one section per object, in the order of docs/api.md: loading, the
-// loaded module, BatchNorm1d, Trainer, the option schema. Adding a member to the runtime? Declare it in
+// loaded module, folding batch norm, BatchNorm1d, Trainer, the option schema. Adding a member to the runtime? Declare it in
 // its section here: tests/js/types.test.mjs compares the members the runtime
 // objects have with the ones declared (both ways), and tsc checks
 // tests/types/every-member.ts, which must use every declared member.
@@ -46,6 +46,38 @@ export interface BN {
   readonly schema: OptionSchema;
   readonly BatchNorm1d: BatchNorm1dConstructor;
   readonly Trainer: TrainerConstructor;
+  /** torch.nn.utils.fusion.fuse_linear_bn_eval: the batch norm (in eval mode) folded into the Linear layer before it. */
+  fuseLinearBnEval(linear: LinearParams, layer: BatchNorm1d): FusedParams;
+  /** torch.nn.utils.fusion.fuse_conv_bn_eval: the same for a Conv2d (weight [outChannels, inChannels, kh, kw]). */
+  fuseConvBnEval(conv: ConvParams, layer: BatchNorm1d): FusedParams;
+}
+
+// ---------------------------------------------------------------- folding batch norm (inference)
+
+/** A Linear layer for bn.fuseLinearBnEval: weight [outFeatures, inFeatures] row-major; bias null or left out means zeros. */
+export interface LinearParams {
+  weight: NumberArray;
+  bias?: NumberArray | null;
+  inFeatures: number;
+  /** Must equal the batch norm's channel count. */
+  outFeatures: number;
+}
+
+/** A Conv2d layer for bn.fuseConvBnEval: weight [outChannels, inChannels, kh, kw] row-major. */
+export interface ConvParams {
+  weight: NumberArray;
+  bias?: NumberArray | null;
+  inChannels: number;
+  outChannels: number;
+  kernelSize: readonly [number, number];
+}
+
+/** The fused layer: W' = diag(a)·W, b' = a·(b − μ) + β with a = γ/√(running_var + ε). Fresh copies. */
+export interface FusedParams {
+  /** Same layout as the weight given. */
+  weight: Float32Array;
+  /** outFeatures (outChannels) entries. */
+  bias: Float32Array;
 }
 
 // ---------------------------------------------------------------- BatchNorm1d

@@ -1,6 +1,6 @@
 // The stepper's formulas come pre-rendered (web/js/stepper/formulas.js,
 // rendered by KaTeX at build time): every step of every mode typesets its
-// formula with no page error, the page shows every registered formula
+// formula with no page error (and the inference card its own), the page shows every registered formula
 // somewhere, each keeps its MathML for screen readers, and no KaTeX
 // JavaScript is fetched. The Node side (registry, call sites, tex() throwing
 // for an unknown name): tests/js/formulas.test.mjs.
@@ -45,6 +45,13 @@ test("every step of every mode typesets a registered formula, and together they 
             }
           }
           assert.match(await sections.nth(0).textContent(), /m = 4, K = 2/, "the batch's shape after its formula");
+          // The inference card (eval as one linear map, the fold) has formulas of its own.
+          const cardSources = await page.locator(".card-inference .tex annotation").evaluateAll((els) =>
+            els.map((a) => a.textContent.replace(/^\\displaystyle /, "")));
+          for (const source of cardSources) {
+            assert.ok(nameOf.has(source), `inference card: "${source}" is not a registered formula`);
+            shown.add(nameOf.get(source));
+          }
           const requests = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
           assert.ok(requests.some((u) => u.endsWith("/katex.min.css")), "KaTeX's CSS is loaded");
           assert.deepEqual(requests.filter((u) => /katex/i.test(u) && !/\.(css|woff2?|ttf)$/.test(u)), [], "no KaTeX script fetched");

@@ -54,6 +54,7 @@ test("storedText: what float32 keeps of a typed number", () => {
   assert.equal(storedText(1000.001), "1000.0009765625");
   assert.equal(storedText(123456789), "123456792");
   assert.equal(storedText(0.1), "0.1", "27 exact digits: the shortest text float32 reads back");
+  assert.equal(storedText(-0.7), "-0.7", "0.699999988079071044921875 in float32: its shortest double text is not exact");
   assert.equal(storedText(3), "3");
   assert.equal(storedText(-2.75), "-2.75");
   for (const v of [0.1, 3.3, 1e20, 1e-7, 100000.3]) assert.equal(Math.fround(Number(storedText(v))), Math.fround(v), String(v));

@@ -158,17 +158,18 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
   const gradients = layer.backward([1, 0, 0, 1]);
   const tr = new bn.Trainer({ samples: 100, seed: 2 });
   tr.step(2);
+  const fused = bn.fuseLinearBnEval({ weight: [1, 0, 0, 1], inFeatures: 2, outFeatures: 2 }, new bn.BatchNorm1d(2).eval());
   // Descriptors carry only the fields of their type: compare the union of all of them.
   const descriptors = Object.values(bn.schema).flatMap((g) => [...Object.values(g.arguments), ...Object.values(g.options)]);
   const runtime = {
     BN: bn, BatchNorm1d: layer, ForwardTrace: layer.trace(), Gradients: gradients, BackwardTrace: layer.backwardTrace(),
     Trainer: tr, ResolvedTrainerOptions: tr.options, Evaluation: tr.evaluate(), Activations: tr.activations(0), Points: tr.points(),
     OptionSchema: bn.schema, SchemaGroup: bn.schema.Trainer, OptionDescriptor: Object.assign({}, ...descriptors),
-    ItemDescriptor: bn.schema.Trainer.options.hidden.items,
+    ItemDescriptor: bn.schema.Trainer.options.hidden.items, FusedParams: fused,
   };
   const statics = { BatchNorm1dConstructor: bn.BatchNorm1d, TrainerConstructor: bn.Trainer };
   // Checked by the next test (what the runtime accepts), not as objects it returns.
-  const optionTypes = ["LoadOptions", "BatchNorm1dOptions", "BatchNorm1dParams", "TrainerOptions"];
+  const optionTypes = ["LoadOptions", "BatchNorm1dOptions", "BatchNorm1dParams", "TrainerOptions", "LinearParams", "ConvParams"];
   try {
     const mismatches = [];
     const compare = (name, have) => {
@@ -217,6 +218,8 @@ test("the options and choices the runtime accepts are the ones declared", async 
     assert.deepEqual(expectedNames(await errorOf(() => layer.forward([1, 2, 3, 5], 2, { "?": 1 }))), aliasKeys("ForwardOptions"), "forward options");
     assert.deepEqual(expectedNames(await errorOf(() => layer.backward([1, 0, 0, 1], { "?": 1 }))), aliasKeys("BackwardOptions"), "backward options");
     assert.deepEqual(expectedNames(await errorOf(() => new bn.BatchNorm1d(2, { "?": 1 }))), declaredKeys("BatchNorm1dOptions"), "BatchNorm1d options");
+    assert.deepEqual(expectedNames(await errorOf(() => bn.fuseLinearBnEval({ "?": 1 }, layer))), declaredKeys("LinearParams"), "fuseLinearBnEval fields");
+    assert.deepEqual(expectedNames(await errorOf(() => bn.fuseConvBnEval({ "?": 1 }, layer))), declaredKeys("ConvParams"), "fuseConvBnEval fields");
     // The schema's option names are the declared ones, and its enum values the declared choices.
     assert.deepEqual(Object.keys(bn.schema.Trainer.options).sort(), declaredKeys("TrainerOptions"), "bn.schema.Trainer.options");
     assert.deepEqual(Object.keys(bn.schema.BatchNorm1d.options).sort(), declaredKeys("BatchNorm1dOptions"), "bn.schema.BatchNorm1d.options");

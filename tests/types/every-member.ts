@@ -7,7 +7,7 @@ import { loadBN, simdSupported } from "bn-wasm";
 import type {
   BN, BatchNorm1d, BatchNorm1dOptions, BackwardOptions, ForwardOptions, ForwardTrace, BackwardTrace, Gradients,
   LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
-  OptionSchema, OptionDescriptor, ItemDescriptor,
+  OptionSchema, OptionDescriptor, ItemDescriptor, LinearParams, ConvParams, FusedParams,
 } from "bn-wasm";
 
 const supported: boolean = simdSupported();
@@ -49,6 +49,14 @@ layer.gradOutputView().fill(1);
 const viewGrads = layer.backward(layer.gradOutputView(), { view: true });
 const state = [layer.gamma, layer.beta, layer.runningMean, layer.runningVar, layer.numBatchesTracked];
 layer.eval().train();
+
+// ---- batch norm folded into the layer before it (eval mode)
+layer.eval();
+const linear: LinearParams = { weight: [1, 0, 0, 1, 1, 1], bias: [0.5, -0.5], inFeatures: 3, outFeatures: 2 };
+const fusedLinear: FusedParams = bn.fuseLinearBnEval(linear, layer);
+const conv: ConvParams = { weight: new Float32Array(2 * 1 * 3 * 3), bias: null, inChannels: 1, outChannels: 2, kernelSize: [3, 3] };
+const fusedConv: FusedParams = bn.fuseConvBnEval(conv, layer);
+const fused = [fusedLinear.weight.length, fusedLinear.bias.length, fusedConv.weight.length, fusedConv.bias.length];
 layer.dispose();
 
 // ---- Trainer
@@ -87,6 +95,7 @@ const checks = [
   settings.length === 5 && y === out && Math.abs(y[0] + 1.2247) < 1e-3,
   traced.length === 12 && grads[0] instanceof Float32Array && backTraced.length === 10,
   yView.length === 6 && viewGrads.dx.length === 6 && state.length === 5,
+  fused.join() === "6,2,18,2",
   Number.isFinite(loss) && resolved.length === 12 && used.init === "xavier",
   figures.every((f) => Number.isFinite(f)) && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
   progress[0] === 20,

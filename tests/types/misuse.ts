@@ -28,3 +28,7 @@ tr.options.init === "auto";                                   // error TS2367
 tr.activations();                                             // error TS2554
 bn.schema.Trainer.options.lr.min = 1;                         // error TS2540
 bn.schema.Trainer.options.learningRate;                       // error TS2339
+bn.fuseLinearBnEval({ weight: [1], inFeatures: 1 }, layer);   // error TS2345
+bn.fuseConvBnEval({ weight: [1], inChannels: 1, outChannels: 1, kernelSize: 3 }, layer); // error TS2322
+bn.fuseLinearBnEval({ weight: [1], inFeatures: 1, outFeatures: 1 }, tr); // error TS2345
+bn.fuseLinearBnEval({ weight: [1], inFeatures: 1, outFeatures: 1 }, layer).bias = null; // error TS2322

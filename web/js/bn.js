@@ -3,6 +3,7 @@
 // and returns the API of docs/api.md. Works in browsers, Web Workers and
 // Node 20 without a bundler.
 import { makeBatchNorm1d } from "./batchnorm.js";
+import { makeFuse } from "./fuse.js";
 import { VERSION } from "./version.js";
 import { describe, fail } from "./validate.js";
 
@@ -85,6 +86,7 @@ async function instantiate(variant, { locateFile, wasmBinary }) {
     schema,
     BatchNorm1d: makeBatchNorm1d(wasm, schema),
   };
+  Object.assign(api, makeFuse(wasm, api));   // fuseLinearBnEval, fuseConvBnEval (they find the layer classes in api)
   // Only look for the Trainer wrapper when the module has the binding: a
   // browser logs a console error for the 404 of a missing optional import.
   if (wasm.TrainerBinding) {

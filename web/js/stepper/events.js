@@ -11,7 +11,7 @@ import { isTablePaste, parsePastedTable } from "./cells.js";
 import { showConventionNote } from "./inputs-view.js";
 import * as T from "./transitions.js";
 
-const GRID_FIELDS = { x: "cells", dy: "dy", target: "target" };
+const GRID_FIELDS = { x: "cells", dy: "dy", target: "target", W: "linearWeight" };
 
 export function wireEvents(ui, state, update) {
   const { container } = ui;

@@ -1,6 +1,7 @@
 // Share and export: a PyTorch snippet that reproduces the view's numbers in
 // torch, and every intermediate as CSV.
 import { visible } from "./state.js";
+import { foldSnippetLines } from "./fold-export.js";
 
 const pyNum = (v) => {
   const s = String(Number(v));
@@ -48,6 +49,7 @@ export function pytorchSnippet(state, inputs) {
   lines.push("", "torch.set_printoptions(precision=6)",
     "print('y', y)", "print('running_mean', bn.running_mean)", "print('running_var', bn.running_var)",
     "print('dx', x.grad)", "print('dgamma', bn.weight.grad)", "print('dbeta', bn.bias.grad)");
+  lines.push(...foldSnippetLines(state, { pyRows, pyList }));
   return lines.join("\n") + "\n";
 }
 

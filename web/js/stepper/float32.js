@@ -24,13 +24,25 @@ const significantDigits = (text) => text.replace(/^[-+]?0*\.?0*/, "").replace(/e
 export function storedText(value) {
   const s = f32(value);
   if (s === value) return String(value);
-  const exact = String(s);
-  if (!/e/i.test(exact) && significantDigits(exact) <= 15) return exact;
+  const exact = exactDecimal(s);
+  if (significantDigits(exact) <= 15) return exact;
   for (let p = 1; p <= 9; p++) {
     const t = s.toPrecision(p);
     if (f32(Number(t)) === s) return String(Number(t));
   }
-  return exact;
+  return String(s);
+}
+
+// The exact decimal expansion of a finite float32 `s` (String(s) is the
+// shortest double text, which for 0.7 in float32, 0.699999988079071044921875,
+// is not exact: 0.699999988079071). s = m·2^e = m·5^−e / 10^−e.
+function exactDecimal(s) {
+  let m = Math.abs(s), e = 0;
+  while (!Number.isInteger(m)) { m *= 2; e -= 1; }   // exact: at most 149 doublings
+  const digits = (BigInt(m) * 5n ** BigInt(-e)).toString().padStart(1 - e, "0");
+  const point = digits.length + e;
+  const text = e === 0 ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`.replace(/0+$/, "").replace(/\.$/, "");
+  return (s < 0 ? "-" : "") + text;
 }
 
 // Per feature: how the float32 storage of its values compares with their

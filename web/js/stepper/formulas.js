@@ -51,4 +51,8 @@ export const FORMULAS = {
   dxEval: String.raw`dx_i = \frac{d\hat x_i}{\sqrt{\sigma^2 + \varepsilon}}`,
   dxTrain: String.raw`dx_i = \frac{d\hat x_i}{\sqrt{\sigma^2_B + \varepsilon}} + d\sigma^2_B\,\frac{2(x_i - \mu_B)}{m} + \frac{d\mu_B}{m}`,
   dxFolded: String.raw`dx_i = \frac{\gamma}{m\sqrt{\sigma^2_B + \varepsilon}}\Big(m\,dy_i - \sum_j dy_j - \hat x_i \sum_j dy_j\,\hat x_j\Big)`,
+
+  // Inference card (eval-map-view.js, fold-view.js)
+  evalMap: String.raw`a = \frac{\gamma}{\sqrt{\sigma^2_{\text{run}} + \varepsilon}}, \quad b = \beta - a\,\mu_{\text{run}}, \quad y = a\,x + b`,
+  foldLinear: String.raw`y = a \odot (W x + b_{\text{lin}} - \mu_{\text{run}}) + \beta = W' x + b', \quad W' = \operatorname{diag}(a)\,W, \quad b' = a \odot (b_{\text{lin}} - \mu_{\text{run}}) + \beta`,
 };

@@ -23,7 +23,8 @@
 // This file only wires the parts: state.js (the state table), transitions.js
 // (what each control does), skeleton.js (the DOM), events.js (controls ->
 // transitions), inputs-view.js, steps-view.js, running-view.js,
-// export-view.js (the views), url-sync.js (the hash), compute.js (the core),
+// export-view.js, inference-view.js (the views; fold-compute.js the
+// inference card's numbers), url-sync.js (the hash), compute.js (the core),
 // shortcuts.js (keys), presenter.js (presenter mode), print-view.js
 // (printing every step), overflow.js (scroll cues, cell widths).
 import { h, uniqueId } from "../dom.js";
@@ -44,6 +45,8 @@ import { createPresenter } from "./presenter.js";
 import { wirePrint } from "./print-view.js";
 import { watchOverflow } from "./overflow.js";
 import { setPresenter } from "./transitions.js";
+import { computeInference, readLinear } from "./fold-compute.js";
+import { createInferenceView } from "./inference-view.js";
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
@@ -58,6 +61,8 @@ export function mountStepper(root, bn, options = {}) {
   root.append(...[style, links, ui.container].filter(Boolean));
 
   const stepsView = createStepsView(ui, root);
+  const inferenceView = createInferenceView(ui, { prefix, state: () => state, update });
+  ui.container.querySelector(".card-export").before(inferenceView.card);
   const exportView = createExportView(ui, () => current);
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
   const presenter = createPresenter(ui, () => update(setPresenter(state, false), "presenter"));
@@ -74,7 +79,8 @@ export function mountStepper(root, bn, options = {}) {
         failure = e.message;
       }
     }
-    current = { state, view, inputs, failure };
+    const linear = readLinear(state);
+    current = { state, view, inputs, failure, linear, inference: view && !view.error ? computeInference(bn, view, linear) : null };
     markErrors(ui.container, inputs.errors);
     showLossDy(ui, state, view);
     showRunning(ui, state, view, inputs);
@@ -91,6 +97,7 @@ export function mountStepper(root, bn, options = {}) {
     else compute();
     presenter.show(state.presenter, { fromClick });
     stepsView.show(current);
+    inferenceView.show(current, how);
     overflow.refresh();
     if (writeUrl) url?.write(state);
   }

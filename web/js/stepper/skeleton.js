@@ -97,7 +97,7 @@ export function buildSkeleton({ prefix, withCopyLink }) {
         h("p", {}, "Each batch fed in training moves the running estimates toward the data's mean and variance; eval mode uses them. “Next batch” feeds this batch and draws a new one with the random mean and spread."),
         h("div", { class: "row-controls" }, ui.nextBatchButton, ui.forgetButton), ui.runningStatus, ui.charts, ui.compare),
       h("section", { class: "card card-export", "aria-labelledby": id("h-export") },
-        h("h2", { id: id("h-export") }, "4. Share and export"),
+        h("h2", { id: id("h-export") }, "5. Share and export"),
         h("div", { class: "row-controls" }, ui.copyLinkButton, ui.copyTorchButton, ui.csvButton), ui.exportStatus, ui.snippetBox)));
   return ui;
 }

@@ -7,7 +7,7 @@
 // field is one entry: normalize, the URL, the widget's attributes (and its
 // observedAttributes) all follow from the table.
 //
-// Grid and per-feature fields (shape "grid" / "row") keep what was typed
+// Grid, matrix and per-feature fields (shape "grid" / "matrix" / "row") keep what was typed
 // beyond the current shape: going to batch size 1 and back to 2 brings
 // row 2 back. Only the first `batch` rows and `features` columns are shown
 // and computed (visible()).
@@ -52,12 +52,25 @@ export const FIELDS = [
   { key: "seed", url: "seed", attribute: "seed", codec: integer, default: 1, fit: (v) => (v > 0 ? v : undefined) },
   { key: "randomMean", url: "rm", attribute: "random-mean", codec: text, default: "3" },
   { key: "randomSpread", url: "rs", attribute: "random-spread", codec: text, default: "2" },
+  // The Linear layer in front of the batch norm (the fold view, fold-view.js): W [features × features], its bias, and
+  // the seed of "Random weights".
+  { key: "linearWeight", url: "lw", attribute: "linear-weight", codec: grid, shape: "matrix", default: [], fill: defaultWeight,
+    omitDefault: true },
+  { key: "linearBias", url: "lb", attribute: "linear-bias", codec: list, shape: "row", default: [], fill: () => "0", omitDefault: true },
+  { key: "linearSeed", url: "ls", attribute: "linear-seed", codec: integer, default: 1, omitDefault: true,
+    fit: (v) => (v > 0 ? v : undefined) },
 ];
 
 // dy by hand starts as a small fixed pattern (−0.5, 0, 0.5, …) so the
 // gradients are not all zero.
 function defaultDy(i, k) {
   return String(((i + 2 * k) % 3 - 1) * 0.5);
+}
+
+// The Linear layer's weights start as 1 on the diagonal and ±0.5 beside it,
+// so that folding changes every entry.
+function defaultWeight(i, k) {
+  return i === k ? "1" : i < k ? "0.5" : "-0.5";
 }
 
 // What "Random batch" draws: normal(random mean, random spread²).
@@ -94,15 +107,17 @@ export function normalize(partial = {}) {
   return s;
 }
 
-// A grid at least batch × features (and at most the limits), rectangular;
-// a list at least `features` long. What lies beyond the shape is kept.
+// A grid at least batch × features (a matrix: features × features) and at
+// most the limits, rectangular; a list at least `features` long. What lies
+// beyond the shape is kept.
 function cover(field, s, value) {
   if (field.shape === "row") {
     const out = value.slice(0, LIMITS.maxFeatures);
     for (let k = out.length; k < s.features; k++) out.push(field.fill(0, k, s));
     return out;
   }
-  const rows = clamp(Math.max(value.length, s.batch), 0, LIMITS.maxRows);
+  const rows = field.shape === "matrix" ? clamp(Math.max(value.length, s.features), 0, LIMITS.maxFeatures)
+    : clamp(Math.max(value.length, s.batch), 0, LIMITS.maxRows);
   const width = clamp(Math.max(s.features, ...value.map((r) => r.length)), 0, LIMITS.maxFeatures);
   return Array.from({ length: rows }, (_, i) => Array.from({ length: width }, (_, k) => value[i]?.[k] ?? field.fill(i, k, s)));
 }
@@ -121,6 +136,7 @@ export function visible(state) {
   for (const field of FIELDS) {
     if (field.shape === "row") s[field.key] = state[field.key].slice(0, state.features);
     if (field.shape === "grid") s[field.key] = state[field.key].slice(0, state.batch).map((r) => r.slice(0, state.features));
+    if (field.shape === "matrix") s[field.key] = state[field.key].slice(0, state.features).map((r) => r.slice(0, state.features));
   }
   return s;
 }

@@ -30,7 +30,7 @@ export const STEPPER_CSS = String.raw`
 .bns-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 @container (min-width: 900px) {
   .bns-layout { grid-template-columns: minmax(320px, 5fr) minmax(0, 7fr); align-items: start; }
-  .card-running, .card-export { grid-column: 1 / -1; }
+  .card-running, .card-inference, .card-export { grid-column: 1 / -1; }
 }
 .bns .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 0.9rem 1rem; min-width: 0; }
 @container (max-width: 420px) {
@@ -136,7 +136,7 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
   font-size: clamp(16px, calc(0.9vw + 0.6vh + 6px), 34px);
 }
 .bns[data-presenter="true"] .bns-layout { grid-template-columns: auto minmax(0, 1fr); align-items: start; gap: 0.6rem; }
-.bns[data-presenter="true"] .card-running, .bns[data-presenter="true"] .card-export,
+.bns[data-presenter="true"] .card-running, .bns[data-presenter="true"] .card-export, .bns[data-presenter="true"] .card-inference,
 .bns[data-presenter="true"] .presenter-hide,
 .bns[data-presenter="true"] .scroll-cue, .bns[data-presenter="true"] .keys { display: none; }
 /* the cards' headings stay for screen readers (and the heading order) */

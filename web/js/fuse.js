@@ -1,0 +1,105 @@
+// bn.fuseLinearBnEval / bn.fuseConvBnEval (docs/api.md, "Inference: batch
+// norm folded into the layer before it"), as torch.nn.utils.fusion's
+// fuse_linear_bn_eval / fuse_conv_bn_eval. This wrapper reads the layer
+// description once, checks the types and reads the batch-norm layer's eval
+// state (running statistics, γ, β, eps) through its public members; the
+// sizes, the values and the math are the C++ core's (cpp/src/fuse.cpp,
+// through the fuseBnEval binding and the seam protocol of seam.js).
+import { checkInteger, checkNumberArray, describe, fail } from "./validate.js";
+import { checked } from "./seam.js";
+
+const LINEAR_KEYS = ["weight", "bias", "inFeatures", "outFeatures"];
+const CONV_KEYS = ["weight", "bias", "inChannels", "outChannels", "kernelSize"];
+
+// Layers whose eval mode is one fixed affine map per channel (when they
+// track running statistics), and those that never are.
+const FOLDABLE = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"];
+const PER_SAMPLE = ["LayerNorm", "GroupNorm"];
+const PER_SAMPLE_WHY = "it normalizes each sample with that sample's own mean and variance, in eval mode too, " +
+  "so its output is not one fixed linear map of its input and cannot be folded into the layer before it";
+
+// The own keys of a layer description `spec` (for `fn`), read once; unknown
+// keys are refused, naming the known ones.
+function readSpec(fn, spec, keys, layout) {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    fail(`${fn}: the first argument must be an object like { ${keys.join(", ")} }, got ${describe(spec)}`);
+  }
+  const out = {};
+  for (const key of Object.keys(spec)) {
+    if (!keys.includes(key)) fail(`${fn}: unknown field ${JSON.stringify(key)} (expected ${keys.join(", ")})`);
+    out[key] = spec[key];
+  }
+  if (out.weight === undefined) fail(`${fn}: weight is required (${layout}, row-major)`);
+  checkNumberArray("weight", out.weight);
+  if (out.bias !== undefined && out.bias !== null) checkNumberArray("bias", out.bias);
+  return out;
+}
+
+// The eval state of `layer` for the core, or an Error saying why it has none.
+function evalState(api, layer) {
+  const kind = Object.keys(api).find((name) => /^[A-Z]/.test(name) && typeof api[name] === "function" && layer instanceof api[name]);
+  if (PER_SAMPLE.includes(kind)) fail(`layer: a ${kind} has no running statistics: ${PER_SAMPLE_WHY}`);
+  if (!kind && FOLDABLE.includes(layer?.constructor?.name)) {
+    fail(`layer: this ${layer.constructor.name} was made by another loadBN() instance (another build or wasmBinary): fold with the module that made it`);
+  }
+  if (!FOLDABLE.includes(kind)) {
+    const made = FOLDABLE.filter((name) => typeof api[name] === "function").map((name) => `bn.${name}`).join(" or ");
+    fail(`layer must be a layer with running statistics made by this module (${made}), got ${kind ? `a ${kind}` : layer !== null && typeof layer === "object" ? "an object" : describe(layer)}`);
+  }
+  let training, state;
+  try {
+    training = layer.training;
+    state = { runningMean: layer.runningMean, runningVar: layer.runningVar, gamma: layer.gamma, beta: layer.beta, eps: layer.eps };
+  } catch (e) {
+    fail(`layer: ${e.message}`);   // e.g. "BatchNorm1d was disposed: create a new layer"
+  }
+  if (!state.runningMean || !state.runningVar) {
+    fail(`layer: this ${kind} tracks no running statistics (trackRunningStats: false): ${PER_SAMPLE_WHY}`);
+  }
+  if (training) {
+    fail(`layer is in training mode: fusion is for eval only (call layer.eval() first), as PyTorch's fuse functions assert "Fusion only for eval!"`);
+  }
+  return state;
+}
+
+// The fold in the core (the fuseBnEval binding): { weight, bias }, fresh
+// Float32Arrays. The arrays travel packed into one (the binding reads them
+// with one copy); the core checks every size and value.
+function fuse(wasm, conv, spec, [out, inner, kh, kw], state) {
+  const { runningMean, runningVar, gamma, beta, eps } = state;
+  const bias = spec.bias ?? null;
+  const parts = [spec.weight, bias ?? [], runningMean, runningVar, ...(gamma ? [gamma, beta] : [])];
+  const packed = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { packed.set(p, at); at += p.length; }
+  const result = wasm.fuseBnEval(packed, spec.weight.length, bias ? bias.length : -1, runningMean.length, gamma !== null,
+    conv, out, inner, kh, kw, eps);
+  return checked({ lastError: () => wasm.fuseLastError() }, result);
+}
+
+export function makeFuse(wasm, api) {
+  return {
+    // torch.nn.utils.fusion.fuse_linear_bn_eval(linear, bn): W' = diag(a) W,
+    // b' = a (b − μ) + β with a = γ / √(running_var + ε).
+    fuseLinearBnEval(linear, layer) {
+      const spec = readSpec("fuseLinearBnEval", linear, LINEAR_KEYS, "[outFeatures, inFeatures]");
+      checkInteger("inFeatures", spec.inFeatures, 1);
+      checkInteger("outFeatures", spec.outFeatures, 1);
+      const state = evalState(api, layer);
+      return fuse(wasm, false, spec, [spec.outFeatures, spec.inFeatures, 1, 1], state);
+    },
+    // torch.nn.utils.fusion.fuse_conv_bn_eval(conv, bn): the same per output
+    // channel, weight [outChannels, inChannels, kh, kw].
+    fuseConvBnEval(conv, layer) {
+      const spec = readSpec("fuseConvBnEval", conv, CONV_KEYS, "[outChannels, inChannels, kh, kw]");
+      checkInteger("inChannels", spec.inChannels, 1);
+      checkInteger("outChannels", spec.outChannels, 1);
+      const size = spec.kernelSize;
+      if (!Array.isArray(size) || size.length !== 2) fail(`kernelSize must be [kh, kw], two integers >= 1, got ${describe(size)}`);
+      checkInteger("kernelSize[0]", size[0], 1);
+      checkInteger("kernelSize[1]", size[1], 1);
+      const state = evalState(api, layer);
+      return fuse(wasm, true, spec, [spec.outChannels, spec.inChannels, size[0], size[1]], state);
+    },
+  };
+}
