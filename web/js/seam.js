@@ -90,7 +90,7 @@ export function seamFor(wasm) {
     // "1.9 GiB of the 2.0 GiB WebAssembly memory are in use, by 727 live
     // objects (727 BatchNorm1d); ..." for an out-of-memory Error.
     holdings() {
-      const objects = [...live].filter(([, n]) => n > 0);
+      const objects = [...live].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
       const total = objects.reduce((sum, [, n]) => sum + n, 0);
       const used = `${formatBytes(wasm.heapBytesInUse())} of the ${formatBytes(limit)} the WebAssembly memory can grow to`;
       if (total === 0) return `${used} are in use, and no live object holds any: this request alone does not fit`;
