@@ -125,7 +125,8 @@ export function makeBatchNorm1d(wasm, schema) {
       // refuse (NaN or Infinity in x, out of memory), and it changes nothing when it does.
       const at = address(native, native.stagingInput(rows));   // may grow the memory: no caller array is a heap view now
       if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
-      else if (at !== this.#inputView.byteOffset) fail("bn-wasm: the input buffer moved (a bug: please report it)");
+      else if (at !== this.#inputView.byteOffset) heap.f32().set(x, at >>> 2);   // the buffer moved (an earlier failed, larger forward); x, read before, is intact
+      if (this.#inputView !== null && at !== this.#inputView.byteOffset) this.#inputView = null;   // no longer where forward reads
       const y = address(native, native.forward(rows));
       this.#lastBatch = rows;
       this.#inputView = null;
@@ -147,7 +148,8 @@ export function makeBatchNorm1d(wasm, schema) {
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
       const at = address(native, native.stagingDy());
       if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
-      else if (at !== this.#dyView.byteOffset) fail("bn-wasm: the dy buffer moved (a bug: please report it)");
+      else if (at !== this.#dyView.byteOffset) heap.f32().set(dy, at >>> 2);   // as in forward
+      if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
       const dxAt = address(native, native.backward());   // fails on NaN/Infinity in dy: nothing changed
       this.#dyView = null;
       const dx = deliver(heap, dxAt, total, outputs.view || outputs.dx);
