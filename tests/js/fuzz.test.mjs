@@ -82,7 +82,7 @@ for (const simd of [true, false]) {
           }
           disposeWorld(world);
         }
-      }), { seed: SEED, numRuns: RUNS, verbose: 1, includeErrorInReport: true });
+      }), { seed: SEED, numRuns: RUNS, verbose: 0, includeErrorInReport: true });
       const seconds = (performance.now() - started) / 1000;
       t.diagnostic(`${build}: ${totals.calls} calls (${totals.ok} succeeded, ${totals.refused} refused) in ${seconds.toFixed(1)} s`);
       for (const [k, v] of Object.entries(totals.byCommand).sort()) t.diagnostic(`  ${k}: ${v.ok} succeeded, ${v.refused} refused`);

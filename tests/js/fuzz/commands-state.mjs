@@ -102,29 +102,23 @@ export class NewLayer {
   check() { return true; }
   toString() { return `NewLayer(${show(this.spec)})`; }
   run(model, world) {
-    const { kind: k, args, container } = this.spec, kind = LAYER_KINDS[k % LAYER_KINDS.length];
+    const { kind: name, args, container } = this.spec, kind = LAYER_KINDS.find((k) => k.name === name);
     const { fields, expected } = kind.options(args);
     const options = makeOptions(container, fields);
     let layer = null;
     judge(world, { name: "NewLayer", target: null, build: () => ({
       label: `${this}`, expected, heap: true,
-      call: () => (layer = kind.make(world.bn, args.features, options.value)),
-      check: () => {
-        const s = kind.state(layer);
-        const ones = new Float32Array(args.features).fill(1), zeros = new Float32Array(args.features);
-        const want = { training: true, numBatchesTracked: 0, gamma: args.affine ? ones : null, beta: args.affine ? zeros : null,
-          runningMean: zeros, runningVar: ones, trace: null, backwardTrace: null };
-        return equal(s, want) ? null : "a new layer's state is not the initial one";
-      },
+      call: () => (layer = kind.make(world.bn, args, options.value)),
+      check: () => (equal(kind.state(layer), kind.initialState(args)) ? null : "a new layer's state is not the initial one"),
       reads: (ok) => readOnceProblem(options.reads, options.keys, ok),
     }) });
     if (layer === null) return;
     const live = world.layers.filter((e) => !e.disposed);
     if (live.length >= 8) live[0].obj.dispose(), (live[0].disposed = true);
-    addLayer(world, kind, args.features, { eps: args.eps, momentum: args.momentum, affine: args.affine }, layer);
+    addLayer(world, kind, args, layer);
   }
 }
-NewLayer.arbitrary = fc.record({ kind: fc.nat(10), args: LAYER_KINDS[0].spec, container: fc.constantFrom(...OPTION_CONTAINERS) })
+NewLayer.arbitrary = fc.oneof(...LAYER_KINDS.map((kind) => fc.record({ kind: fc.constant(kind.name), args: kind.spec, container: fc.constantFrom(...OPTION_CONTAINERS) })))
   .map((s) => new NewLayer(s));
 
 // Grows the WebAssembly memory (the hog takes a larger input buffer), so

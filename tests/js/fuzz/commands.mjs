@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { valueSpec, numbers, asFloat32, inputContainer, makeInput, readOnceProblem } from "./values.mjs";
 import { optionsSpec, makeCallOptions } from "./outputs.mjs";
-import { mismatch, FLT_MAX } from "./reference.mjs";
+import { mismatch } from "./reference.mjs";
 import { judge, equal } from "./world.mjs";
 
 // The engine's own length of a typed array (a subclass may lie in its `length`).
@@ -60,7 +60,7 @@ export function makeArrayArgument(world, entry, name, spec, length, pending) {
     if (view.length !== length) return { value: view, x32: null, defects: [new RegExp(`^${name} must have ${length} entries, got ${view.length}$`)], ...none };
     return { value: view, x32: Float64Array.from(view), defects: [], ...none };
   }
-  const values = numbers(spec.values, length, entry.features);
+  const values = numbers(spec.values, length, entry.kind.columns(entry));
   const made = makeInput(spec.container, values);
   const defects = [];
   if (made.notArray) defects.push(new RegExp(`^${name} must be a Float32Array or an array of numbers`));
@@ -68,34 +68,6 @@ export function makeArrayArgument(world, entry, name, spec, length, pending) {
   const x32 = made.valid ? asFloat32(made.converted ? made.value : values) : null;
   const keys = made.counted ? [...(spec.container === "proxy" ? ["length"] : []), ...[...values.keys()].map(String)] : [];
   return { value: made.value, x32, defects, reads: made.reads, keys };
-}
-
-// Whether the core's float32 arithmetic may overflow on these values where
-// the float64 reference does not (KNOWN 11.5, fixed by core-norm).
-function edgeNumerics(entry, x32, rows, before) {
-  const n = entry.features;
-  for (let k = 0; k < n; k++) {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < rows; i++) { lo = Math.min(lo, x32[i * n + k]); hi = Math.max(hi, x32[i * n + k]); }
-    const center = before.training ? x32[k] : before.runningMean[k];
-    const reach = Math.max(Math.abs(hi - center), Math.abs(lo - center), hi - lo);
-    const spread = before.training ? ((hi - lo) / 2) ** 2 / rows : before.runningVar[k];
-    const gamma = before.gamma ? Math.abs(before.gamma[k]) : 1;
-    if (reach > FLT_MAX / 4 || 1 / Math.sqrt(spread + entry.eps) > FLT_MAX / 1e6 ||
-        gamma * reach / Math.sqrt(spread + entry.eps) > FLT_MAX / 16 || gamma / Math.sqrt(spread + entry.eps) > FLT_MAX / 16) return "11.5";
-  }
-  return null;
-}
-
-// Where dy times x-hat, or dx, overflows float32 (KNOWN 11.5).
-function backwardEdge(entry, dy32) {
-  const { saved, edge } = entry.last;
-  if (edge) return edge;
-  const big = dy32.some((v, j) => {
-    const k = j % saved.n;
-    return Math.abs(v * saved.xhat[j]) * saved.m > FLT_MAX / 64 || Math.abs(v) * saved.m * saved.invstd[k] * Math.abs(saved.gamma[k]) > FLT_MAX / 64;
-  });
-  return big ? "11.5" : null;
 }
 
 // Where a result must be: a view of the heap, the caller's output array,
@@ -107,7 +79,7 @@ export class Forward extends LayerCommand {
   build(world, entry, before) {
     const { rows: rawRows, x: xs, options: os } = this.spec, kind = entry.kind;
     // x from the pending inputView: mostly the rows it was taken for.
-    const pendingRows = xs.from === "pending" && entry.pendingInput?.length > 0 && xs.pick % 8 !== 7 ? entry.pendingInput.length / entry.features : null;
+    const pendingRows = xs.from === "pending" && entry.pendingInput?.length > 0 && xs.pick % 8 !== 7 ? kind.rowsOf(entry, entry.pendingInput.length) : null;
     const rows = pendingRows ?? resolveRows(entry, rawRows), okRows = validRows(entry, rows);
     const length = okRows ? kind.elements(entry, rows) : 8;
     const arg = makeArrayArgument(world, entry, "x", xs, length, entry.pendingInput);
@@ -121,7 +93,7 @@ export class Forward extends LayerCommand {
       if (arg.x32 && !arg.x32.every(Number.isFinite)) expected.push(/^x must hold finite numbers/);
     }
     const valid = expected.length === 0;
-    const edge = valid ? edgeNumerics(entry, arg.x32, rows, before) : null;
+    const edge = valid ? kind.forwardEdge(entry, arg.x32, rows, before) : null;
     const ref = valid ? kind.forwardRef(entry, arg.x32, rows, before) : null;
     let y = null, yCopy = null;
     return {
@@ -179,7 +151,7 @@ export class Backward extends LayerCommand {
       }
     }
     const valid = expected.length === 0;
-    const edge = valid ? backwardEdge(entry, arg.x32) : null;
+    const edge = valid ? entry.last.edge ?? kind.backwardEdge(entry, entry.last.saved, arg.x32) : null;
     const ref = valid ? kind.backwardRef(entry.last.saved, arg.x32) : null;
     let g = null, dxCopy = null;
     return {
@@ -244,7 +216,7 @@ export class TakeView extends LayerCommand {
   done(world, entry, step) {
     const view = step.result();
     if (view === null) return;
-    view.set(numbers(this.spec.values, view.length, entry.features));
+    view.set(numbers(this.spec.values, view.length, entry.kind.columns(entry)));
     if (this.spec.grad) entry.pendingGrad = view;
     else entry.pendingInput = view;
     keepView(world, view, entry);

@@ -71,7 +71,8 @@ function makeOutput(world, kind, name, length, previous, input, pick) {
       const p = previous?.value;
       const room = p instanceof Float32Array && p.buffer.byteLength >= p.byteOffset + 4 * (length + 1);
       if (!p || !previous.valid || !room || p.buffer === world.bn.memory.buffer) return { value: own(length), defects: [], valid: true };
-      const value = kind === "same-as-previous" && p.length === length ? p : new Float32Array(p.buffer, p.byteOffset + 4, length);
+      const shift = Math.min(1, trueLength.call(p) - 1);   // inside p, so that the two overlap
+      const value = kind === "same-as-previous" && trueLength.call(p) === length ? p : new Float32Array(p.buffer, p.byteOffset + 4 * shift, length);
       return { value, defects: [new RegExp(`^(${previous.name} and ${name}|${name} and ${previous.name}) share memory`)], valid: false };
     }
     default: throw new Error(`unknown output kind ${kind}`);

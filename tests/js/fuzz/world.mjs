@@ -29,14 +29,16 @@ export async function createWorld(loadBN, options) {
   world.canary = { obj: canary, state: layerState(canary) };
   // The hog: grows the memory on demand (GrowMemory), so views go stale.
   world.hog = { obj: new bn.BatchNorm1d(1), rows: 1 << 14 };
-  for (const features of [3, 4]) addLayer(world, LAYER_KINDS[0], features, { eps: 1e-5, momentum: 0.1, affine: true });
+  for (const features of [3, 4]) addLayer(world, LAYER_KINDS[0], { features, eps: 1e-5, momentum: 0.1, affine: true, bad: null });
   return world;
 }
 
-export function addLayer(world, kind, features, options, obj) {
+// A layer of `kind` built from spec (its constructor arguments as data),
+// or `obj` already built from it.
+export function addLayer(world, kind, spec, obj) {
   const entry = {
-    kind, features, eps: options.eps, momentum: options.momentum, affine: options.affine,
-    obj: obj ?? kind.make(world.bn, features, options), disposed: false,
+    kind, ...kind.config(spec),
+    obj: obj ?? kind.make(world.bn, spec, kind.options(spec).fields), disposed: false,
     last: null, backward: false, pendingInput: null, pendingGrad: null,
   };
   world.layers.push(entry);
