@@ -86,7 +86,7 @@ for (const simd of [true, false]) {
       const seconds = (performance.now() - started) / 1000;
       t.diagnostic(`${build}: ${totals.calls} calls (${totals.ok} succeeded, ${totals.refused} refused) in ${seconds.toFixed(1)} s`);
       for (const [k, v] of Object.entries(totals.byCommand).sort()) t.diagnostic(`  ${k}: ${v.ok} succeeded, ${v.refused} refused`);
-      for (const [k, v] of Object.entries(totals.known)) t.diagnostic(`  known ${k} (${KNOWN[k]}): ${v} calls`);
+      for (const [k, v] of Object.entries(totals.known).sort()) t.diagnostic(`  known ${k} (${KNOWN[k.split(":")[0]]}): ${v} calls`);
       if (process.env.FUZZ_VERBOSE) {
         for (const [k, v] of Object.entries(totals.reasons).sort((a, b) => b[1] - a[1])) t.diagnostic(`  refused ${v}× ${k}`);
       }

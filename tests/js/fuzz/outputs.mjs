@@ -73,10 +73,26 @@ function makeOutput(world, kind, name, length, previous, input, pick) {
       if (!p || !previous.valid || !room || p.buffer === world.bn.memory.buffer) return { value: own(length), defects: [], valid: true };
       const shift = Math.min(1, trueLength.call(p) - 1);   // inside p, so that the two overlap
       const value = kind === "same-as-previous" && trueLength.call(p) === length ? p : new Float32Array(p.buffer, p.byteOffset + 4 * shift, length);
-      return { value, defects: [new RegExp(`^(${previous.name} and ${name}|${name} and ${previous.name}) share memory`)], valid: false };
+      return { value, defects: [], valid: true };   // the overlap itself: overlapDefects()
     }
     default: throw new Error(`unknown output kind ${kind}`);
   }
+}
+
+// Outputs that share memory (found from the arrays themselves, whatever
+// made them so: the same input aliased twice, a subarray of another).
+function overlapDefects(made) {
+  const range = (v) => [v.byteOffset, v.byteOffset + v.byteLength];
+  const defects = [];
+  for (let i = 0; i < made.length; i++) {
+    for (let j = i + 1; j < made.length; j++) {
+      const [a, b] = [made[i].value, made[j].value];
+      if (!made[i].valid || !made[j].valid || !(a instanceof Float32Array) || !(b instanceof Float32Array) || a.buffer !== b.buffer) continue;
+      const [a0, a1] = range(a), [b0, b1] = range(b);
+      if (a0 < b1 && b0 < a1) defects.push(new RegExp(`^${made[i].name} and ${made[j].name} share memory`));
+    }
+  }
+  return defects;
 }
 
 // The options object of `method` for spec, with the defects it brings.
@@ -84,15 +100,18 @@ function makeOutput(world, kind, name, length, previous, input, pick) {
 export function makeCallOptions(world, method, spec, names, lengths, input, pick) {
   const fields = {};
   const defects = [];
-  let previous = null, given = 0;
+  let previous = null;
+  const made = [];
   names.forEach((name, i) => {
     const o = makeOutput(world, spec.outs[i], name, lengths[i], previous, input, pick + i);
     if (o.value === undefined) return;
     fields[name] = o.value;
     defects.push(...o.defects);
     previous = { name, value: o.value, valid: o.valid };
-    given++;
+    made.push(previous);
   });
+  const given = made.length;
+  defects.push(...overlapDefects(made));
   if (spec.view !== undefined) fields.view = spec.view;
   if (spec.view === "yes") defects.push(/^view must be true or false, got "yes"$/);
   if (spec.view === true && given > 0) defects.push(new RegExp(`^${method} options: view: true cannot be combined with output arrays$`));

@@ -36,9 +36,16 @@ export class NewTrainer {
   check() { return true; }
   toString() { return `NewTrainer(${show(this.spec)})`; }
   run(model, world) {
-    const { options: base, bad, container } = this.spec;
+    const { options: base, bad, container, defaultBatch } = this.spec;
     const fields = { ...base, hidden: [...base.hidden] };
     const expected = [];
+    // batchSize left out: the default (32) with fewer training points is
+    // refused today (item 8, trainer-core: fit the default to the split).
+    let known = () => null;
+    if (defaultBatch) {
+      delete fields.batchSize;
+      if (base.samples - Math.round(base.samples * 0.2) < 32) known = (e) => (e && /^batchSize must be an integer in \[1, \d+\] \(the number of training points\), got 32$/.test(e.message) ? "11.8" : null);
+    }
     if (bad !== null) {
       fields[BAD_TRAINER[bad].key] = BAD_TRAINER[bad].value;
       expected.push(BAD_TRAINER[bad].message);
@@ -46,7 +53,7 @@ export class NewTrainer {
     const options = makeOptions(container, fields);
     let tr = null;
     judge(world, { name: "NewTrainer", target: null, build: () => ({
-      label: `${this}`, expected, heap: true,
+      label: `${this}`, expected, heap: true, known,
       call: () => (tr = new world.bn.Trainer(options.value)),
       check: () => (equal(tr.options.hidden, fields.hidden) && tr.steps === 0 ? null : "the new trainer's options or steps are wrong"),
       reads: (ok) => readOnceProblem(options.reads, options.keys, ok),
@@ -59,6 +66,7 @@ export class NewTrainer {
 }
 NewTrainer.arbitrary = fc.record({
   options: optionsArb, bad: fc.oneof({ weight: 5, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_TRAINER.keys()) }),
+  defaultBatch: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   container: fc.constantFrom(...OPTION_CONTAINERS),
 }).map((s) => new NewTrainer(s));
 
