@@ -28,7 +28,7 @@ const list = (names) => names.join(", ");
 // names the object in messages ("forward options", "setParams").
 export function record(what, value, names) {
   if (value === undefined) return EMPTY;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || ArrayBuffer.isView(value)) {
     fail(`${what} must be an object with any of ${list(names)}, got ${describe(value)}`);
   }
   const keys = Object.keys(value);
