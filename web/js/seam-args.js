@@ -58,16 +58,17 @@ export function snapshot(name, value) {
   return new Snapshot(values);
 }
 
-// The size check of one instance: maxElements is the binding's
-// maxElements() (2^27 - 1 in WebAssembly, whose size_t has 32 bits). A
+// The size check of one instance: maxElements() is the binding's (2^27 - 1
+// in WebAssembly, whose size_t has 32 bits), asked on first use. A
 // count (features, batch, a dimension) multiplying `per` values (a batch of
 // rows of `per` features; 1 for a plain size) must be an integer in
 // [1, floor(maxElements / per)]: no size or product of sizes can then wrap
 // or pass 2^31 in C++. Same message as the binding's (convert.cpp).
-export function createSizes(maxElements) {
+export function createSizes(maxElementsOf) {
+  let maxElements = 0;
   return {
-    maxElements,
     count(name, value, per = 1, perLabel = null) {
+      maxElements ||= maxElementsOf();
       const max = Math.floor(maxElements / per);
       if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= max) return value;
       const why = !Number.isInteger(value) || value <= max ? ""
@@ -103,6 +104,20 @@ export function checkInput(heap, name, value, length, pending) {
     return new Float32Array(value);
   }
   return fixedBuffer(buffer) ? value : new Float32Array(value);
+}
+
+// 4a'. An input array whose length the core checks (fuse's weight): the
+// same rules as checkInput() but any length; returns what to read (a typed
+// array that cannot change size, or a snapshot's plain array).
+export function readArray(heap, name, value) {
+  if (value instanceof Snapshot) return value.values;
+  const tag = typedTag(value);
+  if (tag === undefined || tag === "BigInt64Array" || tag === "BigUint64Array") {
+    fail(`${name} must be a Float32Array or an array of numbers, got ${describe(value)}`);
+  }
+  const buffer = typedBuffer(value);
+  if (typedLength(value) === 0 && heap.wasDetached(buffer)) failLength(heap, name, value, 1, 0, "input");
+  return buffer !== heap.buffer() && fixedBuffer(buffer) ? value : new Float32Array(value);
 }
 
 // 4b. Output arrays: `given` from record(); `names` the output fields (in

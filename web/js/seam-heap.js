@@ -45,14 +45,14 @@ export function fixedBuffer(buffer) {
 
 // The heap of one instance (web/js/seam.js makes one per loaded module).
 export function createHeap(wasm) {
-  let current = wasm.HEAPF32;
+  let current = null;   // read on first use
   const detached = new WeakSet();   // buffers the memory had before it grew
   // The Float32Array over the memory now (Emscripten replaces it when the
   // memory grows; the old buffer is then detached).
   function f32() {
     const heap = wasm.HEAPF32;
     if (heap !== current) {
-      detached.add(current.buffer);
+      if (current !== null) detached.add(current.buffer);
       current = heap;
     }
     return heap;

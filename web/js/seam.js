@@ -64,7 +64,6 @@ const formatBytes = (bytes) => {
 export function seamFor(wasm) {
   if (seams.has(wasm)) return seams.get(wasm);
   const heap = createHeap(wasm);
-  const limit = wasm.heapLimit();
   const live = new Map();   // label -> count of objects not yet freed
   const count = (label, delta) => live.set(label, (live.get(label) ?? 0) + delta);
   // Frees native objects that were never disposed once JS drops their owner.
@@ -73,7 +72,7 @@ export function seamFor(wasm) {
     : null;
   const seam = {
     heap,
-    ...createSizes(wasm.maxElements()),
+    ...createSizes(() => wasm.maxElements()),
     // Takes charge of `native`, the object `owner` wraps (label: its class,
     // as messages name it: "BatchNorm1d").
     adopt(owner, native, label) {
@@ -92,7 +91,7 @@ export function seamFor(wasm) {
     holdings() {
       const objects = [...live].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
       const total = objects.reduce((sum, [, n]) => sum + n, 0);
-      const used = `${formatBytes(wasm.heapBytesInUse())} of the ${formatBytes(limit)} the WebAssembly memory can grow to`;
+      const used = `${formatBytes(wasm.heapBytesInUse())} of the ${formatBytes(wasm.heapLimit())} the WebAssembly memory can grow to`;
       if (total === 0) return `${used} are in use, and no live object holds any: this request alone does not fit`;
       const who = `${total} live object${total === 1 ? "" : "s"} (${objects.map(([label, n]) => `${n} ${label}`).join(", ")})`;
       return `${used} are in use, by ${who}. ` +
