@@ -22,6 +22,7 @@ import { createWorld, disposeWorld, KNOWN } from "./fuzz/world.mjs";
 import { Forward, Backward, TakeView } from "./fuzz/commands.mjs";
 import { SetParams, ModeOrRead, Dispose, NewLayer, GrowMemory } from "./fuzz/commands-state.mjs";
 import { NewTrainer, TrainerCall } from "./fuzz/trainer-commands.mjs";
+import { Fuse } from "./fuzz/fuse-commands.mjs";
 import { forwardRef, backwardRef } from "./fuzz/reference.mjs";
 import { loadGolden } from "../reference/golden.mjs";
 
@@ -32,7 +33,7 @@ const MAX_COMMANDS = 60;
 // Drawn uniformly from this list: repeats are weights.
 const COMMANDS = [
   ...Array(12).fill(Forward), ...Array(8).fill(Backward), ...Array(4).fill(TakeView), ...Array(3).fill(SetParams),
-  ...Array(4).fill(ModeOrRead), ...Array(3).fill(NewLayer), Dispose, ...Array(2).fill(GrowMemory), NewTrainer, ...Array(5).fill(TrainerCall),
+  ...Array(4).fill(ModeOrRead), ...Array(3).fill(NewLayer), Dispose, ...Array(2).fill(GrowMemory), NewTrainer, ...Array(5).fill(TrainerCall), ...Array(2).fill(Fuse),
 ].map((c) => c.arbitrary);
 
 // Two float64 evaluations of the same formulas differ by about

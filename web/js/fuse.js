@@ -7,7 +7,7 @@
 // through the fuseBnEval binding and the seam protocol of seam.js).
 import { checkInteger, describe, fail } from "./validate.js";
 import { checked, seamFor } from "./seam.js";
-import { snapshot, readArray } from "./seam-args.js";
+import { snapshot, readArray, arrayLength } from "./seam-args.js";
 
 const LINEAR_KEYS = ["weight", "bias", "inFeatures", "outFeatures"];
 const CONV_KEYS = ["weight", "bias", "inChannels", "outChannels", "kernelSize"];
@@ -82,10 +82,10 @@ function fuse(wasm, conv, spec, [out, inner, kh, kw], state) {
   const { runningMean, runningVar, gamma, beta, eps } = state;
   const bias = spec.bias ?? null;
   const parts = [spec.weight, bias ?? [], runningMean, runningVar, ...(gamma ? [gamma, beta] : [])];
-  const packed = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const packed = new Float32Array(parts.reduce((n, p) => n + arrayLength(p), 0));
   let at = 0;
-  for (const p of parts) { packed.set(p, at); at += p.length; }
-  const result = wasm.fuseBnEval(packed, spec.weight.length, bias ? bias.length : -1, runningMean.length, gamma !== null,
+  for (const p of parts) { packed.set(p, at); at += arrayLength(p); }
+  const result = wasm.fuseBnEval(packed, arrayLength(spec.weight), bias ? arrayLength(bias) : -1, runningMean.length, gamma !== null,
     conv, out, inner, kh, kw, eps);
   return checked({ lastError: () => wasm.fuseLastError() }, result);
 }

@@ -106,9 +106,14 @@ export function checkInput(heap, name, value, length, pending) {
   return fixedBuffer(buffer) ? value : new Float32Array(value);
 }
 
+// The length of what checkInput() / readArray() returned, as the engine
+// knows it (a subclass's `length` getter may say otherwise).
+export const arrayLength = (array) => (Array.isArray(array) ? array.length : typedLength(array));
+
 // 4a'. An input array whose length the core checks (fuse's weight): the
 // same rules as checkInput() but any length; returns what to read (a typed
-// array that cannot change size, or a snapshot's plain array).
+// array that cannot change size, or a snapshot's plain array): its length
+// is arrayLength(), never its `length` property.
 export function readArray(heap, name, value) {
   if (value instanceof Snapshot) return value.values;
   const tag = typedTag(value);

@@ -28,7 +28,7 @@ export class LayerCommand {
   run(model, world) {
     // Mostly a live layer (one that ran a forward, for the commands that
     // need one); one time in 12, any (a disposed one gets its Error).
-    const usable = world.layers.filter((e) => !e.disposed && (!this.needsForward || e.last));
+    const usable = world.layers.filter((e) => !e.disposed && (!this.needsForward || e.last) && (!this.needsEval || !e.obj.training));
     const live = usable.length > 0 ? usable : world.layers.filter((e) => !e.disposed);
     const from = this.spec.target % 12 === 11 || live.length === 0 ? world.layers : live;
     const entry = from[Math.floor(this.spec.target / 12) % from.length];
