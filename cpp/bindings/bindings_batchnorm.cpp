@@ -2,15 +2,14 @@
 // the core; web/js/batchnorm.js owns lifetimes and copies arrays in and out
 // of the heap through the addresses these methods return.
 //
-// Errors follow the seam protocol of convert.hpp: a method that can fail
-// returns undefined (its message in lastError()), the constructor leaves
-// ok() false; web/js/seam.js throws the Error from plain JS.
+// Errors follow the seam protocol of convert.hpp: a method that returns an
+// address returns 0 on failure, any other method that can fail returns
+// undefined (its message in lastError() either way), the constructor leaves
+// ok() false; web/js/seam.js throws the Error from plain JS. Sizes arrive as
+// doubles and are checked here too (web/js/seam-args.js checks them first).
 #include <emscripten/bind.h>
 
-#include <malloc.h>
-
-#include <climits>
-#include <new>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,14 +28,12 @@ class BatchNormBinding {
   // eps, momentum, affine). Never throws: on failure ok() is false and
   // lastError() says why.
   BatchNormBinding(double features, val options) {
-    const bool built = attempt(error_, "features", [&] {
-      check_value(spec_named(batchnorm_arguments(), "features"), OptionValue::of(features));
-      if (features > INT_MAX) throw std::length_error("features");
-      const int n = static_cast<int>(features);
+    const bool built = attempt(error_, "the layer's buffers", [&] {
+      const int n = count_argument("features", features);
       layer_.emplace(n, read_batchnorm_options(option_value(options)));
       param_scratch_.resize(4 * static_cast<std::size_t>(n));
     });
-    if (!built) layer_.reset();   // e.g. the layer fit but its scratch did not
+    if (!built) layer_.reset();   // e.g. the layer fit but its scratch did not: all freed
   }
 
   bool ok() const { return layer_.has_value(); }
@@ -58,7 +55,7 @@ class BatchNormBinding {
   // block j was given. Returns true, or undefined (nothing changed) on bad values.
   std::uintptr_t paramScratch() { return address(param_scratch_.data()); }
   val setParams(int mask) {
-    return catching(error_, "features", [&] {
+    return catching(error_, "the parameters", [&] {
       const float* p = param_scratch_.data();
       const std::size_t n = static_cast<std::size_t>(layer_->features());
       layer_->set_params(mask & 1 ? p : nullptr, mask & 2 ? p + n : nullptr,
@@ -67,30 +64,36 @@ class BatchNormBinding {
     });
   }
 
-  // Address to write `batch` rows of x into; undefined on failure.
-  val stagingInput(int batch) {
-    return catching(error_, "batch", [&] { return address(layer_->staging_input(batch)); });
+  // The hot calls return a heap address, 0 on failure (convert.hpp). batch
+  // arrives as a double and is checked (an integer, batch * features within
+  // max_elements()) before the core multiplies anything.
+  // Address to write `batch` rows of x into.
+  std::uintptr_t stagingInput(double batch) {
+    return catching_address(error_, "the input buffers", [&] {
+      return address(layer_->staging_input(batch_argument(batch)));
+    });
   }
-  // Returns the address of y; undefined on failure (the layer is unchanged).
-  val forward(int batch) {
-    return catching(error_, "batch", [&] {
-      layer_->forward_staged(batch);
+  // Returns the address of y (the layer is unchanged on failure).
+  std::uintptr_t forward(double batch) {
+    return catching_address(error_, "the output buffer", [&] {
+      layer_->forward_staged(batch_argument(batch));
       return address(layer_->output());
     });
   }
 
-  // Address to write dy into; undefined on failure.
-  val stagingDy() {
-    return catching(error_, "dy", [&] { return address(layer_->staging_dy()); });
+  // Address to write dy into.
+  std::uintptr_t stagingDy() {
+    return catching_address(error_, "the gradient buffers", [&] { return address(layer_->staging_dy()); });
   }
-  // Returns the address of dx (dgamma/dbeta stay at dgamma()/dbeta());
-  // undefined on failure.
-  val backward() {
-    return catching(error_, "dy", [&] {
+  // Returns the address of dx (dgamma/dbeta stay at dgamma()/dbeta()).
+  std::uintptr_t backward() {
+    return catching_address(error_, "the gradient buffers", [&] {
       layer_->backward_staged();
       return address(layer_->dx());
     });
   }
+  // Where backward leaves dgamma and dbeta: sized at construction, fixed for
+  // the layer's life (web/js/batchnorm.js reads them once).
   std::uintptr_t dgamma() const { return address(layer_->dgamma()); }
   std::uintptr_t dbeta() const { return address(layer_->dbeta()); }
 
@@ -101,7 +104,7 @@ class BatchNormBinding {
   // last training forward (saveMean, saveInvstd; null before any); undefined
   // on failure.
   val trace() {
-    return catching(error_, "batch", [&] {
+    return catching(error_, "the trace", [&] {
       const Trace t = layer_->trace();
       val out = val::object();
       out.set("training", t.training);
@@ -125,7 +128,7 @@ class BatchNormBinding {
   // dxhat, dvar, dmean, and dx, dgamma, dbeta); undefined on failure, e.g.
   // no backward since the last forward.
   val backwardTrace() {
-    return catching(error_, "batch", [&] {
+    return catching(error_, "the backward trace", [&] {
       const BackwardTrace t = layer_->backward_trace();
       val out = val::object();
       out.set("training", t.training);
@@ -144,21 +147,20 @@ class BatchNormBinding {
   }
 
  private:
+  int batch_argument(double batch) const {
+    return count_argument("batch", batch, layer_->features(), "features");
+  }
+
   std::optional<BatchNorm1d> layer_;
   std::vector<float> param_scratch_;
   std::string error_;   // message of the last failed call
 };
-
-// Bytes currently allocated with malloc/new in the WASM heap, so tests and
-// tools can check that steady-state use allocates nothing that stays.
-double heapBytesInUse() { return static_cast<double>(mallinfo().uordblks); }
 
 }  // namespace
 }  // namespace bn::bindings
 
 EMSCRIPTEN_BINDINGS(bn_batchnorm) {
   using bn::bindings::BatchNormBinding;
-  emscripten::function("heapBytesInUse", &bn::bindings::heapBytesInUse);
   emscripten::class_<BatchNormBinding>("BatchNormBinding")
       .constructor<double, emscripten::val>()
       .function("ok", &BatchNormBinding::ok)

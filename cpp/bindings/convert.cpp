@@ -1,6 +1,9 @@
 // The seam's cold paths (convert.hpp): the message of a caught exception,
 // and JS values -> bn::OptionValue for the option validators.
+#include <cmath>
+#include <cstdint>
 #include <exception>
+#include <limits>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -9,10 +12,30 @@
 
 namespace bn::bindings {
 
-std::string error_message(const std::exception& e, const char* too_large) {
+std::string error_message(const std::exception& e, const char* for_what) {
   if (dynamic_cast<const std::bad_alloc*>(&e) || dynamic_cast<const std::length_error*>(&e))
-    return std::string(too_large) + " is too large: out of WebAssembly memory";
+    return std::string(kOutOfMemory) + " while allocating " + for_what;
   return e.what();
+}
+
+double max_elements() {
+  constexpr std::uint64_t by_bytes = std::numeric_limits<std::size_t>::max() / (8 * sizeof(float));
+  constexpr std::uint64_t by_int = static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+  return static_cast<double>(by_bytes < by_int ? by_bytes : by_int);
+}
+
+int count_argument(const char* name, double value, double per, const char* per_label) {
+  const double max = std::floor(max_elements() / per);
+  if (value >= 1 && value <= max && std::floor(value) == value) return static_cast<int>(value);
+  std::string message = std::string(name) + " must be an integer in [1, " + js_number(max) + "]";
+  if (per_label) message += " for " + js_number(per) + " " + per_label;
+  message += ", got " + js_number(value);
+  if (std::isfinite(value) && std::floor(value) == value && value > max) {
+    message += per_label ? " (" + std::string(name) + " × " + per_label + " = " + js_number(value * per) +
+                               " values; one WebAssembly buffer holds at most " + js_number(max_elements()) + ")"
+                         : " (one WebAssembly buffer holds at most " + js_number(max_elements()) + " values)";
+  }
+  throw std::invalid_argument(message);
 }
 
 OptionValue option_value(const emscripten::val& v) {

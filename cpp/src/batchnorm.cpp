@@ -78,6 +78,8 @@ BatchNorm1d::BatchNorm1d(int features, BatchNormOptions options)
   dgamma_.assign(n, 0.0f);
   dbeta_.assign(n, 0.0f);
   scale_.assign(n, 0.0f);
+  next_mean_.assign(n, 0.0f);
+  next_var_.assign(n, 0.0f);
   save_.mean_hi.assign(n, 0.0f);
   save_.mean_lo.assign(n, 0.0f);
   save_.invstd.assign(n, 0.0f);
@@ -165,18 +167,27 @@ void BatchNorm1d::compute_saved_stats(Saved& s, const float* x, int batch) const
   s.valid = true;
 }
 
-// running_mean <- (1 - f) running_mean + f mean_B
-// running_var  <- (1 - f) running_var  + f var_B * m / (m - 1)   (unbiased)
-// with f = momentum, or f = 1 / num_batches_tracked when momentum is null.
-void BatchNorm1d::update_running_stats(const Saved& s) {
-  ++num_batches_tracked_;
+// The running statistics a training forward with statistics s leaves,
+// into next_mean_ / next_var_ (committed by forward_staged):
+//   running_mean <- (1 - f) running_mean + f mean_B
+//   running_var  <- (1 - f) running_var  + f var_B * m / (m - 1)   (unbiased)
+// with f = momentum, or f = 1 / num_batches_tracked when momentum is null;
+// f = 1 keeps the batch statistic alone (no 0 * old term). Throws
+// std::invalid_argument naming x, before anything changes, when one is not
+// finite in float32 (a batch variance past 3.4e38, from finite x): setParams
+// refuses such running statistics too, and eval forwards would give NaN.
+void BatchNorm1d::next_running_stats(const Saved& s) {
   const double f = options_.momentum ? *options_.momentum
-                                     : 1.0 / static_cast<double>(num_batches_tracked_);
+                                     : 1.0 / static_cast<double>(num_batches_tracked_ + 1);
   const double m = s.batch;
   for (int k = 0; k < features_; ++k) {
     const double unbiased = s.var[k] * m / (m - 1.0);
-    running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * s.mean[k]);
-    running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
+    next_mean_[k] = static_cast<float>(f == 1.0 ? s.mean[k] : (1.0 - f) * running_mean_[k] + f * s.mean[k]);
+    next_var_[k] = static_cast<float>(f == 1.0 ? unbiased : (1.0 - f) * running_var_[k] + f * unbiased);
+    if (!std::isfinite(next_var_[k]))
+      throw std::invalid_argument("x gives feature " + std::to_string(k) + " a batch variance of " +
+                                  js_number(unbiased) + " (unbiased), which is Infinity as float32 in "
+                                  "runningVar (at most 3.4e38): scale x down; the layer is unchanged");
   }
 }
 
@@ -187,6 +198,7 @@ void BatchNorm1d::forward_staged(int batch) {
   if (staging_x_.size() < total)
     throw std::logic_error("forward_staged: staging_input(batch) was not called for this batch");
   compute_saved_stats(staging_, staging_x_.data(), batch);  // may throw: nothing changed yet
+  if (staging_.training) next_running_stats(staging_);       // may throw too
   for (int k = 0; k < features_; ++k) scale_[k] = staging_.gamma[k] * staging_.invstd[k];
   // Nothing can fail past this point (resize either succeeds or changes
   // nothing), so y goes straight into the one output buffer.
@@ -199,7 +211,9 @@ void BatchNorm1d::forward_staged(int batch) {
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
   if (saved_.training) {
-    update_running_stats(saved_);
+    ++num_batches_tracked_;
+    std::swap(running_mean_, next_mean_);   // same sizes: no allocation
+    std::swap(running_var_, next_var_);
     save_.mean_hi = saved_.mean_hi;   // same sizes: copies, no allocation
     save_.mean_lo = saved_.mean_lo;
     save_.invstd = saved_.invstd;

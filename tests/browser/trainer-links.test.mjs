@@ -69,8 +69,10 @@ test("a preset in a link starts training as its button does; with step=N it stop
     await waitForSteps(page, 20);
     assert.equal(await page.getByRole("button", { name: "Standardized inputs" }).getAttribute("aria-pressed"), "true");
     assert.ok(await page.getByRole("button", { name: "Pause", exact: true }).isVisible());
+    // A fresh navigation (not a hash change then reload: the running page
+    // may rewrite its hash in between, and the reload would lose step=120).
+    await page.goto("about:blank");
     await page.goto(`${server.url}trainer.html#preset=standardized&step=120`);
-    await page.reload();
     await page.locator('[data-panel="bn"][data-steps="120"]').waitFor({ timeout: 60_000 });
     await settle(page);
     assert.equal((await readPanel(page, "bn")).steps, 120);

@@ -125,3 +125,39 @@ TEST_CASE("running stats: eval after training normalizes with them and changes n
     }
   }
 }
+
+// Finite x whose batch variance passes float32's range (|x| ~ 1e20): the
+// running variance would be Infinity (and, with momentum 1, the next update
+// 0 * Infinity = NaN, after which every eval forward gives NaN and backward
+// blames dy). The forward is refused, naming x, and the layer is unchanged.
+// Found by tests/js/fuzz.test.mjs.
+TEST_CASE("a batch variance past float32's range is refused before the running statistics change", "[running]") {
+  for (std::optional<double> momentum : {std::optional<double>(0.1), std::optional<double>(1.0), std::optional<double>()}) {
+    bn::BatchNormOptions options;
+    options.momentum = momentum;
+    bn::BatchNorm1d layer(1, options);
+    std::vector<float> y(2);
+    const std::vector<float> good = {1.0f, 3.0f};
+    layer.forward(good.data(), 2, y.data());
+    const float mean = layer.running_mean()[0], var = layer.running_var()[0];
+    const std::vector<float> huge = {1e20f, -1e20f};   // unbiased variance 2e40: even 0.1 of it is past 3.4e38
+    CHECK_THROWS_WITH(layer.forward(huge.data(), 2, y.data()),
+                      Catch::Contains("x gives feature 0 a batch variance of") &&
+                          Catch::Contains("Infinity as float32 in runningVar"));
+    CHECK(layer.running_mean()[0] == mean);
+    CHECK(layer.running_var()[0] == var);
+    CHECK(layer.num_batches_tracked() == 1);
+    layer.forward(good.data(), 2, y.data());   // still works
+    CHECK(std::isfinite(layer.running_var()[0]));
+    CHECK(layer.num_batches_tracked() == 2);
+  }
+  // Momentum 0 keeps the running statistics: nothing overflows, the forward is fine.
+  bn::BatchNormOptions frozen;
+  frozen.momentum = 0.0;
+  bn::BatchNorm1d layer(1, frozen);
+  std::vector<float> y(2);
+  const std::vector<float> huge = {1e20f, -1e20f};
+  layer.forward(huge.data(), 2, y.data());
+  CHECK(layer.running_var()[0] == 1.0f);
+  CHECK(y[0] == Approx(1.0f));
+}

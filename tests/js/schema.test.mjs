@@ -8,7 +8,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { loadBN } from "../../web/js/bn.js";
 import { defaultsOf } from "../../web/js/validate.js";
-import { FAILED, checked, construct } from "../../web/js/seam.js";
+import { FAILED, NO_ADDRESS, checked, address, construct } from "../../web/js/seam.js";
 import { loadRawModule } from "./test-data.mjs";
 
 const messageOf = (fn) => {
@@ -138,7 +138,7 @@ for (const variant of ["simd", "scalar"]) {
     });
 
     test("arguments: features, step(n), predictGrid(res) refused with the same message by JS and C++", () => {
-      for (const bad of [0, -1, 1.5]) {
+      for (const bad of [0, -1, 1.5, 2 ** 32 + 2, 3e9, 2 ** 27]) {
         const b = new wasm.BatchNormBinding(bad, {});
         assert.equal(b.ok(), false);
         assert.equal(b.lastError(), messageOf(() => new bn.BatchNorm1d(bad)), `features ${bad}`);
@@ -168,7 +168,7 @@ for (const variant of ["simd", "scalar"]) {
   });
 }
 
-describe("seam protocol: one failure value, one helper", () => {
+describe("seam protocol: one failure value per kind of result, one helper each", () => {
   const fakeNative = (message) => ({ lastError: () => message });
 
   test("checked(): FAILED (undefined) becomes an Error with the binding's message; any other value passes", () => {
@@ -176,6 +176,13 @@ describe("seam protocol: one failure value, one helper", () => {
     assert.throws(() => checked(fakeNative("x must hold finite numbers"), FAILED),
       (e) => e instanceof Error && e.message === "x must hold finite numbers");
     for (const value of [0, null, false, NaN, "", 1024, { a: 1 }]) assert.equal(checked(fakeNative("no"), value), value);
+  });
+
+  test("address(): NO_ADDRESS (0) becomes an Error with the binding's message; any other address passes", () => {
+    assert.equal(NO_ADDRESS, 0);
+    assert.throws(() => address(fakeNative("batch must be an integer in [1, 3], got 4"), NO_ADDRESS),
+      (e) => e instanceof Error && e.message === "batch must be an integer in [1, 3], got 4");
+    for (const at of [8, 65536, 2 ** 31]) assert.equal(address(fakeNative("no"), at), at);
   });
 
   test("construct(): a binding whose ok() is false is freed and its message thrown", () => {
@@ -194,25 +201,38 @@ describe("seam protocol: one failure value, one helper", () => {
   });
 
   for (const variant of ["simd", "scalar"]) {
-    test(`every binding method that can fail returns FAILED, with lastError() set (${variant})`, async () => {
+    test(`every binding method that can fail returns its failure value, with lastError() set (${variant})`, async () => {
       const wasm = await loadRawModule(variant);
       const layer = new wasm.BatchNormBinding(3, {});
       const failing = {
         "trace before forward": () => layer.trace(),
         "backwardTrace before backward": () => layer.backwardTrace(),
+      };
+      // The hot calls return an address: 0 on failure.
+      const failingAddress = {
         "stagingDy before forward": () => layer.stagingDy(),
         "backward before forward": () => layer.backward(),
         "stagingInput(0)": () => layer.stagingInput(0),
+        "stagingInput(2 ** 32 + 2)": () => layer.stagingInput(2 ** 32 + 2),
+        "stagingInput(2.5)": () => layer.stagingInput(2.5),
         "forward(1) in training": () => { layer.stagingInput(1); return layer.forward(1); },
+        "forward(2 ** 32 + 2)": () => layer.forward(2 ** 32 + 2),
       };
       for (const [what, call] of Object.entries(failing)) {
         assert.equal(call(), FAILED, what);
         assert.ok(layer.lastError().length > 0, what);
       }
+      for (const [what, call] of Object.entries(failingAddress)) {
+        assert.equal(call(), NO_ADDRESS, what);
+        assert.ok(layer.lastError().length > 0, what);
+      }
+      assert.equal(layer.stagingInput(2 ** 32 + 2), NO_ADDRESS);
+      assert.equal(layer.lastError(), "batch must be an integer in [1, 44739242] for 3 features, got 4294967298 " +
+        "(batch × features = 12884901894 values; one WebAssembly buffer holds at most 134217727)", "C++ checks the size too");
       const at = layer.stagingInput(2);
       assert.equal(typeof at, "number");
       wasm.HEAPF32.set([1, 2, 3, 4, 5, NaN], at >>> 2);
-      assert.equal(layer.forward(2), FAILED);
+      assert.equal(layer.forward(2), NO_ADDRESS);
       assert.match(layer.lastError(), /x must hold finite numbers/);
       wasm.HEAPF32.set([1, 2, 3, 4, 5, 6], at >>> 2);
       assert.equal(typeof layer.forward(2), "number");

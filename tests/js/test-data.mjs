@@ -37,3 +37,21 @@ export async function loadRawModule(variant) {
   const { default: factory } = await import("../../web/wasm/bn.mjs");
   return factory({ wasmBinary: await readFile(new URL(`../../web/wasm/bn-${variant}.wasm`, import.meta.url)) });
 }
+
+// Everything observable about a layer (trace and backwardTrace when they
+// exist), for checking that a call changed nothing, or nothing but what it
+// should; compare with assert.deepEqual (bit for bit, NaN equal to NaN).
+export function layerState(layer) {
+  const attempt = (f) => { try { return f(); } catch { return null; } };
+  return {
+    training: layer.training, numBatchesTracked: layer.numBatchesTracked,
+    gamma: layer.gamma, beta: layer.beta, runningMean: layer.runningMean, runningVar: layer.runningVar,
+    trace: attempt(() => layer.trace()), backwardTrace: attempt(() => layer.backwardTrace()),
+  };
+}
+
+// fn()'s Error (or null when it returned), for asserting on a failure.
+export function thrown(fn) {
+  try { fn(); } catch (e) { return e; }
+  return null;
+}

@@ -1,69 +1,39 @@
-// BatchNorm1d: the JS face of the C++ layer (docs/api.md). Validates
-// arguments (options through the core's option schema), copies arrays into
-// the WASM heap through the binding's staging buffers and hands back fresh
-// Float32Array copies. Owns the native object's lifetime.
+// BatchNorm1d: the JS face of the C++ layer (docs/api.md). Reads its
+// arguments through the seam's validation layer (seam-args.js: options
+// once, sizes against the heap's limits, arrays snapshotted, outputs and
+// views checked) before its first call into WebAssembly, copies inputs into
+// the heap through the binding's staging buffers and hands back fresh
+// Float32Array copies (or views, or the caller's output arrays). Owns the
+// native object's lifetime through the seam.
 //
 // The binding never throws into JS: every call goes through seam.js, which
 // turns the binding's failure value into an Error thrown from plain JS, so
 // the WASM instance never loses stack.
-import { checkInteger, checkNumberArray, checkAllFinite, checkValue, readOptions, fail, describe } from "./validate.js";
-import { checked, construct } from "./seam.js";
+import { readOptions, fail, checkAllFinite } from "./validate.js";
+import { checked, address, construct, seamFor } from "./seam.js";
+import { IN_PLACE, record, snapshot, checkInput, checkOutputs } from "./seam-args.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
-
-// The optional last argument of forward / backward (extensions, docs/api.md): caller-owned output arrays, or `view: true` for
-// zero-copy views into the WASM heap (valid until this layer's next call, and
-// detached if the memory grows). Returns the options object's arrays after
-// checking each given one is a Float32Array of `lengths[name]` entries;
-// unknown keys are an error too.
-function outputArrays(method, options, lengths) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object") {
-    fail(`${method} options must be an object like { ${Object.keys(lengths).join(", ")} } or { view: true }, got ${describe(options)}`);
-  }
-  const arrays = {};
-  for (const key of Object.keys(options)) {
-    const value = options[key];
-    if (key === "view") {
-      if (value !== undefined && typeof value !== "boolean") fail(`view must be true or false, got ${describe(value)}`);
-      continue;
-    }
-    if (!(key in lengths)) fail(`${method} options: unknown field ${JSON.stringify(key)} (expected ${Object.keys(lengths).join(", ")} or view)`);
-    if (value === undefined) continue;
-    if (!(value instanceof Float32Array)) fail(`${key} must be a Float32Array (an output array), got ${describe(value)}`);
-    if (value.length !== lengths[key]) fail(`${key} must have ${lengths[key]} entries, got ${value.length}`);
-    arrays[key] = value;
-  }
-  if (options.view === true) {
-    if (Object.keys(arrays).length > 0) fail(`${method} options: view: true cannot be combined with output arrays`);
-    arrays.view = true;
-  }
-  return arrays;
-}
+const FORWARD_OPTIONS = ["out", "view"];
+const FORWARD_OUTPUTS = ["out"];
+const BACKWARD_OPTIONS = ["dx", "dgamma", "dbeta", "view"];
+const BACKWARD_OUTPUTS = ["dx", "dgamma", "dbeta"];
 
 // Copies `length` floats at heap byte address `at` into `target`, or into a
 // fresh Float32Array when no target is given; target === true: the view itself.
-function copyOut(heap, at, length, target) {
-  const view = heap.subarray(at >>> 2, (at >>> 2) + length);
+function deliver(heap, at, length, target) {
+  const view = heap.view(at, length);
   if (target === true) return view;
-  if (!target) return view.slice();
+  if (target === undefined) return view.slice();
   target.set(view);
   return target;
 }
 
-// True when `array` is the very heap region at byte address `at` (a view
-// from inputView() / gradOutputView()), so copying it there would be a no-op.
-function isHeapView(heap, array, at) {
-  return array.buffer === heap.buffer && array.byteOffset === at;
-}
-
 // schema: bn.schema (the optionSchema() binding), for the options' rules and defaults.
 export function makeBatchNorm1d(wasm, schema) {
-  const { arguments: args, options: optionSpecs } = schema.BatchNorm1d;
-  // Frees native layers that were never disposed once JS drops them.
-  const finalizer = typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry((native) => native.delete())
-    : null;
+  const { options: optionSpecs } = schema.BatchNorm1d;
+  const seam = seamFor(wasm);
+  const { heap } = seam;
 
   return class BatchNorm1d {
     #native;
@@ -71,17 +41,25 @@ export function makeBatchNorm1d(wasm, schema) {
     #eps;
     #momentum;
     #affine;
+    #training = true;
+    #lastBatch = 0;        // rows of the last successful forward (0: none yet)
+    #inputView = null;     // the view inputView() handed out, until the next forward
+    #dyView = null;        // the view gradOutputView() handed out, until the next forward / backward
+    #dgammaAt = 0;         // where backward leaves dgamma and dbeta: fixed for the layer's life
+    #dbetaAt = 0;          // (sized at construction, cpp/bindings/bindings_batchnorm.cpp)
 
     constructor(features, options) {
-      checkValue("features", args.features, features);
+      seam.count("features", features);   // bn.schema's integer >= 1, within what one buffer holds
       const { eps, momentum, affine } = readOptions("BatchNorm1d", optionSpecs, options);
       const native = construct(wasm.BatchNormBinding, features, { eps, momentum, affine });
+      seam.adopt(this, native, "BatchNorm1d");
       this.#native = native;
+      this.#dgammaAt = native.dgamma();
+      this.#dbetaAt = native.dbeta();
       this.#features = features;
       this.#eps = eps;
       this.#momentum = momentum;
       this.#affine = affine;
-      finalizer?.register(this, native, this);
     }
 
     #live() {
@@ -93,9 +71,9 @@ export function makeBatchNorm1d(wasm, schema) {
     get eps() { this.#live(); return this.#eps; }
     get momentum() { this.#live(); return this.#momentum; }
     get affine() { this.#live(); return this.#affine; }
-    get training() { return this.#live().training(); }
-    train() { this.#live().setTraining(true); return this; }
-    eval() { this.#live().setTraining(false); return this; }
+    get training() { this.#live(); return this.#training; }
+    train() { this.#live().setTraining(true); this.#training = true; return this; }
+    eval() { this.#live().setTraining(false); this.#training = false; return this; }
     get gamma() { return this.#live().gamma(); }
     get beta() { return this.#live().beta(); }
     get runningMean() { return this.#live().runningMean(); }
@@ -105,85 +83,101 @@ export function makeBatchNorm1d(wasm, schema) {
     // Any subset of { gamma, beta, runningMean, runningVar }; all-or-nothing.
     setParams(params) {
       const native = this.#live();
-      if (params === null || typeof params !== "object") fail(`setParams expects an object, got ${describe(params)}`);
-      for (const key of Object.keys(params)) {
-        if (!PARAM_NAMES.includes(key)) fail(`setParams: unknown field ${JSON.stringify(key)} (expected ${PARAM_NAMES.join(", ")})`);
-      }
+      const given = record("setParams", params, PARAM_NAMES);
       const n = this.#features;
-      let mask = 0;
-      PARAM_NAMES.forEach((name, j) => {
-        const v = params[name];
-        if (v === undefined) return;
+      const arrays = [];
+      for (const name of PARAM_NAMES) {
+        if (given[name] === undefined) continue;
         if ((name === "gamma" || name === "beta") && !this.#affine) {
           fail(`${name} cannot be set: the layer was built with affine: false`);
         }
-        checkNumberArray(name, v, n);
-        checkAllFinite(name, v);
-        if (name === "runningVar" && Array.prototype.some.call(v, (x) => x < 0)) fail("runningVar must be >= 0");
-        mask |= 1 << j;
-      });
-      const base = native.paramScratch() >>> 2;
-      PARAM_NAMES.forEach((name, j) => {
-        if (mask & (1 << j)) wasm.HEAPF32.set(params[name], base + j * n);
-      });
+        arrays.push([name, snapshot(name, given[name])]);   // every user read first...
+      }
+      let mask = 0;
+      for (const entry of arrays) {                         // ...then the checks, which run no user code
+        const [name] = entry;
+        const value = checkInput(heap, name, entry[1], n, null);
+        checkAllFinite(name, value, n, name === "runningVar");
+        entry[1] = value;
+        mask |= 1 << PARAM_NAMES.indexOf(name);
+      }
+      const base = native.paramScratch() >>> 2;              // no allocation: the memory cannot grow here
+      const f32 = heap.f32();
+      for (const [name, value] of arrays) f32.set(value, base + PARAM_NAMES.indexOf(name) * n);
       checked(native, native.setParams(mask));   // e.g. 1e39 is Infinity in float32
       return this;
     }
 
     // options.out (optional): a Float32Array(batch * features) that receives
-    // y and is returned, instead of a fresh copy.
+    // y and is returned, instead of a fresh copy; options.view: y as a view.
     forward(x, batch, options) {
       const native = this.#live();
-      checkInteger("batch", batch, 1);
-      checkNumberArray("x", x, batch * this.#features);
-      const outputs = outputArrays("forward", options, { out: batch * this.#features });
-      if (batch < 2 && native.training()) {
+      const given = record("forward options", options, FORWARD_OPTIONS);
+      const data = snapshot("x", x);
+      const n = this.#features;
+      const rows = seam.count("batch", batch, n, "features");
+      const input = checkInput(heap, "x", data, rows * n, this.#inputView);
+      const outputs = checkOutputs(heap, "forward", given, FORWARD_OUTPUTS, [rows * n], "x", x);
+      if (rows < 2 && this.#training) {
         fail("Expected more than 1 value per channel when training, got input of batch 1 (use eval() for a single example)");
       }
-      const at = checked(native, native.stagingInput(batch));
-      const heap = wasm.HEAPF32;                // read after the call: memory may have grown
-      if (!isHeapView(heap, x, at)) heap.set(x, at >>> 2);   // written in place via inputView(): no copy
-      const out = checked(native, native.forward(batch));   // fails on NaN/Infinity in x: nothing changed
-      return copyOut(wasm.HEAPF32, out, batch * this.#features, outputs.view || outputs.out);
+      // Every argument is read and checked: from here on only the core can
+      // refuse (NaN or Infinity in x, out of memory), and it changes nothing when it does.
+      const at = address(native, native.stagingInput(rows));   // may grow the memory: no caller array is a heap view now
+      if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
+      else if (at !== this.#inputView.byteOffset) heap.f32().set(x, at >>> 2);   // the buffer moved (an earlier failed, larger forward); x, read before, is intact
+      if (this.#inputView !== null && at !== this.#inputView.byteOffset) this.#inputView = null;   // no longer where forward reads
+      const y = address(native, native.forward(rows));
+      this.#lastBatch = rows;
+      this.#inputView = null;
+      this.#dyView = null;
+      return deliver(heap, y, rows * n, outputs.view || outputs.out);
     }
 
     // options { dx, dgamma, dbeta } (each optional): Float32Arrays that
     // receive those gradients and are returned, instead of fresh copies
-    // (dgamma / dbeta stay null when affine is false).
+    // (dgamma / dbeta stay null when affine is false); options.view: views.
     backward(dy, options) {
       const native = this.#live();
-      if (!native.hasForward()) fail("backward called before any forward: call forward(x, batch) first");
+      const given = record("backward options", options, BACKWARD_OPTIONS);
+      const data = snapshot("dy", dy);
+      if (this.#lastBatch === 0) fail("backward called before any forward: call forward(x, batch) first");
       const n = this.#features;
-      const total = native.lastBatch() * n;
-      checkNumberArray("dy", dy, total);
-      const targets = outputArrays("backward", options, { dx: total, dgamma: n, dbeta: n });
-      const at = checked(native, native.stagingDy());
-      if (!isHeapView(wasm.HEAPF32, dy, at)) wasm.HEAPF32.set(dy, at >>> 2);
-      const out = checked(native, native.backward());   // fails on NaN/Infinity in dy
-      const heap = wasm.HEAPF32;
-      const dx = copyOut(heap, out, total, targets.view || targets.dx);
+      const total = this.#lastBatch * n;
+      const input = checkInput(heap, "dy", data, total, this.#dyView);
+      const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
+      const at = address(native, native.stagingDy());
+      if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
+      else if (at !== this.#dyView.byteOffset) heap.f32().set(dy, at >>> 2);   // as in forward
+      if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
+      const dxAt = address(native, native.backward());   // fails on NaN/Infinity in dy: nothing changed
+      this.#dyView = null;
+      const dx = deliver(heap, dxAt, total, outputs.view || outputs.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
-      return { dx, dgamma: copyOut(heap, native.dgamma(), n, targets.view || targets.dgamma),
-        dbeta: copyOut(heap, native.dbeta(), n, targets.view || targets.dbeta) };
+      return { dx, dgamma: deliver(heap, this.#dgammaAt, n, outputs.view || outputs.dgamma),
+        dbeta: deliver(heap, this.#dbetaAt, n, outputs.view || outputs.dbeta) };
     }
 
     // Zero-copy input (an extra): a Float32Array view of the heap buffer the
     // next forward(x, batch) reads. Write x into it and pass it as x: the copy
-    // into WASM memory is skipped. Valid until this layer's next call.
+    // into WASM memory is skipped. Valid until this layer's next call, or
+    // until the memory grows (docs/api.md, "View lifetimes").
     inputView(batch) {
       const native = this.#live();
-      checkInteger("batch", batch, 1);
-      const at = checked(native, native.stagingInput(batch));
-      return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + batch * this.#features);
+      const rows = seam.count("batch", batch, this.#features, "features");
+      const at = address(native, native.stagingInput(rows));
+      this.#inputView = heap.view(at, rows * this.#features);
+      return this.#inputView;
     }
 
     // Zero-copy dy (an extra): the heap buffer the next backward(dy) reads,
     // sized for the last forward's batch. Same rules as inputView().
     gradOutputView() {
       const native = this.#live();
-      if (!native.hasForward()) fail("gradOutputView called before any forward: call forward(x, batch) first");
-      const at = checked(native, native.stagingDy());
-      return wasm.HEAPF32.subarray(at >>> 2, (at >>> 2) + native.lastBatch() * this.#features);
+      if (this.#lastBatch === 0) fail("gradOutputView called before any forward: call forward(x, batch) first");
+      const at = address(native, native.stagingDy());
+      this.#dyView = heap.view(at, this.#lastBatch * this.#features);
+      return this.#dyView;
     }
 
     // Every intermediate of the last forward, plus (an extension) saveMean /
@@ -191,7 +185,7 @@ export function makeBatchNorm1d(wasm, schema) {
     // save_mean, save_invstd), still there after eval forwards; null before any.
     trace() {
       const native = this.#live();
-      if (!native.hasForward()) fail("trace called before any forward: call forward(x, batch) first");
+      if (this.#lastBatch === 0) fail("trace called before any forward: call forward(x, batch) first");
       return checked(native, native.trace());
     }
 
@@ -207,9 +201,9 @@ export function makeBatchNorm1d(wasm, schema) {
 
     dispose() {
       if (!this.#native) return;
-      finalizer?.unregister(this);
-      this.#native.delete();
+      seam.release(this, this.#native, "BatchNorm1d");
       this.#native = null;
+      this.#inputView = this.#dyView = null;
     }
   };
 }

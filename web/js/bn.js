@@ -6,6 +6,9 @@ import { makeBatchNorm1d } from "./batchnorm.js";
 import { makeFuse } from "./fuse.js";
 import { VERSION } from "./version.js";
 import { describe, fail } from "./validate.js";
+import { seamFor } from "./seam.js";
+import { record } from "./seam-args.js";
+import { copyBytes, checkBinary } from "./wasm-binary.js";
 
 const isNode = typeof process === "object" && process !== null && typeof process.versions?.node === "string" &&
   typeof window === "undefined" && typeof self === "undefined";
@@ -25,57 +28,89 @@ export function simdSupported() {
 const wasmDir = new URL("../wasm/", import.meta.url);
 const shared = new Map();   // "simd" | "scalar" -> Promise<api>, for default loads
 
-export function loadBN(options = {}) {
-  if (options === null || typeof options !== "object") {
-    return Promise.reject(new Error(`loadBN options must be an object, got ${describe(options)}`));
+const LOAD_OPTIONS = ["simd", "locateFile", "wasmBinary"];
+
+export function loadBN(options) {
+  let given, bytes;
+  try {
+    given = record("loadBN options", options, LOAD_OPTIONS);   // each read once; an unknown name is an Error
+    if (given.simd !== undefined && typeof given.simd !== "boolean") {
+      fail(`simd must be true, false or left out, got ${describe(given.simd)}`);
+    }
+    if (given.locateFile !== undefined && typeof given.locateFile !== "function") {
+      fail(`locateFile must be a function(name) returning a URL, got ${describe(given.locateFile)}`);
+    }
+    if (given.wasmBinary !== undefined) bytes = copyBytes("wasmBinary", given.wasmBinary);
+  } catch (e) {
+    return Promise.reject(e);
   }
-  const { simd, locateFile, wasmBinary } = options;
-  if (simd !== undefined && typeof simd !== "boolean") {
-    return Promise.reject(new Error(`simd must be true, false or left out, got ${describe(simd)}`));
-  }
-  const variant = (simd ?? simdSupported()) ? "simd" : "scalar";
-  if (variant === "simd" && !simdSupported()) {
+  const { simd, locateFile } = given;
+  if (simd === true && !simdSupported()) {
     return Promise.reject(new Error("simd: true was asked, but this engine does not support WebAssembly SIMD"));
   }
-  // One shared instance per variant unless the caller supplies the binary.
-  if (locateFile || wasmBinary) return instantiate(variant, options);
+  // One shared instance per build unless the caller supplies the binary.
+  if (locateFile || bytes) return instantiate(simd, locateFile, bytes);
+  const variant = (simd ?? simdSupported()) ? "simd" : "scalar";
   if (!shared.has(variant)) {
-    const p = instantiate(variant, options);
+    const p = instantiate(variant === "simd", undefined, undefined);
     p.catch(() => shared.delete(variant));
     shared.set(variant, p);
   }
   return shared.get(variant);
 }
 
-async function instantiate(variant, { locateFile, wasmBinary }) {
-  if (locateFile !== undefined && typeof locateFile !== "function") fail("locateFile must be a function(name) returning a URL");
-  const file = `bn-${variant}.wasm`;
+// simd: true / false / undefined (the build the bytes are, or the engine's
+// best); bytes: the wasmBinary given (copied), or undefined.
+async function instantiate(simd, locateFile, bytes) {
+  let source = "wasmBinary";
+  let variant;
+  if (bytes) {
+    variant = await checkBinary(bytes, simd, source, simdSupported());
+  } else {
+    variant = (simd ?? simdSupported()) ? "simd" : "scalar";
+    const file = `bn-${variant}.wasm`;
+    const where = locateFile ? String(locateFile(file, wasmDir.href)) : new URL(file, wasmDir).href;
+    source = locateFile ? `the file locateFile gave for ${file} (${where})` : where;
+    // The glue is built for web/worker: it can fetch http(s) URLs but not
+    // files, so in Node read a local .wasm (default place, or a file: URL or
+    // path from locateFile) ourselves, and check it as a wasmBinary.
+    if (isNode && !/^(https?|data|blob):/i.test(where)) {
+      const { readFile } = await import("node:fs/promises");
+      bytes = new Uint8Array(await readFile(/^file:/i.test(where) ? new URL(where) : where));
+      await checkBinary(bytes, variant === "simd", source, simdSupported());
+    }
+  }
+  // What the module prints while it loads (a failed compile prints
+  // "Aborted(...)") is kept for the Error; afterwards it goes to the console.
+  const printed = [];
+  let loaded = false;
+  const wasmFile = `bn-${variant}.wasm`;
   const locate = locateFile ?? ((name) => new URL(name, wasmDir).href);
   const moduleArgs = {
     // One glue (bn.mjs) serves both builds; it asks for "bn.wasm": this build's file.
-    locateFile: (name, prefix) => locate(name === "bn.wasm" ? file : name, prefix),
+    locateFile: (name, prefix) => locate(name === "bn.wasm" ? wasmFile : name, prefix),
+    print: (text) => (loaded ? console.log(text) : printed.push(text)),
+    printErr: (text) => (loaded ? console.warn(text) : printed.push(text)),
   };
-  if (wasmBinary !== undefined) {
-    if (!(wasmBinary instanceof ArrayBuffer) && !ArrayBuffer.isView(wasmBinary)) {
-      fail("wasmBinary must be an ArrayBuffer or a Uint8Array");
-    }
-    moduleArgs.wasmBinary = wasmBinary;
-  } else if (isNode) {
-    // The glue is built for web/worker: it can fetch http(s) URLs but not
-    // files, so in Node read a local .wasm (default place, or a file: URL or
-    // path from locateFile) ourselves.
-    const where = String(moduleArgs.locateFile(file, wasmDir.href));
-    if (!/^(https?|data|blob):/i.test(where)) {
-      const { readFile } = await import("node:fs/promises");
-      moduleArgs.wasmBinary = await readFile(/^file:/i.test(where) ? new URL(where) : where);
-    }
-  }
+  if (bytes) moduleArgs.wasmBinary = bytes;
   const { default: factory } = await import("../wasm/bn.mjs");
-  const wasm = await factory(moduleArgs);
+  let wasm;
+  try {
+    wasm = await factory(moduleArgs);
+  } catch (e) {
+    const reason = String(printed.find((t) => !t.startsWith("Aborted(")) ?? e?.message ?? e).replace(/^Aborted\((.*)\)[^)]*$/s, "$1");
+    fail(`loadBN: ${source} did not load as the ${variant} build of bn-wasm: ${reason}`);
+  }
+  loaded = true;
+  for (const text of printed) console.warn(text);
+  if (typeof wasm.buildVariant !== "function" || wasm.buildVariant() !== `bn-wasm build: ${variant}`) {
+    fail(`loadBN: ${source} is not the ${variant} build of bn-wasm of this version (${typeof wasm.buildVariant === "function" ? wasm.buildVariant() : "no build marker"})`);
+  }
   const memory = Object.values(wasm.asm).find((v) => v instanceof WebAssembly.Memory);
   const schemaText = wasm.optionSchema();
   if (schemaText === undefined) fail("bn-wasm: the module's option schema failed to build (a broken build)");
   const schema = deepFreeze(JSON.parse(schemaText));   // the validators read it: nobody may change it
+  seamFor(wasm);
   const api = {
     simd: variant === "simd",
     version: VERSION,

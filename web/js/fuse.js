@@ -5,8 +5,9 @@
 // state (running statistics, γ, β, eps) through its public members; the
 // sizes, the values and the math are the C++ core's (cpp/src/fuse.cpp,
 // through the fuseBnEval binding and the seam protocol of seam.js).
-import { checkInteger, checkNumberArray, describe, fail } from "./validate.js";
-import { checked } from "./seam.js";
+import { checkInteger, describe, fail } from "./validate.js";
+import { checked, seamFor } from "./seam.js";
+import { snapshot, readArray, arrayLength } from "./seam-args.js";
 
 const LINEAR_KEYS = ["weight", "bias", "inFeatures", "outFeatures"];
 const CONV_KEYS = ["weight", "bias", "inChannels", "outChannels", "kernelSize"];
@@ -19,8 +20,9 @@ const PER_SAMPLE_WHY = "it normalizes each sample with that sample's own mean an
   "so its output is not one fixed linear map of its input and cannot be folded into the layer before it";
 
 // The own keys of a layer description `spec` (for `fn`), read once; unknown
-// keys are refused, naming the known ones.
-function readSpec(fn, spec, keys, layout) {
+// keys are refused, naming the known ones. weight and bias are read once
+// too (seam-args.js: a plain array or Proxy copied, a typed array fixed).
+function readSpec(heap, fn, spec, keys, layout) {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     fail(`${fn}: the first argument must be an object like { ${keys.join(", ")} }, got ${describe(spec)}`);
   }
@@ -30,8 +32,19 @@ function readSpec(fn, spec, keys, layout) {
     out[key] = spec[key];
   }
   if (out.weight === undefined) fail(`${fn}: weight is required (${layout}, row-major)`);
-  checkNumberArray("weight", out.weight);
-  if (out.bias !== undefined && out.bias !== null) checkNumberArray("bias", out.bias);
+  const k = out.kernelSize;
+  if (Array.isArray(k)) {   // read once: its length, then kh and kw
+    const length = k.length;
+    out.kernelSize = length === 2 ? [k[0], k[1]] : null;
+    out.kernelSizeGot = `an array of length ${length}`;
+  } else {
+    out.kernelSize = null;
+    out.kernelSizeGot = describe(k);
+  }
+  out.weight = snapshot("weight", out.weight);
+  if (out.bias !== undefined && out.bias !== null) out.bias = snapshot("bias", out.bias);
+  out.weight = readArray(heap, "weight", out.weight);   // no user code runs from here on
+  if (out.bias !== undefined && out.bias !== null) out.bias = readArray(heap, "bias", out.bias);
   return out;
 }
 
@@ -69,20 +82,21 @@ function fuse(wasm, conv, spec, [out, inner, kh, kw], state) {
   const { runningMean, runningVar, gamma, beta, eps } = state;
   const bias = spec.bias ?? null;
   const parts = [spec.weight, bias ?? [], runningMean, runningVar, ...(gamma ? [gamma, beta] : [])];
-  const packed = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const packed = new Float32Array(parts.reduce((n, p) => n + arrayLength(p), 0));
   let at = 0;
-  for (const p of parts) { packed.set(p, at); at += p.length; }
-  const result = wasm.fuseBnEval(packed, spec.weight.length, bias ? bias.length : -1, runningMean.length, gamma !== null,
+  for (const p of parts) { packed.set(p, at); at += arrayLength(p); }
+  const result = wasm.fuseBnEval(packed, arrayLength(spec.weight), bias ? arrayLength(bias) : -1, runningMean.length, gamma !== null,
     conv, out, inner, kh, kw, eps);
   return checked({ lastError: () => wasm.fuseLastError() }, result);
 }
 
 export function makeFuse(wasm, api) {
+  const { heap } = seamFor(wasm);
   return {
     // torch.nn.utils.fusion.fuse_linear_bn_eval(linear, bn): W' = diag(a) W,
     // b' = a (b − μ) + β with a = γ / √(running_var + ε).
     fuseLinearBnEval(linear, layer) {
-      const spec = readSpec("fuseLinearBnEval", linear, LINEAR_KEYS, "[outFeatures, inFeatures]");
+      const spec = readSpec(heap, "fuseLinearBnEval", linear, LINEAR_KEYS, "[outFeatures, inFeatures]");
       checkInteger("inFeatures", spec.inFeatures, 1);
       checkInteger("outFeatures", spec.outFeatures, 1);
       const state = evalState(api, layer);
@@ -91,11 +105,11 @@ export function makeFuse(wasm, api) {
     // torch.nn.utils.fusion.fuse_conv_bn_eval(conv, bn): the same per output
     // channel, weight [outChannels, inChannels, kh, kw].
     fuseConvBnEval(conv, layer) {
-      const spec = readSpec("fuseConvBnEval", conv, CONV_KEYS, "[outChannels, inChannels, kh, kw]");
+      const spec = readSpec(heap, "fuseConvBnEval", conv, CONV_KEYS, "[outChannels, inChannels, kh, kw]");
       checkInteger("inChannels", spec.inChannels, 1);
       checkInteger("outChannels", spec.outChannels, 1);
       const size = spec.kernelSize;
-      if (!Array.isArray(size) || size.length !== 2) fail(`kernelSize must be [kh, kw], two integers >= 1, got ${describe(size)}`);
+      if (size === null) fail(`kernelSize must be [kh, kw], two integers >= 1, got ${spec.kernelSizeGot}`);
       checkInteger("kernelSize[0]", size[0], 1);
       checkInteger("kernelSize[1]", size[1], 1);
       const state = evalState(api, layer);

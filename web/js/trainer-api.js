@@ -2,18 +2,16 @@
 // options through the core's option schema (bn.schema: names, enum values,
 // ranges and defaults; the C++ core checks them again, with the rules that
 // tie options together), hands back fresh copies of every array, and owns
-// the native object's lifetime (dispose()). Every binding call goes through
-// seam.js (the failure value becomes an Error thrown from plain JS).
+// the native object's lifetime (dispose(), through the seam). Every binding
+// call goes through seam.js (the failure value becomes an Error thrown from
+// plain JS).
 import { checkInteger, checkFinite, checkValue, readOptions, fail } from "./validate.js";
-import { checked, construct } from "./seam.js";
+import { checked, construct, seamFor } from "./seam.js";
 
 // schema: bn.schema (the optionSchema() binding).
 export function makeTrainer(wasm, schema) {
   const { arguments: args, options: optionSpecs } = schema.Trainer;
-  // Frees native trainers that were never disposed once JS drops them.
-  const finalizer = typeof FinalizationRegistry === "function"
-    ? new FinalizationRegistry((native) => native.delete())
-    : null;
+  const seam = seamFor(wasm);
 
   return class Trainer {
     #native;
@@ -24,10 +22,10 @@ export function makeTrainer(wasm, schema) {
     constructor(options) {
       const o = readOptions("Trainer", optionSpecs, options);
       const native = construct(wasm.TrainerBinding, o);   // also checks batchSize against the split
+      seam.adopt(this, native, "Trainer");
       this.#native = native;
       o.init = native.init();   // "auto" resolved
       this.#options = o;
-      finalizer?.register(this, native, this);
     }
 
     #live() {
@@ -101,8 +99,7 @@ export function makeTrainer(wasm, schema) {
 
     dispose() {
       if (!this.#native) return;
-      finalizer?.unregister(this);
-      this.#native.delete();
+      seam.release(this, this.#native, "Trainer");
       this.#native = null;
     }
   };

@@ -52,29 +52,42 @@ export function checkOneOf(name, value, allowed) {
 const isList = (v) => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 
 // Checks `value` against the schema descriptor `spec` (one entry of
-// bn.schema.X.options or .arguments).
+// bn.schema.X.options or .arguments) and returns it; an array is read once
+// (its length, then each entry) into a fresh plain array, which is what is
+// checked and returned.
 export function checkValue(name, spec, value) {
   const { min = -Infinity, max = Infinity } = spec;
   switch (spec.type) {
-    case "boolean": return checkBoolean(name, value);
-    case "integer": return checkInteger(name, value, min, max);
-    case "number": return checkFinite(name, value, { min, max, minExclusive: spec.minExclusive, nullable: spec.nullable });
-    case "enum": return checkOneOf(name, value, spec.values);
+    case "boolean": checkBoolean(name, value); return value;
+    case "integer": checkInteger(name, value, min, max); return value;
+    case "number": checkFinite(name, value, { min, max, minExclusive: spec.minExclusive, nullable: spec.nullable }); return value;
+    case "enum": checkOneOf(name, value, spec.values); return value;
     case "array": {
-      if (!isList(value) || value.length < spec.minLength || value.length > spec.maxLength) {
+      const items = isList(value) ? copyList(value) : null;
+      if (!items || items.length < spec.minLength || items.length > spec.maxLength) {
         fail(`${name} must be an array of ${spec.minLength} to ${spec.maxLength} ${spec.itemLabel}, got ${describe(value)}`);
       }
-      for (let i = 0; i < value.length; i++) checkValue(`${name}[${i}]`, spec.items, value[i]);
-      return undefined;
+      for (let i = 0; i < items.length; i++) checkValue(`${name}[${i}]`, spec.items, items[i]);
+      return items;
     }
     default: return fail(`bn-wasm: unknown option type ${JSON.stringify(spec.type)} for ${name}`);
   }
 }
 
+// A plain array of the entries of an array or typed array, read once each.
+function copyList(value) {
+  const length = value.length;
+  const out = new Array(length);
+  for (let i = 0; i < length; i++) out[i] = value[i];
+  return out;
+}
+
 // The options object `options` of `owner` ("Trainer", "BatchNorm1d") read
 // once against `specs` (bn.schema.X.options): unknown keys and bad values
-// throw, keys left out or undefined take the schema's default. Returns a
-// fresh plain object with every option (arrays copied to plain arrays).
+// throw, keys left out or undefined take the schema's default. Every value
+// is read exactly once (a getter or a Proxy trap runs once; an array is
+// copied before it is checked). Returns a fresh plain object with every
+// option (arrays as plain arrays).
 export function readOptions(owner, specs, options) {
   if (options === undefined) options = {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
@@ -90,12 +103,7 @@ export function readOptions(owner, specs, options) {
   const out = {};
   for (const [name, spec] of Object.entries(specs)) {
     const value = given[name];
-    if (value === undefined) {
-      out[name] = copy(spec.default);
-    } else {
-      checkValue(name, spec, value);
-      out[name] = copy(value);
-    }
+    out[name] = value === undefined ? copy(spec.default) : checkValue(name, spec, value);
   }
   return out;
 }
@@ -107,31 +115,13 @@ export function defaultsOf(specs) {
   return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, copy(spec.default)]));
 }
 
-// An array of numbers: a typed array, or a plain array whose entries are all
-// numbers. Checks the length when `length` is given; returns the length.
-export function checkNumberArray(name, value, length) {
-  const isTyped = ArrayBuffer.isView(value) && !(value instanceof DataView) &&
-    !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
-  if (!isTyped && !Array.isArray(value)) {
-    fail(`${name} must be a Float32Array or an array of numbers, got ${describe(value)}`);
-  }
-  if (!isTyped) {
-    for (let i = 0; i < value.length; i++) {
-      if (typeof value[i] !== "number") {
-        fail(`${name} must be a Float32Array or an array of numbers; entry ${i} is ${describe(value[i])}`);
-      }
-    }
-  }
-  if (length !== undefined && value.length !== length) {
-    fail(`${name} must have ${length} entries, got ${value.length}`);
-  }
-  return value.length;
-}
-
-// Non-finite entries, for arrays C++ does not check by itself.
-export function checkAllFinite(name, value) {
-  for (let i = 0; i < value.length; i++) {
-    if (!Number.isFinite(value[i])) fail(`${name} must hold finite numbers; entry ${i} is ${value[i]}`);
+// Entries that are not finite as float32 (1e39 is Infinity there) or, with
+// nonNegative, negative (value: an array of `length` entries, indexed only).
+export function checkAllFinite(name, value, length, nonNegative = false) {
+  for (let i = 0; i < length; i++) {
+    const v = Math.fround(value[i]);
+    if (!Number.isFinite(v)) fail(`${name} must hold finite numbers; entry ${i} is ${value[i]}${Number.isFinite(value[i]) ? " (Infinity as float32)" : ""}`);
+    if (nonNegative && v < 0) fail(`${name} must be >= 0; entry ${i} is ${value[i]}`);
   }
 }
 

@@ -123,7 +123,7 @@ class BatchNorm1d {
 
   void check_batch(int batch) const;
   void compute_saved_stats(Saved& s, const float* x, int batch) const;
-  void update_running_stats(const Saved& s);
+  void next_running_stats(const Saved& s);
 
   int features_;
   BatchNormOptions options_;
@@ -145,6 +145,7 @@ class BatchNorm1d {
   Saved saved_, staging_;
   SavedBatchStats save_;
   std::vector<float> scale_;  // per-feature scratch: gamma * invstd
+  std::vector<float> next_mean_, next_var_;   // the running statistics a training forward commits
 };
 
 }  // namespace bn

@@ -1,0 +1,71 @@
+// The WebAssembly heap as the seam sees it (docs/api.md, "The seam"): the
+// current Float32Array over the instance's memory, the views handed out of
+// it, and the buffers that memory growth has detached, so that a stale view
+// passed back gets an Error that says what happened instead of a bare
+// length mismatch.
+//
+// Typed arrays are read through the engine's own accessors (the intrinsic
+// getters of %TypedArray%.prototype), never through properties a subclass
+// or a Proxy could redefine: what the seam checks is what the copy uses,
+// and reading them runs no user code.
+
+const TYPED_ARRAY = Object.getPrototypeOf(Float32Array.prototype);
+const getter = (proto, key) => Object.getOwnPropertyDescriptor(proto, key)?.get;
+const tagOf = getter(TYPED_ARRAY, Symbol.toStringTag);
+const lengthOf = getter(TYPED_ARRAY, "length");
+const bufferOf = getter(TYPED_ARRAY, "buffer");
+const byteOffsetOf = getter(TYPED_ARRAY, "byteOffset");
+const byteLengthOf = getter(TYPED_ARRAY, "byteLength");
+const resizableOf = getter(ArrayBuffer.prototype, "resizable");   // absent on older engines
+
+// "Float32Array", "Float64Array", ... for a real typed array (subclasses
+// included), undefined for anything else (a Proxy, a look-alike, a primitive).
+export const typedTag = (value) => tagOf.call(value);
+export const typedLength = (array) => lengthOf.call(array);
+export const typedBuffer = (array) => bufferOf.call(array);
+export const typedByteOffset = (array) => byteOffsetOf.call(array);
+
+// [start, end) byte range of a typed array in its buffer.
+export const byteRange = (array) => {
+  const start = byteOffsetOf.call(array);
+  return [start, start + byteLengthOf.call(array)];
+};
+
+// True when the buffer's size cannot change under a checked length: a plain
+// ArrayBuffer that is not resizable. A resizable one (length-tracking views)
+// or a SharedArrayBuffer (growable, written by other threads) is not.
+export function fixedBuffer(buffer) {
+  if (!resizableOf) return true;
+  try {
+    return !resizableOf.call(buffer);
+  } catch {
+    return false;   // a SharedArrayBuffer
+  }
+}
+
+// The heap of one instance (web/js/seam.js makes one per loaded module).
+export function createHeap(wasm) {
+  let current = null;   // read on first use
+  const detached = new WeakSet();   // buffers the memory had before it grew
+  // The Float32Array over the memory now (Emscripten replaces it when the
+  // memory grows; the old buffer is then detached).
+  function f32() {
+    const heap = wasm.HEAPF32;
+    if (heap !== current) {
+      if (current !== null) detached.add(current.buffer);
+      current = heap;
+    }
+    return heap;
+  }
+  return {
+    f32,
+    buffer: () => f32().buffer,
+    // A Float32Array view of `length` floats at byte address `at`.
+    view: (at, length) => f32().subarray(at >>> 2, (at >>> 2) + length),
+    // True for a buffer that was this instance's memory before it grew.
+    wasDetached(buffer) {
+      f32();
+      return detached.has(buffer);
+    },
+  };
+}
