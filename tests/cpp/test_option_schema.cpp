@@ -88,8 +88,8 @@ TEST_CASE("every descriptor: its default passes, the values just outside fail na
 }
 
 TEST_CASE("the messages carry the schema's limits") {
-  CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>(9, 4))) ==
-        "hidden must be an array of 1 to 8 layer widths, got an array of length 9");
+  CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>(101, 4))) ==
+        "hidden must be an array of 1 to 100 layer widths, got an array of length 101");
   CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>{16, 257})) ==
         "hidden[1] must be an integer in [1, 256], got 257");
   CHECK(message_of(trainer_spec("noise"), OptionValue::of(-0.1)) ==

@@ -1,0 +1,48 @@
+#include "bn/trainer_network.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace bn {
+namespace {
+
+void fail(const std::string& message) { throw std::invalid_argument(message); }
+
+}  // namespace
+
+void resolve_network_options(TrainerOptions& o) {
+  const Norm norm = parse_norm(o.norm);
+  if (!o.batch_norm && norm == Norm::batch) o.norm = "none";
+  o.batch_norm = o.norm == "batch";
+  const int layers = static_cast<int>(o.hidden.size());
+  if (norm == Norm::group && o.groups >= 1) {
+    for (int l = 0; l < layers; ++l)
+      if (o.hidden[l] >= 1 && o.hidden[l] % o.groups != 0)
+        fail("groups must divide every hidden width (num_channels must be divisible by num_groups): hidden[" +
+             std::to_string(l) + "] is " + std::to_string(o.hidden[l]) + ", groups " + std::to_string(o.groups));
+  }
+  if (o.batch_norm && o.batch_size == 1)
+    fail("batchSize must be >= 2 with norm \"batch\": Expected more than 1 value per channel when training "
+         "(norm \"layer\" or \"group\" trains at batch size 1)");
+  std::int64_t units = 0;
+  for (int w : o.hidden) units += w > 0 ? w : 0;
+  if (o.batch_size > 0 && units * o.batch_size > kMaxBatchUnits)
+    fail("batchSize * (sum of hidden widths) must be <= " + std::to_string(kMaxBatchUnits) + ", got " +
+         std::to_string(o.batch_size) + " * " + std::to_string(units) + ": use fewer or narrower layers, or smaller batches");
+}
+
+MlpConfig network_config(const TrainerOptions& o) {
+  MlpConfig c;
+  c.hidden = o.hidden;
+  c.activation = parse_activation(o.activation);
+  c.norm = parse_norm(o.norm);
+  c.groups = o.groups;
+  c.placement = parse_norm_placement(o.norm_placement);
+  c.residual = o.residual;
+  c.momentum = o.momentum;
+  c.init = parse_init(o.init);
+  return c;
+}
+
+}  // namespace bn
