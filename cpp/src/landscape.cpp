@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bn/loss.hpp"
+#include "bn/option_schema.hpp"
 
 namespace bn {
 namespace {
@@ -67,11 +68,7 @@ double dot(const std::vector<float>& a, const std::vector<float>& b, std::size_t
 
 Landscape measure_landscape(const Mlp& net, const float* x, const std::uint8_t* labels, int m,
                             double lr, const LandscapeOptions& o) {
-  if (o.steps < 1 || o.steps > LandscapeOptions::kMaxSteps)
-    throw std::invalid_argument("steps must be an integer in [1, " + std::to_string(LandscapeOptions::kMaxSteps) +
-                                "], got " + std::to_string(o.steps));
-  if (!std::isfinite(o.max_scale) || o.max_scale <= 0.0 || o.max_scale > LandscapeOptions::kMaxScale)
-    throw std::invalid_argument("maxScale must be a finite number in (0, 100] (the farthest step, in learning rates)");
+  check_fields(landscape_option_table(), o);
   Probe probe(net, m);
   Landscape r;
   r.lr = lr;

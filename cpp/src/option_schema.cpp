@@ -16,6 +16,7 @@
 #include "bn/activations.hpp"
 #include "bn/datasets.hpp"
 #include "bn/hidden_norm.hpp"
+#include "bn/landscape.hpp"
 #include "bn/linear.hpp"
 #include "bn/optimizer.hpp"
 #include "bn/params.hpp"
@@ -158,5 +159,16 @@ const std::vector<OptionSpec>& trainer_arguments() {
   };
   return args;
 }
+
+const OptionTable<LandscapeOptions>& landscape_option_table() {
+  using O = LandscapeOptions;
+  static const OptionTable<O> table = {
+      integer("steps", &O::steps, 1, O::kMaxSteps, "tr.landscape(): points along the gradient direction"),
+      number("maxScale", &O::max_scale, 0, true, O::kMaxScale,
+             "tr.landscape(): the farthest point is w - lr·maxScale·g"),
+  };
+  return table;
+}
+
 
 }  // namespace bn

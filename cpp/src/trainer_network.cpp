@@ -1,5 +1,6 @@
 #include "bn/trainer_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,21 @@ void resolve_network_options(TrainerOptions& o) {
   if (o.batch_size > 0 && units * o.batch_size > kMaxBatchUnits)
     fail("batchSize * (sum of hidden widths) must be <= " + std::to_string(kMaxBatchUnits) + ", got " +
          std::to_string(o.batch_size) + " * " + std::to_string(units) + ": use fewer or narrower layers, or smaller batches");
+}
+
+void resolve_given_options(const OptionValue& given, TrainerOptions& o) {
+  auto present = [&](const char* name) {
+    for (const auto& [key, value] : given.fields)
+      if (key == name && value.kind != OptionValue::Kind::absent) return true;
+    return false;
+  };
+  const bool has_batch_norm = present("batchNorm"), has_norm = present("norm");
+  if (has_batch_norm && has_norm && o.batch_norm != (o.norm == "batch"))
+    fail(std::string("batchNorm ") + (o.batch_norm ? "true" : "false") + " and norm \"" + o.norm +
+         "\" disagree (batchNorm true means norm \"batch\", false means norm \"none\"): give one of them");
+  if (has_batch_norm && !has_norm) o.norm = o.batch_norm ? "batch" : "none";
+  if (has_norm) o.batch_norm = o.norm == "batch";
+  if (!present("batchSize")) o.batch_size = std::max(1, std::min(o.batch_size, training_points(o)));
 }
 
 MlpConfig network_config(const TrainerOptions& o) {

@@ -166,8 +166,8 @@ TEST_CASE("network options: norm resolves with batch_norm, and each bad one is n
       {[](bn::TrainerOptions& o) { o.norm = "instance"; }, "norm must be one of"},
       {[](bn::TrainerOptions& o) { o.norm_placement = "middle"; }, "normPlacement must be"},
       {[](bn::TrainerOptions& o) { o.norm = "group"; o.groups = 3; }, "groups must divide every hidden width"},
-      {[](bn::TrainerOptions& o) { o.norm = "group"; o.groups = 0; }, "groups must be an integer >= 1"},
-      {[](bn::TrainerOptions& o) { o.momentum = 1.5; }, "momentum must be a number in [0, 1]"},
+      {[](bn::TrainerOptions& o) { o.norm = "group"; o.groups = 0; }, "groups must be an integer in [1, 256], got 0"},
+      {[](bn::TrainerOptions& o) { o.momentum = 1.5; }, "momentum must be"},
       {[](bn::TrainerOptions& o) { o.batch_size = 1; }, "Expected more than 1 value per channel when training"},
       {[](bn::TrainerOptions& o) { o.hidden.assign(100, 256); o.batch_size = 200; o.samples = 400; }, "batchSize * (sum of hidden widths)"},
   };

@@ -68,7 +68,7 @@ TEST_CASE("layer_stats: statistics of the last step's batch per hidden layer, as
             for (int k = 0; k < a.width; ++k) {
               const double gamma = n.gamma()[k] + o.lr * n.dgamma()[k];
               const double beta = n.beta()[k] + o.lr * n.dbeta()[k];
-              act_in[i * a.width + k] = static_cast<float>(gamma * a.post[i * a.width + k] + beta);
+              act_in[i * a.width + k] = static_cast<float>(gamma * a.xhat[i * a.width + k] + beta);
             }
         }
         CHECK(s[l].pre_mean == Approx(mean_of(act_in)).margin(1e-5));

@@ -45,6 +45,7 @@ for (const [name, bn] of Object.entries(builds)) {
       assert.deepEqual(defaults, {
         dataset: "spiral", samples: 400, noise: 0.1, hidden: [16, 16], activation: "relu", batchNorm: true,
         optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1, init: "auto", testFraction: 0.2,
+        norm: "batch", groups: 1, normPlacement: "before", residual: false, momentum: 0.1,
       });
       assert.equal(tr.steps, 0);
       assert.equal(tr.epoch, 0);

@@ -44,8 +44,9 @@ struct Landscape {
   std::vector<double> ics, ics_cosine;        // per hidden layer
 };
 
-// Throws std::invalid_argument naming `steps` or `maxScale`, and
-// std::domain_error when the loss at w itself is not finite.
+// Throws std::invalid_argument naming `steps` or `maxScale` (checked against
+// the option schema, landscape_option_table()), and std::domain_error when
+// the loss at w itself is not finite.
 Landscape measure_landscape(const Mlp& net, const float* x, const std::uint8_t* labels, int m,
                             double lr, const LandscapeOptions& options);
 
