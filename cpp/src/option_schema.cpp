@@ -170,5 +170,4 @@ const OptionTable<LandscapeOptions>& landscape_option_table() {
   return table;
 }
 
-
 }  // namespace bn
