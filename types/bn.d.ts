@@ -411,4 +411,6 @@ export interface OptionSchema {
   readonly BatchNorm1d: SchemaGroup<keyof BatchNorm1dOptions, "features">;
   /** arguments: n (step), res (predictGrid). */
   readonly Trainer: SchemaGroup<keyof TrainerOptions, "n" | "res">;
+  /** tr.landscape({ steps, maxScale }): its arguments, with their defaults; no options. */
+  readonly landscape: SchemaGroup<never, keyof LandscapeOptions>;
 }

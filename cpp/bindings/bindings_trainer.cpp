@@ -60,10 +60,12 @@ class TrainerBinding {
     });
   }
 
-  // options: a JS object, any subset of the schema's landscape options.
-  val landscape(val options) {
+  // steps, maxScale: checked by the core against bn.schema.landscape.arguments.
+  val landscape(int steps, double max_scale) {
     return catching(error_, "the network", [&] {
-      const LandscapeOptions o = read_options("landscape", landscape_option_table(), option_value(options));
+      LandscapeOptions o;
+      o.steps = steps;
+      o.max_scale = max_scale;
       return landscape_to_js(trainer_->landscape(o));
     });
   }

@@ -1,57 +1,20 @@
 // The trainer's results as plain JS objects (docs/api.md, "Trainer"):
-// evaluate()'s figures, layerStats() and landscape(). Only conversion.
+// evaluate()'s figures, layerStats() and landscape(). Only conversion, each
+// object built by one loop over its field names (small code: one embind
+// call site, not one per field).
 #pragma once
 
 #include <emscripten/val.h>
 
-#include <string>
 #include <vector>
 
 #include "bn/trainer.hpp"
 
 namespace bn::bindings {
 
-// { loss, accuracy, testLoss, testAccuracy, trainLoss, trainAccuracy } with
-// every key prefixed (and its first letter capitalized) when prefix is given.
-inline void set_figures(emscripten::val& out, const Figures& f, const std::string& prefix) {
-  auto key = [&](const char* name) {
-    if (prefix.empty()) return std::string(name);
-    std::string k = prefix + name;
-    k[prefix.size()] = static_cast<char>(k[prefix.size()] - 'a' + 'A');
-    return k;
-  };
-  out.set(key("loss"), f.loss);
-  out.set(key("accuracy"), f.accuracy);
-  out.set(key("testLoss"), f.test_loss);
-  out.set(key("testAccuracy"), f.test_accuracy);
-  out.set(key("trainLoss"), f.train_loss);
-  out.set(key("trainAccuracy"), f.train_accuracy);
-}
-
-inline emscripten::val evaluation_to_js(const Evaluation& e) {
-  emscripten::val out = emscripten::val::object();
-  set_figures(out, e, "");
-  set_figures(out, e.train_mode, "trainMode");
-  out.set("diverged", e.diverged);
-  return out;
-}
-
-inline emscripten::val layer_stats_to_js(const std::vector<LayerStats>& stats) {
-  emscripten::val out = emscripten::val::array();
-  for (const LayerStats& s : stats) {
-    emscripten::val l = emscripten::val::object();
-    l.set("preMean", s.pre_mean);
-    l.set("preStd", s.pre_std);
-    l.set("actMean", s.act_mean);
-    l.set("actStd", s.act_std);
-    l.set("outMean", s.out_mean);
-    l.set("outStd", s.out_std);
-    l.set("saturation", s.saturation);
-    l.set("gradNorm", s.grad_norm);
-    l.set("weightNorm", s.weight_norm);
-    out.call<void>("push", l);
-  }
-  return out;
+// { names[i]: values[i] } for i < n, into out.
+inline void set_numbers(emscripten::val& out, const char* const* names, const double* values, int n) {
+  for (int i = 0; i < n; ++i) out.set(names[i], values[i]);
 }
 
 inline emscripten::val numbers_to_js(const std::vector<double>& v) {
@@ -60,20 +23,43 @@ inline emscripten::val numbers_to_js(const std::vector<double>& v) {
   return out;
 }
 
-inline emscripten::val landscape_to_js(const Landscape& l) {
+inline emscripten::val evaluation_to_js(const Evaluation& e) {
+  static const char* const names[] = {
+      "loss", "accuracy", "testLoss", "testAccuracy", "trainLoss", "trainAccuracy",
+      "trainModeLoss", "trainModeAccuracy", "trainModeTestLoss", "trainModeTestAccuracy",
+      "trainModeTrainLoss", "trainModeTrainAccuracy"};
+  const Figures& t = e.train_mode;
+  const double values[] = {e.loss, e.accuracy, e.test_loss, e.test_accuracy, e.train_loss, e.train_accuracy,
+                           t.loss, t.accuracy, t.test_loss, t.test_accuracy, t.train_loss, t.train_accuracy};
   emscripten::val out = emscripten::val::object();
-  out.set("lr", l.lr);
-  out.set("loss", l.loss);
-  out.set("gradNorm", l.grad_norm);
-  out.set("eta", numbers_to_js(l.eta));
-  out.set("lossAt", numbers_to_js(l.loss_at));
-  out.set("gradChange", numbers_to_js(l.grad_change));
-  out.set("lossMin", l.loss_min);
-  out.set("lossMax", l.loss_max);
-  out.set("gradChangeMax", l.grad_change_max);
-  out.set("betaSmoothness", l.beta_smoothness);
-  out.set("ics", numbers_to_js(l.ics));
-  out.set("icsCosine", numbers_to_js(l.ics_cosine));
+  set_numbers(out, names, values, 12);
+  out.set("diverged", e.diverged);
+  return out;
+}
+
+inline emscripten::val layer_stats_to_js(const std::vector<LayerStats>& stats) {
+  static const char* const names[] = {"preMean", "preStd", "actMean", "actStd", "outMean", "outStd",
+                                      "saturation", "gradNorm", "weightNorm"};
+  emscripten::val out = emscripten::val::array();
+  for (const LayerStats& s : stats) {
+    const double values[] = {s.pre_mean, s.pre_std, s.act_mean, s.act_std, s.out_mean, s.out_std,
+                             s.saturation, s.grad_norm, s.weight_norm};
+    emscripten::val layer = emscripten::val::object();
+    set_numbers(layer, names, values, 9);
+    out.call<void>("push", layer);
+  }
+  return out;
+}
+
+inline emscripten::val landscape_to_js(const Landscape& l) {
+  static const char* const scalars[] = {"lr", "loss", "gradNorm", "lossMin", "lossMax", "gradChangeMax",
+                                        "betaSmoothness"};
+  const double values[] = {l.lr, l.loss, l.grad_norm, l.loss_min, l.loss_max, l.grad_change_max, l.beta_smoothness};
+  static const char* const arrays[] = {"eta", "lossAt", "gradChange", "ics", "icsCosine"};
+  const std::vector<double>* lists[] = {&l.eta, &l.loss_at, &l.grad_change, &l.ics, &l.ics_cosine};
+  emscripten::val out = emscripten::val::object();
+  set_numbers(out, scalars, values, 7);
+  for (int i = 0; i < 5; ++i) out.set(arrays[i], numbers_to_js(*lists[i]));
   return out;
 }
 

@@ -12,7 +12,6 @@ class BatchNormLayer final : public HiddenNorm {
  public:
   BatchNormLayer(int width, std::optional<double> momentum) : bn_(width, options(momentum)) {}
 
-  std::unique_ptr<HiddenNorm> clone() const override { return std::make_unique<BatchNormLayer>(*this); }
   void set_training(bool training) override { training ? bn_.train() : bn_.eval(); }
   void forward(const float* x, int m, float* y) override { bn_.forward(x, m, y); }
   void backward(const float* dy, float* dx) override { bn_.backward(dy, dx, nullptr, nullptr); }
@@ -34,26 +33,28 @@ class BatchNormLayer final : public HiddenNorm {
 
 }  // namespace
 
-const std::vector<std::string>& norm_names() {
-  static const std::vector<std::string> names = {"batch", "layer", "group", "none"};
-  return names;
+const NameList& norm_names() {
+  static const char* const names[] = {"batch", "layer", "group", "none"};
+  static const NameList list{names, 4};
+  return list;
 }
 
-const std::vector<std::string>& norm_placement_names() {
-  static const std::vector<std::string> names = {"before", "after"};
-  return names;
+const NameList& norm_placement_names() {
+  static const char* const names[] = {"before", "after"};
+  static const NameList list{names, 2};
+  return list;
 }
 
 Norm parse_norm(const std::string& name) { return static_cast<Norm>(parse_choice("norm", norm_names(), name)); }
 
-const char* norm_name(Norm norm) { return norm_names().at(static_cast<std::size_t>(norm)).c_str(); }
+const char* norm_name(Norm norm) { return norm_names()[static_cast<std::size_t>(norm)]; }
 
 NormPlacement parse_norm_placement(const std::string& name) {
   return static_cast<NormPlacement>(parse_choice("normPlacement", norm_placement_names(), name));
 }
 
 const char* norm_placement_name(NormPlacement placement) {
-  return norm_placement_names().at(static_cast<std::size_t>(placement)).c_str();
+  return norm_placement_names()[static_cast<std::size_t>(placement)];
 }
 
 std::unique_ptr<HiddenNorm> make_hidden_norm(Norm norm, int width, int groups,

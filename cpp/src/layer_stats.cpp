@@ -38,7 +38,7 @@ double norm2(const float* v, long n) {
 }  // namespace
 
 std::vector<LayerStats> layer_stats(const Mlp& net, const MlpWorkspace& ws) {
-  std::vector<LayerStats> out;
+  std::vector<LayerStats> out(static_cast<std::size_t>(net.hidden_layers()));
   const Activation act = net.config().activation;
   for (int l = 0; l < net.hidden_layers(); ++l) {
     const long n = static_cast<long>(ws.batch) * net.width(l);
@@ -50,9 +50,9 @@ std::vector<LayerStats> layer_stats(const Mlp& net, const MlpWorkspace& ws) {
     for (long j = 0; j < n; ++j) saturated += flat(act, h[j]);
     const Linear& lin = net.linear(l);
     const long weights = static_cast<long>(lin.in()) * lin.out();
-    out.push_back({pre.mean, pre.std, post.mean, post.std, block.mean, block.std,
+    out[static_cast<std::size_t>(l)] = {pre.mean, pre.std, post.mean, post.std, block.mean, block.std,
                    static_cast<double>(saturated) / static_cast<double>(n),
-                   norm2(lin.dweight(), weights), norm2(lin.weights().data(), weights)});
+                   norm2(lin.dweight(), weights), norm2(lin.weights().data(), weights)};
   }
   return out;
 }

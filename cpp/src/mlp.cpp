@@ -12,19 +12,25 @@ Mlp::Mlp(const MlpConfig& config, Pcg32& init_rng) : config_(config) {
   if (config.inputs < 1 || config.classes < 2) throw std::invalid_argument("Mlp: inputs >= 1 and classes >= 2");
   if (config.hidden.empty()) throw std::invalid_argument("hidden must list at least one layer width");
   int fan_in = config.inputs;
-  for (int width : config.hidden) {
+  residual_.assign(config.hidden.size(), 0);
+  for (std::size_t l = 0; l < config.hidden.size(); ++l) {
+    const int width = config.hidden[l];
     if (width < 1) throw std::invalid_argument("hidden layer widths must be >= 1");
     linears_.emplace_back(fan_in, width, config.init, init_rng);
     norms_.push_back(make_hidden_norm(config.norm, width, config.groups, config.momentum));
-    residual_.push_back(config.residual && fan_in == width);
+    residual_[l] = config.residual && fan_in == width;
     fan_in = width;
   }
   linears_.emplace_back(fan_in, config.classes, config.init, init_rng);
 }
 
-Mlp::Mlp(const Mlp& other)
-    : config_(other.config_), training_(other.training_), linears_(other.linears_), residual_(other.residual_) {
-  for (const auto& n : other.norms_) norms_.push_back(n ? n->clone() : nullptr);
+void Mlp::copy_parameters_from(const Mlp& other) {
+  // other.parameters() only to read: its values are not written.
+  std::vector<ParamRef> to = parameters(), from = const_cast<Mlp&>(other).parameters();
+  bool same = to.size() == from.size();
+  for (std::size_t q = 0; same && q < to.size(); ++q) same = to[q].size == from[q].size;
+  if (!same) throw std::invalid_argument("copy_parameters_from: the networks differ");
+  for (std::size_t q = 0; q < to.size(); ++q) std::copy(from[q].value, from[q].value + from[q].size, to[q].value);
 }
 
 MlpWorkspace Mlp::make_workspace(int capacity) const {

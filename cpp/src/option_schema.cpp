@@ -160,14 +160,21 @@ const std::vector<OptionSpec>& trainer_arguments() {
   return args;
 }
 
-const OptionTable<LandscapeOptions>& landscape_option_table() {
-  using O = LandscapeOptions;
-  static const OptionTable<O> table = {
-      integer("steps", &O::steps, 1, O::kMaxSteps, "tr.landscape(): points along the gradient direction"),
-      number("maxScale", &O::max_scale, 0, true, O::kMaxScale,
-             "tr.landscape(): the farthest point is w - lr·maxScale·g"),
-  };
-  return table;
+const std::vector<OptionSpec>& landscape_arguments() {
+  static const std::vector<OptionSpec> args = [] {
+    const LandscapeOptions defaults;
+    OptionSpec steps = integer_spec("steps", 1, LandscapeOptions::kMaxSteps,
+                                    "tr.landscape({ steps }): points along the gradient direction");
+    steps.default_value = OptionValue::of(static_cast<double>(defaults.steps));
+    OptionSpec scale = spec("maxScale", OptionType::number,
+                            "tr.landscape({ maxScale }): the farthest point is w - lr·maxScale·g");
+    scale.min = 0;
+    scale.min_exclusive = true;
+    scale.max = LandscapeOptions::kMaxScale;
+    scale.default_value = OptionValue::of(defaults.max_scale);
+    return std::vector<OptionSpec>{steps, scale};
+  }();
+  return args;
 }
 
 }  // namespace bn

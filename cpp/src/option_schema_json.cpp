@@ -1,7 +1,7 @@
 // The option schema as JSON text, the one form it leaves the core in (the
 // optionSchema() binding hands it to JS, which parses it into bn.schema):
 //   { "BatchNorm1d": { "arguments": { name: descriptor }, "options": { ... } },
-//     "Trainer": { ... }, "landscape": { ... } }   (landscape: tr.landscape()'s options)
+//     "Trainer": { ... }, "landscape": { "arguments": { steps, maxScale }, "options": {} } }
 // A descriptor: "type" (boolean | integer | number | enum | array), "default"
 // (options), the bounds that exist ("min", "max"), "minExclusive" and
 // "nullable" (numbers), "values" (enum), "minLength", "maxLength", "items",
@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "bn/option_schema.hpp"
-#include "bn/landscape.hpp"
 #include "bn/params.hpp"
 #include "bn/trainer_options.hpp"
 
@@ -124,7 +123,7 @@ std::string option_schema_json() {
   out += ',';
   put_group(out, "Trainer", trainer_arguments(), trainer_option_table());
   out += ',';
-  put_group(out, "landscape", {}, landscape_option_table());
+  put_group(out, "landscape", landscape_arguments(), OptionTable<BatchNormOptions>{});   // arguments only
   return out + '}';
 }
 

@@ -90,11 +90,9 @@ void Trainer::next_batch() {
 double Trainer::step(int n) {
   check_value(spec_named(trainer_arguments(), "n"), OptionValue::of(static_cast<double>(n)));
   if (n > max_steps_per_call_)
-    throw std::invalid_argument(
-        "n must be an integer in [0, " + std::to_string(max_steps_per_call_) + "] for this network (one call may do " +
-        "at most n * batchSize * parameters = 2^34 multiply-adds, here batchSize " +
-        std::to_string(options_.batch_size) + " and " + std::to_string(parameter_count_) + " parameters), got " +
-        std::to_string(n));
+    throw std::invalid_argument("n must be an integer in [0, " + std::to_string(max_steps_per_call_) +
+                                "] for this network (one call does at most n * batchSize * parameterCount = "
+                                "2^34 multiply-adds), got " + std::to_string(n));
   if (n == 0 || diverged_) return kNaN;
   const int b = options_.batch_size;
   double sum = 0.0;
@@ -164,10 +162,12 @@ std::vector<LayerStats> Trainer::layer_stats() const {
   return std::vector<LayerStats>(options_.hidden.size(), none);
 }
 
-Landscape Trainer::landscape(const LandscapeOptions& options) const {
+Landscape Trainer::landscape(const LandscapeOptions& options) {
   require_batch("landscape");
   if (diverged_) throw std::logic_error("landscape: the run has diverged (its weights are not finite)");
-  return measure_landscape(mlp_, batch_x_.data(), batch_y_.data(), options_.batch_size, options_.lr, options);
+  sync_twin();
+  return measure_landscape(twin_, eval_ws_, twin_params_, batch_x_.data(), batch_y_.data(), options_.batch_size,
+                           options_.lr, options);
 }
 
 }  // namespace bn

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -33,22 +32,21 @@ int next_rows(bool train_mode, int start, int total, int b, int capacity) {
   return total - start - m == 1 ? m + 1 : m;
 }
 
-std::string number(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", v);
-  return text;
-}
-
+// Throws, naming the bounds, unless [lo, hi] is a range a grid can be drawn
+// on: finite, lo < hi, a width that does not overflow a double (1e308 - -1e308
+// does), every coordinate within float32's range.
 void check_range(const char* lo_name, const char* hi_name, double lo, double hi) {
-  const std::string names = std::string(lo_name) + " and " + hi_name;
-  if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi))
-    throw std::invalid_argument(names + " must be finite numbers with " + lo_name + " < " + hi_name);
-  if (!std::isfinite(hi - lo))
-    throw std::invalid_argument(std::string(hi_name) + " - " + lo_name + " overflows (the range " + number(lo) +
-                                " .. " + number(hi) + " is wider than the largest double): give a narrower " + names);
-  if (std::fabs(lo) > FLT_MAX || std::fabs(hi) > FLT_MAX)
-    throw std::invalid_argument(names + " must lie within float32's range (+-3.40282e+38), got " + number(lo) +
-                                " and " + number(hi));
+  int problem = 0;
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !(lo < hi)) problem = 1;
+  else if (!std::isfinite(hi - lo)) problem = 2;
+  else if (std::fabs(lo) > FLT_MAX || std::fabs(hi) > FLT_MAX) problem = 3;
+  if (!problem) return;
+  std::string m = problem == 2 ? std::string(hi_name) + " - " + lo_name + " overflows: give a narrower "
+                               : std::string();
+  m = m + lo_name + " and " + hi_name;
+  if (problem == 1) m = m + " must be finite numbers with " + lo_name + " < " + hi_name;
+  if (problem == 3) m += " must lie within float32's range (3.4e38)";
+  throw std::invalid_argument(m + ", got " + js_number(lo) + " and " + js_number(hi));
 }
 
 }  // namespace

@@ -29,8 +29,9 @@ void resolve_network_options(TrainerOptions& o) {
   std::int64_t units = 0;
   for (int w : o.hidden) units += w > 0 ? w : 0;
   if (o.batch_size > 0 && units * o.batch_size > kMaxBatchUnits)
-    fail("batchSize * (sum of hidden widths) must be <= " + std::to_string(kMaxBatchUnits) + ", got " +
-         std::to_string(o.batch_size) + " * " + std::to_string(units) + ": use fewer or narrower layers, or smaller batches");
+    fail("batchSize * (sum of hidden widths) must be <= " + std::to_string(static_cast<int>(kMaxBatchUnits)) +
+         ", got " + std::to_string(o.batch_size) + " * " + std::to_string(static_cast<int>(units)) +
+         ": use fewer or narrower layers, or smaller batches");
 }
 
 void resolve_given_options(const OptionValue& given, TrainerOptions& o) {

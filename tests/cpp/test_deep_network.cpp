@@ -131,24 +131,27 @@ TEST_CASE("a block computes Linear, Norm, activation in the placement's order, p
   }
 }
 
-TEST_CASE("a copied network is deep: same outputs, independent parameters and statistics") {
-  bn::Pcg32 rng(8);
+TEST_CASE("copy_parameters_from: the same outputs from another network's parameters, kept independent") {
+  bn::Pcg32 rng(8), other_rng(99);
   bn::MlpConfig c;
   c.hidden = {8, 8};
-  bn::Mlp net(c, rng);
-  bn::Mlp copy(net);
+  bn::Mlp net(c, rng), copy(c, other_rng);
   const int m = 10;
   const auto x = normal_floats(2 * m, 3);
   bn::MlpWorkspace wa = net.make_workspace(m), wb = copy.make_workspace(m);
   net.forward(x.data(), m, wa);
   copy.forward(x.data(), m, wb);
+  CHECK(wa.logits != wb.logits);   // other weights
+  copy.copy_parameters_from(net);
+  copy.forward(x.data(), m, wb);
   CHECK(wa.logits == wb.logits);
   copy.parameters()[0].value[0] += 1.0f;
-  copy.forward(x.data(), m, wb);
-  CHECK(net.norm(0)->num_batches_tracked() == 1);
-  CHECK(copy.norm(0)->num_batches_tracked() == 2);
   net.forward(x.data(), m, wa);
+  copy.forward(x.data(), m, wb);
   CHECK(wa.logits != wb.logits);
+  c.hidden = {8, 9};
+  bn::Mlp other(c, other_rng);
+  REQUIRE_THROWS_WITH(other.copy_parameters_from(net), Contains("the networks differ"));
 }
 
 TEST_CASE("running statistics: reset (PyTorch's reset_running_stats) and copied between networks") {

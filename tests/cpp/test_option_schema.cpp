@@ -105,7 +105,7 @@ TEST_CASE("the messages carry the schema's limits") {
 TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defaults") {
   const nlohmann::json j = nlohmann::json::parse(bn::option_schema_json());
   REQUIRE(j.size() == 3);
-  CHECK(j.at("landscape").at("options").at("steps").at("default") == 8);
+  CHECK(j.at("landscape").at("arguments").at("steps").at("default") == 8);
   const nlohmann::json& bn1d = j.at("BatchNorm1d");
   const nlohmann::json& tr = j.at("Trainer");
   nlohmann::json eps = bn1d.at("options").at("eps");

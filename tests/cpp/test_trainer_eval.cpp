@@ -46,7 +46,9 @@ TEST_CASE("evaluate: train mode uses batch statistics and changes nothing") {
   for (int c = 0; c < 3; ++c) CHECK(a.step(5) == b.step(5));
   // By hand: the training split as one batch through a copy in training mode.
   const bn::Evaluation now = a.evaluate();
-  bn::Mlp copy(a.network());
+  bn::Pcg32 unused(0);
+  bn::Mlp copy(a.network().config(), unused);
+  copy.copy_parameters_from(a.network());
   std::vector<std::uint8_t> labels;
   const std::vector<float> x = split_points(a, labels);
   bn::MlpWorkspace ws = copy.make_workspace(80);

@@ -138,7 +138,9 @@ TEST_CASE("landscape: loss and gradient along the gradient direction, and the IC
 
   // ICS of layer 1 by hand: block 0 (W, b, gamma, beta) takes w - lr g, the
   // rest stays; the gradient of W_1 is compared with the one at w.
-  bn::Mlp probe(t.network());
+  bn::Pcg32 unused(0);
+  bn::Mlp probe(t.network().config(), unused);
+  probe.copy_parameters_from(t.network());
   const int m = o.batch_size;
   std::vector<float> x(2 * m);
   std::vector<std::uint8_t> y(m);

@@ -82,7 +82,7 @@ for (const variant of ["simd", "scalar"]) {
         "batchNorm", "optimizer", "lr", "batchSize", "seed", "init", "testFraction",
         "norm", "groups", "normPlacement", "residual", "momentum"]);
       assert.deepEqual(trSchema.options.norm.values, ["batch", "layer", "group", "none"]);
-      assert.deepEqual(Object.keys(bn.schema.landscape.options), ["steps", "maxScale"]);
+      assert.deepEqual(Object.keys(bn.schema.landscape.arguments), ["steps", "maxScale"]);
       assert.deepEqual(defaultsOf(bnSchema.options), { eps: 1e-5, momentum: 0.1, affine: true });
       assert.deepEqual(trSchema.options.dataset.values, ["spiral", "moons", "circles", "xor", "gaussians"]);
       assert.deepEqual(trSchema.options.init.values, ["auto", "kaiming", "xavier"]);

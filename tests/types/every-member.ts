@@ -101,7 +101,7 @@ const items: ItemDescriptor | undefined = hidden.items;
 const rules = [momentum.type, momentum.doc, momentum.default, momentum.min, momentum.max, momentum.nullable,
   eps.minExclusive, schema.Trainer.options.dataset.values, hidden.minLength, hidden.maxLength, hidden.itemLabel,
   items?.type, items?.min, items?.max, schema.BatchNorm1d.arguments.features.min,
-  schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max];
+  schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max, schema.landscape.arguments.steps.default];
 
 const checks = [
   module.version === located.version && own.simd === false && located.simd === false,
@@ -113,6 +113,6 @@ const checks = [
   figures.every((f) => Number.isFinite(f)) && !e.diverged && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
   statValues.every((v) => Number.isFinite(v)) && measured.length === 12 && l.eta.length === 4 && limits[0] === 1e6,
   progress[0] === 20,
-  rules.length === 17 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024,
+  rules.length === 18 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024 && rules[17] === 8,
 ];
 console.log(checks.every(Boolean) ? "every member ran" : `failed checks: ${checks.map((c, i) => (c ? "" : i)).join(" ")}`);

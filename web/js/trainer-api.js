@@ -31,7 +31,7 @@ function resolveGiven(given, o) {
 export function makeTrainer(wasm, schema) {
   const { arguments: args, options: optionSpecs } = schema.Trainer;
   const seam = seamFor(wasm);
-  const landscapeSpecs = schema.landscape.options;
+  const landscapeSpecs = schema.landscape.arguments;
 
   return class Trainer {
     #native;
@@ -112,7 +112,7 @@ export function makeTrainer(wasm, schema) {
       const native = this.#live();
       const o = readOptions("landscape", landscapeSpecs, options);
       if (native.steps() === 0) fail("landscape: no training batch yet; call step(n) with n >= 1 first");
-      return checked(native, native.landscape(o));
+      return checked(native, native.landscape(o.steps, o.maxScale));
     }
 
     // Float32Array(res * res) of class-1 probabilities, eval mode, row-major

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bn/batchnorm.hpp"
+#include "bn/name_list.hpp"
 #include "bn/optimizer.hpp"
 
 namespace bn {
@@ -23,8 +24,8 @@ enum class Norm { batch, layer, group, none };
 enum class NormPlacement { before, after };   // before or after the activation
 
 // The names, in the enums' order (the option schema lists them).
-const std::vector<std::string>& norm_names();             // batch, layer, group, none
-const std::vector<std::string>& norm_placement_names();   // before, after
+const NameList& norm_names();             // batch, layer, group, none
+const NameList& norm_placement_names();   // before, after
 // One of the names; throws std::invalid_argument naming `norm` / `normPlacement`.
 Norm parse_norm(const std::string& name);
 const char* norm_name(Norm norm);
@@ -34,7 +35,6 @@ const char* norm_placement_name(NormPlacement placement);
 class HiddenNorm {
  public:
   virtual ~HiddenNorm() = default;
-  virtual std::unique_ptr<HiddenNorm> clone() const = 0;
 
   // Training mode (batch statistics) or eval mode (running statistics, for
   // batch norm; the others normalize each row by itself in both modes).

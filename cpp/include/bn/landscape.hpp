@@ -13,7 +13,8 @@
 //            plain gradient step w - lr g, with block i and those after it unchanged
 //     ics_i = ||G_i - G'_i||_2, and the cosine of the angle between them.
 //     (Block 0 has nothing before it: ics 0, cosine 1.)
-// Everything runs on copies of the network: the network, its running
+// It runs on a scratch network that holds the parameters to measure (the
+// trainer's twin, bn/trainer.hpp): the trainer's own network, its running
 // statistics and its gradients are left exactly as they were.
 #pragma once
 
@@ -45,9 +46,11 @@ struct Landscape {
 };
 
 // Throws std::invalid_argument naming `steps` or `maxScale` (checked against
-// the option schema, landscape_option_table()), and std::domain_error when
-// the loss at w itself is not finite.
-Landscape measure_landscape(const Mlp& net, const float* x, const std::uint8_t* labels, int m,
-                            double lr, const LandscapeOptions& options);
+// the option schema, landscape_arguments()), and std::domain_error when the
+// loss at w itself is not finite.
+// net: the scratch network, holding the parameters to measure (changed by
+// the call); ws: a workspace of at least m rows; params: net.parameters().
+Landscape measure_landscape(Mlp& net, MlpWorkspace& ws, const std::vector<ParamRef>& params, const float* x,
+                            const std::uint8_t* labels, int m, double lr, const LandscapeOptions& options);
 
 }  // namespace bn

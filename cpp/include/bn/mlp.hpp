@@ -11,6 +11,7 @@
 // API exposes).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -60,14 +61,18 @@ class Mlp {
   // Weights from init_rng (layer by layer); throws std::invalid_argument for
   // sizes < 1 or a width that `groups` does not divide.
   Mlp(const MlpConfig& config, Pcg32& init_rng);
-  Mlp(const Mlp& other);               // a deep copy (normalization layers too)
+  Mlp(const Mlp&) = delete;
   Mlp& operator=(const Mlp&) = delete;
+
+  // Every learnable value (W, b, gamma, beta) from a network of the same
+  // architecture; throws std::invalid_argument when the architectures differ.
+  void copy_parameters_from(const Mlp& other);
 
   const MlpConfig& config() const { return config_; }
   int hidden_layers() const { return static_cast<int>(config_.hidden.size()); }
   int width(int layer) const { return config_.hidden[layer]; }
   int input_width(int layer) const { return layer == 0 ? config_.inputs : config_.hidden[layer - 1]; }
-  bool residual(int layer) const { return residual_[layer]; }
+  bool residual(int layer) const { return residual_[layer] != 0; }
 
   MlpWorkspace make_workspace(int capacity) const;
 
@@ -115,7 +120,7 @@ class Mlp {
   bool training_ = true;
   std::vector<Linear> linears_;
   std::vector<std::unique_ptr<HiddenNorm>> norms_;   // one per hidden layer (null: none)
-  std::vector<bool> residual_;
+  std::vector<std::uint8_t> residual_;   // 1 where the block has a residual connection
 };
 
 }  // namespace bn

@@ -143,10 +143,10 @@ void set_field(const OptionField<Options>& f, Options& o, const OptionValue& v) 
 // step(n) and predictGrid(res)).
 struct BatchNormOptions;
 struct TrainerOptions;
-struct LandscapeOptions;
 const OptionTable<BatchNormOptions>& batchnorm_option_table();
 const OptionTable<TrainerOptions>& trainer_option_table();
-const OptionTable<LandscapeOptions>& landscape_option_table();   // tr.landscape(options)
+// tr.landscape({ steps, maxScale }): its arguments, with their defaults.
+const std::vector<OptionSpec>& landscape_arguments();
 const std::vector<OptionSpec>& batchnorm_arguments();
 const std::vector<OptionSpec>& trainer_arguments();
 // The argument (or option) `name` of a list; std::logic_error if there is none.

@@ -111,9 +111,9 @@ class Trainer {
   std::vector<LayerStats> layer_stats() const;
 
   // Santurkar et al.'s measures (bn/landscape.hpp) at the current weights on
-  // the last training batch, with the trainer's learning rate. Changes
-  // nothing. Throws std::logic_error before the first step or once diverged.
-  Landscape landscape(const LandscapeOptions& options) const;
+  // the last training batch, with the trainer's learning rate, computed on
+  // the twin: the network, its statistics and its gradients do not change. Throws std::logic_error before the first step or once diverged.
+  Landscape landscape(const LandscapeOptions& options);
 
   const Dataset& data() const { return data_; }
   Mlp& network() { return mlp_; }
