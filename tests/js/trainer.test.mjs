@@ -8,17 +8,9 @@ import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { loadBN } from "../../web/js/bn.js";
 import { defaultsOf } from "../../web/js/validate.js";
-import { loadRawModule } from "./test-data.mjs";
+import { loadRawModule, lossSequence } from "./test-data.mjs";
 
 const builds = { simd: await loadBN({ simd: true }), scalar: await loadBN({ simd: false }) };
-
-// Loss of each of `calls` calls of step(perCall).
-function lossSequence(bn, options, calls = 12, perCall = 5) {
-  const tr = new bn.Trainer(options);
-  const out = Array.from({ length: calls }, () => tr.step(perCall));
-  tr.dispose();
-  return out;
-}
 
 function columnStats(v, batch, width) {
   const mean = new Float64Array(width), variance = new Float64Array(width);
