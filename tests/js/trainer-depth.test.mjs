@@ -57,6 +57,11 @@ for (const [name, bn] of Object.entries(builds)) {
       const tr = new bn.Trainer({ norm: "none", batchSize: 1 });   // batch 1 is fine without batch norm
       assert.ok(Number.isFinite(tr.step(3)));
       tr.dispose();
+      const two = new bn.Trainer({ batchSize: 2 });   // batch norm down to batches of 2
+      assert.ok(Number.isFinite(two.step(50)));
+      assert.ok(Number.isFinite(two.evaluate().trainModeAccuracy));
+      two.recalibrate();
+      two.dispose();
     });
 
     test("a small training split fits the default batch size; a given one that does not fit names both numbers", () => {
