@@ -15,9 +15,10 @@ export const trainingPoints = ({ samples, testFraction }) => samples - Math.roun
 // resolve_given_options (cpp/src/trainer_network.cpp), same messages: given
 // batchNorm and norm must agree (batchNorm true is norm "batch", false is
 // "none"); one of them given sets the other; batchSize left out is 32, or
-// the number of training points when there are fewer. o: read from given.
+// the number of training points when there are fewer. o: the values read
+// once by readOptions; given: the Set of names the caller gave.
 function resolveGiven(given, o) {
-  const has = (key) => given !== undefined && given[key] !== undefined;
+  const has = (key) => given.has(key);
   if (has("batchNorm") && has("norm") && o.batchNorm !== (o.norm === "batch")) {
     fail(`batchNorm ${o.batchNorm} and norm "${o.norm}" disagree (batchNorm true means norm "batch", ` +
       `false means norm "none"): give one of them`);
@@ -40,8 +41,9 @@ export function makeTrainer(wasm, schema) {
     // options: any subset of bn.schema.Trainer.options; the rest take their
     // defaults. Unknown names and bad values throw, naming the option.
     constructor(options) {
-      const o = readOptions("Trainer", optionSpecs, options);
-      resolveGiven(options, o);
+      const given = new Set();
+      const o = readOptions("Trainer", optionSpecs, options, given);
+      resolveGiven(given, o);
       const native = construct(wasm.TrainerBinding, o);   // also checks batchSize against the split
       seam.adopt(this, native, "Trainer");
       this.#native = native;
