@@ -2,6 +2,7 @@
 // streaming bound per engine and shape, the ratios the targets ask for, and a
 // cross-check of every engine's outputs against the plain-JS reference.
 import { SHAPES, shapeKey } from "./data.mjs";
+import { DEEP_NETWORKS } from "./deep-networks.mjs";
 
 export const ENGINE_LABELS = {
   "ours-simd": "ours WASM SIMD, fresh copies (default API)",
@@ -85,10 +86,22 @@ export const OUR_MODES = [
   { key: "viewsFill", suffix: "-views-fill", label: "views incl. fill" },
 ];
 
+// Issue 15's speed targets for the deep networks (bench/deep-networks.mjs):
+// ours SIMD at least PyTorch's steps/s at every depth, 10x TF.js WASM, and
+// 100 steps/s at depth 100.
+function deepTargets(deep) {
+  const sps = (engine, key) => deep[engine]?.networks?.[key]?.stepsPerSecond ?? null;
+  return DEEP_NETWORKS.flatMap((n) => [
+    { name: `Deep trainer ${n.label}, SIMD vs PyTorch 1 thread`, value: ratio(sps("ours-simd", n.key), sps("pytorch", n.key)), target: 1, unit: "x" },
+    { name: `Deep trainer ${n.label}, SIMD vs TensorFlow.js WASM`, value: ratio(sps("ours-simd", n.key), sps("tfjs-wasm", n.key)), target: 10, unit: "x" },
+    ...(n.depth === 100 ? [{ name: `Deep trainer ${n.label}, SIMD steps/s`, value: sps("ours-simd", n.key), target: 100, unit: "steps/s" }] : []),
+  ]);
+}
+
 // Each fwd+bwd target is computed for every mode of ours (SIMD against
 // scalar in the same mode), in `modes`; the verdict is judged on the best of
 // them (`value`, `bestMode`).
-export function targets({ engines, trainRows, trainer, memory }) {
+export function targets({ engines, trainRows, trainer, deepTrainer = {}, memory }) {
   const ms = (engine, key) => engines[engine]?.trainStep?.[key]?.medianMs;
   const big = "1024x1024", small = "32x16";
   const ofBound = (engine) => trainRows.find((r) => r.engine === engine)?.cells[big]?.ofBound ?? null;
@@ -109,6 +122,7 @@ export function targets({ engines, trainRows, trainer, memory }) {
     perMode("32x16 fwd+bwd, SIMD vs plain JS", 1, "x", vs("plain-js", small)),
     { name: "Trainer steps/s, SIMD", value: trainer["ours-simd"]?.stepsPerSecond ?? null, target: 30000, unit: "steps/s" },
     { name: "Trainer, SIMD vs TensorFlow.js WASM", value: ratio(trainer["ours-simd"]?.stepsPerSecond, trainer["tfjs-wasm"]?.stepsPerSecond), target: 10, unit: "x" },
+    ...deepTargets(deepTrainer),
     { name: "WASM memory growth over 10,000 steady-state calls (SIMD, scalar; every mode)",
       value: memory.length ? memory.filter((m) => m.grew).length : null, target: 0, unit: "growths", lowerIsBetter: true },
   ];

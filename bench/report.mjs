@@ -2,6 +2,7 @@
 // SVG chart of GB/s against batch size.
 import { SHAPES, shapeKey } from "./data.mjs";
 import { TRAIN_BYTES_PER_ELEMENT, EVAL_BYTES_PER_ELEMENT, ENGINE_LABELS, OUR_MODES } from "./analyze.mjs";
+import { DEEP_BATCH, DEEP_LR, DEEP_NETWORKS, DEEP_STEPS_PER_CALL, DEEP_WIDTH } from "./deep-networks.mjs";
 
 const KEYS = SHAPES.map(shapeKey);
 const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms >= 0.1 ? ms.toFixed(3) : ms.toFixed(4));
@@ -52,6 +53,15 @@ function trainerBody(trainer) {
   ]);
 }
 
+// One row per engine, one column per deep network (bench/deep-networks.mjs).
+function deepTrainerBody(deep = {}) {
+  return Object.values(deep).map((e) => [e.label,
+    ...DEEP_NETWORKS.map((n) => {
+      const t = e.networks?.[n.key];
+      return t ? `${fmtNum(t.stepsPerSecond, 0)} (${fmtMs(t.stepMs.medianMs / (t.stepsPerCall ?? 1))} ms)` : "";
+    })]);
+}
+
 function sections(r) {
   return [
     { title: `Training forward + backward (dx, dgamma, dbeta): median CPU time per call, GB/s at ${TRAIN_BYTES_PER_ELEMENT} bytes per element, share of the streaming bound`,
@@ -59,6 +69,8 @@ function sections(r) {
     { title: `Eval forward (folded scale and shift): median CPU time per call, GB/s at ${EVAL_BYTES_PER_ELEMENT} bytes per element, share of its streaming bound (read x, write y)`,
       header: ["engine", ...KEYS], body: rateTable(r.evalForward) },
     { title: "Trainer: 2-16-16-2 MLP with BatchNorm1d, batch 32, SGD", header: ["engine", "steps/s", "per step"], body: trainerBody(r.trainer) },
+    { title: `Deep trainer: BN MLPs of width ${DEEP_WIDTH}, batch ${DEEP_BATCH}, SGD; steps/s (time per step)`,
+      header: ["engine", ...DEEP_NETWORKS.map((n) => n.label)], body: deepTrainerBody(r.deepTrainer) },
     { title: "Load: loadBN() to resolved / to the first forward result (wall clock, fresh process, median of runs)",
       header: ["build", "loadBN()", "first result"],
       body: Object.entries(r.load).map(([v, l]) => [v, `${l.loadMs.toFixed(1)} ms`, `${l.firstResultMs.toFixed(1)} ms`]) },
@@ -79,6 +91,7 @@ const NOTES = [
   "TensorFlow.js WASM: tfjs-core + tfjs-backend-wasm 4.22 (one thread, SIMD), BN from tf.moments + tf.batchNorm, dx/dgamma/dbeta by tf.valueAndGrads through the moments; upload and read-back included (bench/adapters/tfjs.mjs).",
   "PyTorch: torch.nn.BatchNorm1d, float32, torch.set_num_threads(1), autograd backward with dy (bench/torch_bench.py). Its outputs are new tensors each call, but its CPU allocator (malloc) reuses the freed ones' memory, so it pays no page faults per call either (the counts are below).",
   "Trainer: ours = `new bn.Trainer()` with the defaults (spiral, 2-16-16-2, BN, ReLU, SGD lr 0.1, batch 32) stepped 100 steps per call; TF.js = a custom train step of the same network (bench/adapters/tfjs-trainer.mjs); PyTorch = nn.Sequential of the same layers with torch.optim.SGD.",
+  `Deep trainer: the networks of bench/deep-networks.mjs, Linear -> BatchNorm1d -> ReLU blocks of width ${DEEP_WIDTH}, batch ${DEEP_BATCH}, SGD lr ${DEEP_LR}, cross-entropy, minibatches from 400 points; depth 100 with residual blocks (x + f(x)). Ours: \`new bn.Trainer({ hidden, residual, batchSize: ${DEEP_BATCH}, lr: ${DEEP_LR} })\` stepped ${DEEP_STEPS_PER_CALL} steps per call; TF.js: the custom step of bench/adapters/tfjs-trainer.mjs with the same blocks; PyTorch: nn.Sequential of the same blocks (bench/torch_bench.py --deep); native: the same C++ Trainer built with g++.`,
   "Load: a fresh Node process per run, from calling loadBN() (read + compile + instantiate the .wasm) to its promise resolving and to the first forward's result.",
   "The diagnostic row reruns the SIMD build with MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ set so that glibc keeps freed memory: it is not a target, it shows what the fresh output arrays' page faults cost.",
 ];

@@ -68,12 +68,13 @@ const keepMemory = child("BatchNorm1d: simd, glibc keeping freed memory (diagnos
   ["bench/bn-bench.mjs", "simd", "--as", "ours-simd-keep-memory", ...q], KEEP_MEMORY_ENV);
 if (keepMemory) engines["ours-simd-keep-memory"] = keepMemory;
 const hasTorch = spawnSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" }).status === 0;
-let torchTrainer = null;
+let torchTrainer = null, torchDeep = null;
 if (hasTorch) {
-  const r = child("PyTorch (1 thread)", PYTHON, ["bench/torch_bench.py", "--trainer", ...q]);
+  const r = child("PyTorch (1 thread)", PYTHON, ["bench/torch_bench.py", "--trainer", "--deep", ...q]);
   if (r) {
     engines.pytorch = r;
     torchTrainer = r.trainer;
+    torchDeep = r.deepTrainer;
   } else skipped.push("PyTorch: failed (see the log above)");
 } else {
   skipped.push(`PyTorch: ${PYTHON} has no torch module`);
@@ -86,13 +87,21 @@ for (const e of ["simd", "scalar", "tfjs"]) {
   const r = child(`trainer: ${e}`, "node", ["bench/trainer-bench.mjs", e, ...q]);
   if (r) trainer[r.engine] = { ...r, label: TRAINER_LABELS[r.engine] ?? ENGINE_LABELS[r.engine] ?? r.engine };
 }
-{
-  const native = existsSync(`${root}build/native/bn_bench_native`)
-    ? child("trainer: native", "build/native/bn_bench_native", ["--trainer", ...q]) : null;
-  if (native?.trainer) trainer["ours-native"] = { engine: "ours-native", label: ENGINE_LABELS["ours-native"], ...native.trainer };
-  else skipped.push("native trainer: not available");
-}
+const nativeTrainer = existsSync(`${root}build/native/bn_bench_native`)
+  ? child("trainer: native", "build/native/bn_bench_native", ["--trainer", ...q]) : null;
+if (nativeTrainer?.trainer) trainer["ours-native"] = { engine: "ours-native", label: ENGINE_LABELS["ours-native"], ...nativeTrainer.trainer };
+else skipped.push("native trainer: not available");
 if (torchTrainer) trainer.pytorch = { engine: "pytorch", label: ENGINE_LABELS.pytorch, stepsPerCall: 1, ...torchTrainer };
+
+// 3b. Deep networks (bench/deep-networks.mjs): steps/s per depth and engine.
+const deepTrainer = {};
+for (const e of ["simd", "scalar", "tfjs"]) {
+  const r = child(`deep trainer: ${e}`, "node", ["bench/trainer-bench.mjs", e, "--deep", ...q]);
+  if (r?.deep) deepTrainer[r.engine] = { label: TRAINER_LABELS[r.engine] ?? ENGINE_LABELS[r.engine] ?? r.engine, networks: r.deep };
+  else skipped.push(`deep trainer ${e}: failed (see the log above)`);
+}
+if (nativeTrainer?.deep) deepTrainer["ours-native"] = { label: ENGINE_LABELS["ours-native"], networks: nativeTrainer.deep };
+if (torchDeep) deepTrainer.pytorch = { label: ENGINE_LABELS.pytorch, networks: torchDeep };
 
 // 4. Load time, fresh processes.
 const load = {};
@@ -120,10 +129,11 @@ const results = {
   trainStep,
   evalForward,
   trainer,
+  deepTrainer,
   load,
   memory,
   crossCheck: checks,
-  targets: targets({ engines, trainRows: trainStep, trainer, memory }),
+  targets: targets({ engines, trainRows: trainStep, trainer, deepTrainer, memory }),
   profile: profileReport(stream.passes, engines["ours-simd"]?.trainStep?.["1024x1024"],
     stream.stream?.["1024x1024"]?.trainStep?.medianMs, engines["ours-simd-keep-memory"]?.trainStep?.["1024x1024"],
     engines["ours-simd-out"]?.trainStep?.["1024x1024"], engines["ours-simd-views"]?.trainStep?.["1024x1024"]),

@@ -1,12 +1,15 @@
 """PyTorch (float32, one thread) on the shapes of bench/data.mjs; one JSON line.
 
-    /usr/bin/python3 bench/torch_bench.py [--quick] [--trainer]
+    /usr/bin/python3 bench/torch_bench.py [--quick] [--trainer] [--deep]
 
 Per shape: torch.nn.BatchNorm1d training forward + backward through autograd
 (dx, dgamma, dbeta, grads reset each step), and eval forward under no_grad.
 Inputs come from the same LCG as bench/data.mjs. With --trainer, also the
 steps/s of a 2-16-16-2 MLP with BatchNorm1d after each hidden layer, batch 32,
 SGD (lr 0.1), cross-entropy, minibatches drawn from a 400-point data set.
+With --deep, the deep networks of bench/deep-networks.mjs: width 32, batch
+64, Linear -> BatchNorm1d -> ReLU blocks, SGD lr 0.01, depth 20, 50, and 100
+with residual blocks (x + f(x)).
 Timing as bench/timing.mjs: warm-up, then 7 samples of >= 25 ms, median
 CPU time per call (wall clock alongside).
 """
@@ -135,28 +138,25 @@ def head(t):
     return [float(v) for v in t.detach().reshape(-1)[:8]]
 
 
-def trainer_steps_per_second(quick):
-    """2-16-16-2 MLP, BatchNorm1d after each hidden linear layer, ReLU, SGD lr 0.1,
-    batch 32, cross-entropy; one step = sample a minibatch, forward, backward, update."""
+def sgd_steps_per_second(net, batch, lr, quick):
+    """Steps/s of net trained by SGD on minibatches of `batch` drawn from a
+    400-point data set: one step = sample a minibatch, forward, cross-entropy,
+    backward, update."""
     torch.manual_seed(1)
     points = torch.randn(400, 2)
     labels = (points[:, 0] * points[:, 1] > 0).long()
-    net = torch.nn.Sequential(
-        torch.nn.Linear(2, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(),
-        torch.nn.Linear(16, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(),
-        torch.nn.Linear(16, 2))
-    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     order = torch.randperm(400)
     cursor = [0]
 
     def step():
         i = cursor[0]
-        if i + 32 > 400:
+        if i + batch > 400:
             order.copy_(torch.randperm(400))
             i = 0
-        idx = order[i:i + 32]
-        cursor[0] = i + 32
+        idx = order[i:i + batch]
+        cursor[0] = i + batch
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(points[idx]), labels[idx])
         loss.backward()
@@ -165,6 +165,40 @@ def trainer_steps_per_second(quick):
 
     t = measure(step, quick)
     return {"stepMs": t, "stepsPerSecond": 1000.0 / t["medianMs"]}
+
+
+def trainer_steps_per_second(quick):
+    """2-16-16-2 MLP, BatchNorm1d after each hidden linear layer, ReLU, SGD lr 0.1, batch 32."""
+    torch.manual_seed(1)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(2, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(),
+        torch.nn.Linear(16, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(),
+        torch.nn.Linear(16, 2))
+    return sgd_steps_per_second(net, 32, 0.1, quick)
+
+
+# bench/deep-networks.mjs, written out: (key, depth, residual), width, batch, lr.
+DEEP_NETWORKS = [("depth20", 20, False), ("depth50", 50, False), ("depth100res", 100, True)]
+DEEP_WIDTH, DEEP_BATCH, DEEP_LR = 32, 64, 0.01
+
+
+class Block(torch.nn.Module):
+    """Linear -> BatchNorm1d -> ReLU, plus the input on a residual path."""
+
+    def __init__(self, fan_in, width, residual):
+        super().__init__()
+        self.f = torch.nn.Sequential(torch.nn.Linear(fan_in, width), torch.nn.BatchNorm1d(width), torch.nn.ReLU())
+        self.residual = residual and fan_in == width
+
+    def forward(self, x):
+        return x + self.f(x) if self.residual else self.f(x)
+
+
+def deep_trainer_steps_per_second(depth, residual, quick):
+    torch.manual_seed(1)
+    blocks = [Block(2 if l == 0 else DEEP_WIDTH, DEEP_WIDTH, residual) for l in range(depth)]
+    net = torch.nn.Sequential(*blocks, torch.nn.Linear(DEEP_WIDTH, 2))
+    return sgd_steps_per_second(net, DEEP_BATCH, DEEP_LR, quick)
 
 
 def main():
@@ -186,6 +220,9 @@ def main():
         out["evalForward"][key] = measure(c.eval_forward, quick)
     if "--trainer" in sys.argv:
         out["trainer"] = trainer_steps_per_second(quick)
+    if "--deep" in sys.argv:
+        out["deepTrainer"] = {key: deep_trainer_steps_per_second(depth, residual, quick)
+                              for key, depth, residual in DEEP_NETWORKS}
     print(json.dumps(out))
 
 

@@ -191,6 +191,8 @@ export type Dataset = "spiral" | "moons" | "circles" | "xor" | "gaussians";
 export type Activation = "relu" | "tanh" | "sigmoid";
 export type Optimizer = "sgd" | "momentum" | "adam";
 export type Init = "auto" | "kaiming" | "xavier";
+export type Norm = "batch" | "layer" | "group" | "none";
+export type NormPlacement = "before" | "after";
 
 export interface TrainerOptions {
   /** Default "spiral". */
@@ -199,17 +201,17 @@ export interface TrainerOptions {
   samples?: number;
   /** Default 0.1. */
   noise?: number;
-  /** Hidden layer widths (1..8 layers, 1..256 wide). Default [16, 16]. */
+  /** Hidden layer widths (1..100 layers, 1..256 wide). Default [16, 16]. */
   hidden?: readonly number[] | Int32Array | Uint32Array | Uint8Array | Uint16Array | Float64Array;
   /** Default "relu". */
   activation?: Activation;
-  /** BatchNorm1d after every hidden linear layer. Default true. */
+  /** BatchNorm1d in every hidden block: norm "batch" (true) or "none" (false). Default true; given with norm, they must agree. */
   batchNorm?: boolean;
   /** Default "sgd". */
   optimizer?: Optimizer;
   /** Learning rate > 0, default 0.1. */
   lr?: number;
-  /** Default 32. */
+  /** Default 32, or the number of training points when there are fewer. At least 2 with norm "batch". */
   batchSize?: number;
   /** Seed of the data, the initial weights and the batch order. Default 1. */
   seed?: number;
@@ -217,6 +219,16 @@ export interface TrainerOptions {
   init?: Init;
   /** Share of the points held out for testing, default 0.2. */
   testFraction?: number;
+  /** The normalization of every hidden block. Default "batch" (or what batchNorm says). */
+  norm?: Norm;
+  /** norm "group": groups per layer; must divide every hidden width. Default 1. */
+  groups?: number;
+  /** Normalization before (Linear → Norm → act, default) or after (Linear → act → Norm) the activation. */
+  normPlacement?: NormPlacement;
+  /** x + f(x) around each hidden block whose input and output widths match. Default false. */
+  residual?: boolean;
+  /** Running-statistics momentum of every BatchNorm, in [0, 1]; null: cumulative average. Default 0.1. */
+  momentum?: number | null;
 }
 
 /** The options in use: every field filled in, init resolved. */
@@ -229,7 +241,7 @@ export interface TrainerConstructor {
   new (options?: TrainerOptions): Trainer;
 }
 
-/** Eval mode (running statistics); accuracies are fractions in [0, 1]. */
+/** Eval mode (running statistics) and train mode (batch statistics, trainMode*); accuracies are fractions in [0, 1]; all NaN once diverged. */
 export interface Evaluation {
   /** Over all points. */
   loss: number;
@@ -240,6 +252,63 @@ export interface Evaluation {
   /** Over the training split. */
   trainLoss: number;
   trainAccuracy: number;
+  /** The same with batch statistics: each split in batches of batchSize, nothing changed. */
+  trainModeLoss: number;
+  trainModeAccuracy: number;
+  trainModeTestLoss: number;
+  trainModeTestAccuracy: number;
+  trainModeTrainLoss: number;
+  trainModeTrainAccuracy: number;
+  /** The loss stopped being finite: every figure is NaN. */
+  diverged: boolean;
+}
+
+/** One hidden layer, from the last training step (means and stds over every value of the batch). */
+export interface LayerStats {
+  /** The activation's input (the normalization's output with normPlacement "before", the linear output otherwise). */
+  preMean: number;
+  preStd: number;
+  /** The activation's output. */
+  actMean: number;
+  actStd: number;
+  /** The block's output (the next block's input). */
+  outMean: number;
+  outStd: number;
+  /** Share of activation outputs in the flat part: tanh |h| > 0.99, sigmoid h < 0.01 or > 0.99, relu h ≤ 0. */
+  saturation: number;
+  /** ‖∂L/∂W‖ of the layer's linear weights. */
+  gradNorm: number;
+  /** ‖W‖ after the step. */
+  weightNorm: number;
+}
+
+export interface LandscapeOptions {
+  /** Points along the gradient direction, 1..64. Default 8. */
+  steps?: number;
+  /** The farthest is w − lr·maxScale·g, (0, 100]. Default 4. */
+  maxScale?: number;
+}
+
+/** Santurkar et al. (2018)'s measures on the last training batch (docs/api.md). */
+export interface Landscape {
+  lr: number;
+  /** L(w) and ‖g‖, g = ∇L(w). */
+  loss: number;
+  gradNorm: number;
+  /** η_k = lr·maxScale·k/steps. */
+  eta: number[];
+  /** L(w − η_k g); NaN where not finite. */
+  lossAt: number[];
+  /** ‖∇L(w − η_k g) − g‖. */
+  gradChange: number[];
+  lossMin: number;
+  lossMax: number;
+  gradChangeMax: number;
+  /** max_k ‖∇L(w − η_k g) − g‖ / (η_k ‖g‖). */
+  betaSmoothness: number;
+  /** Per hidden layer: ‖G_i − G′_i‖ after the blocks before i take the step w − lr·g, and the cosine between them. */
+  ics: number[];
+  icsCosine: number[];
 }
 
 /** One hidden layer on the last training batch; arrays are batch·width, row-major. */
@@ -277,9 +346,19 @@ export interface Trainer {
   readonly lastBatchLoss: number;
   /** The loss stopped being finite. */
   readonly diverged: boolean;
+  /** The largest n of one step(n) call for this network (n · batchSize · parameterCount ≤ 2^34). */
+  readonly maxStepsPerCall: number;
+  /** Learnable numbers of the network. */
+  readonly parameterCount: number;
   /** n minibatch steps (default 1); returns their mean loss (NaN for n = 0). */
   step(n?: number): number;
   evaluate(): Evaluation;
+  /** One entry per hidden layer, from the last training step; throws before the first. */
+  layerStats(): LayerStats[];
+  /** Re-estimates every running statistic over the training split (torch.optim.swa_utils.update_bn). */
+  recalibrate(): void;
+  /** Santurkar et al.'s measures; throws before the first step and once diverged. */
+  landscape(options?: LandscapeOptions): Landscape;
   /** res·res class-1 probabilities, row 0 at the top (ymax). */
   predictGrid(res: number, xmin?: number, xmax?: number, ymin?: number, ymax?: number): Float32Array;
   /** layerIndex is 0-based; throws before the first step. */
@@ -332,4 +411,6 @@ export interface OptionSchema {
   readonly BatchNorm1d: SchemaGroup<keyof BatchNorm1dOptions, "features">;
   /** arguments: n (step), res (predictGrid). */
   readonly Trainer: SchemaGroup<keyof TrainerOptions, "n" | "res">;
+  /** tr.landscape({ steps, maxScale }): its arguments, with their defaults; no options. */
+  readonly landscape: SchemaGroup<never, keyof LandscapeOptions>;
 }

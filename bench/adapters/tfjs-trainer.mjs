@@ -1,10 +1,11 @@
-// A custom TensorFlow.js (WASM backend) train step for the network our
-// Trainer runs: 2-16-16-2, Linear -> BatchNorm1d (batch moments, running
-// statistics updated with momentum 0.1) -> ReLU per hidden layer, softmax
-// cross-entropy, plain SGD (lr 0.1), minibatches of 32 from 400 points.
+// A custom TensorFlow.js (WASM backend) train step for the networks our
+// Trainer runs: by default 2-16-16-2; per hidden block Linear ->
+// BatchNorm1d (batch moments, running statistics updated with momentum 0.1)
+// -> ReLU, plus the block's input when `residual` and the widths match;
+// softmax cross-entropy, plain SGD, minibatches from 400 points.
 import { EPS, lcgArray } from "../data.mjs";
 
-export function makeTfjsTrainer(tf, { samples = 400, batchSize = 32, hidden = [16, 16], lr = 0.1 } = {}) {
+export function makeTfjsTrainer(tf, { samples = 400, batchSize = 32, hidden = [16, 16], lr = 0.1, residual = false } = {}) {
   const points = lcgArray(samples * 2, 7, 0, 1);
   const labels = new Int32Array(samples);
   for (let i = 0; i < samples; i++) labels[i] = points[2 * i] * points[2 * i + 1] > 0 ? 1 : 0;
@@ -50,13 +51,17 @@ export function makeTfjsTrainer(tf, { samples = 400, batchSize = 32, hidden = [1
     const idx = tf.tensor1d(nextBatch(), "int32");
     const loss = optimizer.minimize(() => {
       let h = tf.gather(X, idx);
-      for (const layer of layers) {
-        h = tf.add(tf.matMul(h, layer.w), layer.b);
-        if (!layer.gamma) continue;
-        const { mean, variance } = tf.moments(h, 0);
+      for (const [l, layer] of layers.entries()) {
+        const z = tf.add(tf.matMul(h, layer.w), layer.b);
+        if (!layer.gamma) {
+          h = z;
+          continue;
+        }
+        const { mean, variance } = tf.moments(z, 0);
         layer.runMean.assign(tf.add(tf.mul(layer.runMean, 0.9), tf.mul(mean, 0.1)));
         layer.runVar.assign(tf.add(tf.mul(layer.runVar, 0.9), tf.mul(variance, 0.1 * batchSize / (batchSize - 1))));
-        h = tf.relu(tf.batchNorm(h, mean, variance, layer.beta, layer.gamma, EPS));
+        const f = tf.relu(tf.batchNorm(z, mean, variance, layer.beta, layer.gamma, EPS));
+        h = residual && widths[l] === widths[l + 1] ? tf.add(h, f) : f;
       }
       return tf.losses.softmaxCrossEntropy(tf.gather(Y, idx), h);
     }, true);

@@ -5,7 +5,9 @@
 // through the pointer API (copies in and out, as the JS API does) and the
 // eval-mode forward; plus a sample of the outputs on the check shape.
 // Trainer: the default options (2-16-16-2, BatchNorm1d, SGD lr 0.1, batch
-// 32), stepped kStepsPerCall steps per call as the JS benchmark does.
+// 32), stepped kStepsPerCall steps per call as the JS benchmark does; and
+// the deep networks of bench/deep-networks.mjs (written out below), stepped
+// kDeepStepsPerCall steps per call.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -60,11 +62,29 @@ struct Case {
 
 constexpr int kStepsPerCall = 100;
 
-json trainer_bench(bool quick) {
-  bn::Trainer trainer{bn::TrainerOptions{}};
-  const Timing t = bn::bench::measure([&] { trainer.step(kStepsPerCall); }, quick);
-  return {{"stepsPerCall", kStepsPerCall}, {"stepMs", to_json(t)},
-          {"stepsPerSecond", 1000.0 * kStepsPerCall / t.median_ms}};
+json time_trainer(const bn::TrainerOptions& options, int steps_per_call, bool quick) {
+  bn::Trainer trainer{options};
+  const Timing t = bn::bench::measure([&] { trainer.step(steps_per_call); }, quick);
+  return {{"stepsPerCall", steps_per_call}, {"stepMs", to_json(t)},
+          {"stepsPerSecond", 1000.0 * steps_per_call / t.median_ms}};
+}
+
+json trainer_bench(bool quick) { return time_trainer(bn::TrainerOptions{}, kStepsPerCall, quick); }
+
+// bench/deep-networks.mjs: width 32, batch 64, SGD lr 0.01; depth 20, 50, 100 residual.
+constexpr int kDeepStepsPerCall = 10;
+json deep_trainer_bench(bool quick) {
+  struct Deep { const char* key; int depth; bool residual; };
+  json out;
+  for (const Deep& d : {Deep{"depth20", 20, false}, Deep{"depth50", 50, false}, Deep{"depth100res", 100, true}}) {
+    bn::TrainerOptions o;
+    o.hidden.assign(d.depth, 32);
+    o.residual = d.residual;
+    o.batch_size = 64;
+    o.lr = 0.01;
+    out[d.key] = time_trainer(o, kDeepStepsPerCall, quick);
+  }
+  return out;
 }
 
 json head(const std::vector<float>& v) {
@@ -80,7 +100,7 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--trainer") == 0) trainer = true;
   }
   if (trainer) {
-    std::puts(json{{"engine", "ours-native"}, {"trainer", trainer_bench(quick)}}.dump().c_str());
+    std::puts(json{{"engine", "ours-native"}, {"trainer", trainer_bench(quick)}, {"deep", deep_trainer_bench(quick)}}.dump().c_str());
     return 0;
   }
   json out = {{"engine", "ours-native"}};

@@ -13,6 +13,7 @@
 
 #include "bn/trainer.hpp"
 #include "convert.hpp"
+#include "trainer_results.hpp"
 
 namespace bn::bindings {
 namespace {
@@ -45,18 +46,32 @@ class TrainerBinding {
   bool diverged() const { return trainer_->diverged(); }
 
   val evaluate() {
+    return catching(error_, "the network", [&] { return evaluation_to_js(trainer_->evaluate()); });
+  }
+
+  val layerStats() {
+    return catching(error_, "the network", [&] { return layer_stats_to_js(trainer_->layer_stats()); });
+  }
+
+  val recalibrate() {
     return catching(error_, "the network", [&] {
-      const Evaluation e = trainer_->evaluate();
-      val out = val::object();
-      out.set("loss", e.loss);
-      out.set("accuracy", e.accuracy);
-      out.set("testLoss", e.test_loss);
-      out.set("testAccuracy", e.test_accuracy);
-      out.set("trainLoss", e.train_loss);
-      out.set("trainAccuracy", e.train_accuracy);
-      return out;
+      trainer_->recalibrate();
+      return true;
     });
   }
+
+  // steps, maxScale: checked by the core against bn.schema.landscape.arguments.
+  val landscape(int steps, double max_scale) {
+    return catching(error_, "the network", [&] {
+      LandscapeOptions o;
+      o.steps = steps;
+      o.max_scale = max_scale;
+      return landscape_to_js(trainer_->landscape(o));
+    });
+  }
+
+  int maxStepsPerCall() const { return trainer_->max_steps_per_call(); }
+  double parameterCount() const { return static_cast<double>(trainer_->parameter_count()); }
 
   val predictGrid(int res, double xmin, double xmax, double ymin, double ymax) {
     return catching(error_, "res", [&] {
@@ -122,6 +137,11 @@ EMSCRIPTEN_BINDINGS(bn_trainer) {
       .function("lastBatchLoss", &TrainerBinding::lastBatchLoss)
       .function("diverged", &TrainerBinding::diverged)
       .function("evaluate", &TrainerBinding::evaluate)
+      .function("layerStats", &TrainerBinding::layerStats)
+      .function("recalibrate", &TrainerBinding::recalibrate)
+      .function("landscape", &TrainerBinding::landscape)
+      .function("maxStepsPerCall", &TrainerBinding::maxStepsPerCall)
+      .function("parameterCount", &TrainerBinding::parameterCount)
       .function("predictGrid", &TrainerBinding::predictGrid)
       .function("activations", &TrainerBinding::activations)
       .function("points", &TrainerBinding::points)

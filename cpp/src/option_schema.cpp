@@ -15,6 +15,8 @@
 
 #include "bn/activations.hpp"
 #include "bn/datasets.hpp"
+#include "bn/hidden_norm.hpp"
+#include "bn/landscape.hpp"
 #include "bn/linear.hpp"
 #include "bn/optimizer.hpp"
 #include "bn/params.hpp"
@@ -25,7 +27,7 @@ namespace {
 
 constexpr double kNone = OptionSpec::kUnbounded;
 constexpr int kMaxSamples = 20000;
-constexpr int kMaxLayers = 8;
+constexpr int kMaxLayers = 100;
 constexpr int kMaxWidth = 256;
 
 OptionSpec spec(const char* name, OptionType type, const char* doc) {
@@ -137,6 +139,15 @@ const OptionTable<TrainerOptions>& trainer_option_table() {
       choice("init", &O::init, init_option_values(),
              "weight init; auto: kaiming for relu, xavier otherwise"),
       number("testFraction", &O::test_fraction, 0, false, 0.5, "share of the points held out for testing"),
+      choice("norm", &O::norm, norm_names(),
+             "normalization of every hidden layer: BatchNorm1d, LayerNorm, GroupNorm or none; "
+             "batchNorm true/false means batch/none (both given must agree)"),
+      integer("groups", &O::groups, 1, kMaxWidth, "norm group: groups per layer (must divide every hidden width)"),
+      choice("normPlacement", &O::norm_placement, norm_placement_names(),
+             "before: Linear -> Norm -> activation; after: Linear -> activation -> Norm"),
+      boolean("residual", &O::residual, "x + f(x) around each hidden block whose input and output widths match"),
+      number("momentum", &O::momentum, 0, false, 1,
+             "running-statistics momentum of every BatchNorm; null: cumulative average"),
   };
   return table;
 }
@@ -146,6 +157,23 @@ const std::vector<OptionSpec>& trainer_arguments() {
       integer_spec("n", 0, 1000000, "step(n): minibatch steps in one call"),
       integer_spec("res", 1, 1024, "predictGrid(res): the grid is res × res"),
   };
+  return args;
+}
+
+const std::vector<OptionSpec>& landscape_arguments() {
+  static const std::vector<OptionSpec> args = [] {
+    const LandscapeOptions defaults;
+    OptionSpec steps = integer_spec("steps", 1, LandscapeOptions::kMaxSteps,
+                                    "tr.landscape({ steps }): points along the gradient direction");
+    steps.default_value = OptionValue::of(static_cast<double>(defaults.steps));
+    OptionSpec scale = spec("maxScale", OptionType::number,
+                            "tr.landscape({ maxScale }): the farthest point is w - lr·maxScale·g");
+    scale.min = 0;
+    scale.min_exclusive = true;
+    scale.max = LandscapeOptions::kMaxScale;
+    scale.default_value = OptionValue::of(defaults.max_scale);
+    return std::vector<OptionSpec>{steps, scale};
+  }();
   return args;
 }
 

@@ -1,7 +1,7 @@
 // The option schema as JSON text, the one form it leaves the core in (the
 // optionSchema() binding hands it to JS, which parses it into bn.schema):
 //   { "BatchNorm1d": { "arguments": { name: descriptor }, "options": { ... } },
-//     "Trainer": { ... } }
+//     "Trainer": { ... }, "landscape": { "arguments": { steps, maxScale }, "options": {} } }
 // A descriptor: "type" (boolean | integer | number | enum | array), "default"
 // (options), the bounds that exist ("min", "max"), "minExclusive" and
 // "nullable" (numbers), "values" (enum), "minLength", "maxLength", "items",
@@ -122,6 +122,8 @@ std::string option_schema_json() {
   put_group(out, "BatchNorm1d", batchnorm_arguments(), batchnorm_option_table());
   out += ',';
   put_group(out, "Trainer", trainer_arguments(), trainer_option_table());
+  out += ',';
+  put_group(out, "landscape", landscape_arguments(), OptionTable<BatchNormOptions>{});   // arguments only
   return out + '}';
 }
 

@@ -1,3 +1,6 @@
+// Trainer: construction, the training steps, and what a step leaves behind
+// (activations, layer statistics, the landscape measures). Evaluation,
+// recalibration and the decision grid are in trainer_eval.cpp.
 #include "bn/trainer.hpp"
 
 #include <algorithm>
@@ -7,32 +10,32 @@
 #include <string>
 
 #include "bn/loss.hpp"
+#include "bn/trainer_network.hpp"
 
 namespace bn {
 namespace {
 
-constexpr std::uint64_t kInitStream = 0x1417, kShuffleStream = 0x5eed;
+constexpr std::uint64_t kInitStream = 0x1417, kShuffleStream = 0x5eed, kEvalOrderStream = 0xe7a1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-MlpConfig mlp_config(const TrainerOptions& o) {
-  MlpConfig c;
-  c.hidden = o.hidden;
-  c.activation = parse_activation(o.activation);
-  c.batch_norm = o.batch_norm;
-  c.init = parse_init(o.init);
-  return c;
+// The twin of the network (see Trainer::twin_): its weights are overwritten
+// before every use, so they come from an rng of their own.
+Mlp make_twin(const TrainerOptions& o) {
+  MlpConfig c = network_config(o);
+  c.momentum = std::nullopt;
+  Pcg32 unused(0);
+  return Mlp(c, unused);
 }
 
-// Puts the network back in training mode when an eval-mode pass ends (also by an exception).
-struct EvalModeScope {
-  Mlp& mlp;
-  explicit EvalModeScope(Mlp& m) : mlp(m) { mlp.eval(); }
-  ~EvalModeScope() { mlp.train(); }
-};
+std::vector<int> fixed_order(std::vector<int> rows, Pcg32& rng) {
+  shuffle(rows.data(), static_cast<int>(rows.size()), rng);
+  return rows;
+}
 
 }  // namespace
 
 TrainerOptions Trainer::normalized(TrainerOptions o) {
+  resolve_network_options(o);
   validate_trainer_options(o);
   if (o.init == "auto") o.init = o.activation == "relu" ? "kaiming" : "xavier";
   return o;
@@ -44,10 +47,13 @@ Trainer::Trainer(const TrainerOptions& options)
                          options_.test_fraction, options_.seed)),
       init_rng_(options_.seed, kInitStream),
       shuffle_rng_(options_.seed, kShuffleStream),
-      mlp_(mlp_config(options_), init_rng_),
-      optimizer_(parse_optimizer(options_.optimizer), options_.lr, mlp_.parameters()),
+      mlp_(network_config(options_), init_rng_),
+      twin_(make_twin(options_)),
+      params_(mlp_.parameters()),
+      twin_params_(twin_.parameters()),
+      optimizer_(parse_optimizer(options_.optimizer), options_.lr, params_),
       train_ws_(mlp_.make_workspace(options_.batch_size)),
-      eval_ws_(mlp_.make_workspace(kEvalChunk)),
+      eval_ws_(mlp_.make_workspace(std::max(kEvalChunk, options_.batch_size + 1))),
       order_(data_.train_index),
       last_batch_loss_(kNaN) {
   const int b = options_.batch_size;
@@ -55,9 +61,16 @@ Trainer::Trainer(const TrainerOptions& options)
   batch_index_.resize(b);
   batch_x_.resize(2 * static_cast<std::size_t>(b));
   batch_y_.resize(b);
-  eval_x_.resize(2 * static_cast<std::size_t>(kEvalChunk));
-  eval_y_.resize(kEvalChunk);
+  eval_x_.resize(2 * static_cast<std::size_t>(eval_ws_.capacity));
+  eval_y_.resize(eval_ws_.capacity);
   shuffle(order_.data(), static_cast<int>(order_.size()), shuffle_rng_);
+  Pcg32 eval_rng(options_.seed, kEvalOrderStream);
+  fixed_train_order_ = fixed_order(data_.train_index, eval_rng);
+  fixed_test_order_ = fixed_order(data_.test_index, eval_rng);
+  for (const ParamRef& p : mlp_.parameters()) parameter_count_ += p.size;
+  const std::int64_t per_step = parameter_count_ * b;
+  const auto most = static_cast<std::int64_t>(spec_named(trainer_arguments(), "n").max);   // the schema's bound
+  max_steps_per_call_ = static_cast<int>(std::clamp<std::int64_t>(kMaxWorkPerCall / per_step, 1, most));
 }
 
 // Takes the next batch_size points of this epoch's order; when fewer than a
@@ -76,6 +89,10 @@ void Trainer::next_batch() {
 
 double Trainer::step(int n) {
   check_value(spec_named(trainer_arguments(), "n"), OptionValue::of(static_cast<double>(n)));
+  if (n > max_steps_per_call_)
+    throw std::invalid_argument("n must be an integer in [0, " + std::to_string(max_steps_per_call_) +
+                                "] for this network (one call does at most n * batchSize * parameterCount = "
+                                "2^34 multiply-adds), got " + std::to_string(n));
   if (n == 0 || diverged_) return kNaN;
   const int b = options_.batch_size;
   double sum = 0.0;
@@ -107,72 +124,9 @@ double Trainer::step(int n) {
   return sum / n;
 }
 
-void Trainer::eval_rows(const std::vector<int>& rows, double& loss_sum, int& correct) {
-  const int total = static_cast<int>(rows.size());
-  for (int start = 0; start < total; start += kEvalChunk) {
-    const int m = std::min(kEvalChunk, total - start);
-    for (int r = 0; r < m; ++r) {
-      const int i = rows[start + r];
-      eval_x_[2 * r] = data_.x[2 * i];
-      eval_x_[2 * r + 1] = data_.x[2 * i + 1];
-      eval_y_[r] = data_.y[i];
-    }
-    const float* logits = mlp_.forward(eval_x_.data(), m, eval_ws_);
-    const LossResult res = softmax_cross_entropy(logits, eval_y_.data(), m, 2, nullptr);
-    loss_sum += res.loss * m;
-    correct += res.correct;
-  }
-}
-
-Evaluation Trainer::evaluate() {
-  Evaluation e{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
-  if (diverged_) return e;
-  double train_loss = 0.0, test_loss = 0.0;
-  int train_correct = 0, test_correct = 0;
-  {
-    EvalModeScope scope(mlp_);
-    eval_rows(data_.train_index, train_loss, train_correct);
-    eval_rows(data_.test_index, test_loss, test_correct);
-  }
-  const double n_train = static_cast<double>(data_.train_index.size());
-  const double n_test = static_cast<double>(data_.test_index.size());
-  e.loss = (train_loss + test_loss) / data_.samples;
-  e.accuracy = (train_correct + test_correct) / static_cast<double>(data_.samples);
-  if (n_train > 0) {
-    e.train_loss = train_loss / n_train;
-    e.train_accuracy = train_correct / n_train;
-  }
-  if (n_test > 0) {
-    e.test_loss = test_loss / n_test;
-    e.test_accuracy = test_correct / n_test;
-  }
-  return e;
-}
-
-void Trainer::predict_grid(int res, double xmin, double xmax, double ymin, double ymax, float* out) {
-  check_value(spec_named(trainer_arguments(), "res"), OptionValue::of(static_cast<double>(res)));
-  if (!std::isfinite(xmin) || !std::isfinite(xmax) || !(xmin < xmax))
-    throw std::invalid_argument("xmin and xmax must be finite numbers with xmin < xmax");
-  if (!std::isfinite(ymin) || !std::isfinite(ymax) || !(ymin < ymax))
-    throw std::invalid_argument("ymin and ymax must be finite numbers with ymin < ymax");
-  const long total = static_cast<long>(res) * res;
-  if (diverged_) {
-    for (long p = 0; p < total; ++p) out[p] = std::numeric_limits<float>::quiet_NaN();
-    return;
-  }
-  const double dx = (xmax - xmin) / res, dy = (ymax - ymin) / res;
-  EvalModeScope scope(mlp_);
-  for (long start = 0; start < total; start += kEvalChunk) {
-    const int m = static_cast<int>(std::min<long>(kEvalChunk, total - start));
-    for (int q = 0; q < m; ++q) {
-      const long p = start + q;
-      const long r = p / res, c = p % res;
-      eval_x_[2 * q] = static_cast<float>(xmin + (c + 0.5) * dx);
-      eval_x_[2 * q + 1] = static_cast<float>(ymax - (r + 0.5) * dy);
-    }
-    const float* logits = mlp_.forward(eval_x_.data(), m, eval_ws_);
-    for (int q = 0; q < m; ++q) out[start + q] = class1_probability(logits + 2 * q);
-  }
+void Trainer::require_batch(const char* what) const {
+  if (!has_batch_)
+    throw std::logic_error(std::string(what) + ": no training batch yet; call step(n) with n >= 1 first");
 }
 
 LayerActivations Trainer::activations(int layer) const {
@@ -180,7 +134,7 @@ LayerActivations Trainer::activations(int layer) const {
   if (layer < 0 || layer >= layers)
     throw std::invalid_argument("layerIndex must be an integer in [0, " + std::to_string(layers - 1) +
                                 "] (a hidden layer), got " + std::to_string(layer));
-  if (!has_batch_) throw std::logic_error("activations: no training batch yet; call step(n) with n >= 1 first");
+  require_batch("activations");
   LayerActivations a;
   a.batch = options_.batch_size;
   a.width = options_.hidden[layer];
@@ -189,14 +143,31 @@ LayerActivations Trainer::activations(int layer) const {
   a.pre.assign(w.z.begin(), w.z.begin() + static_cast<long>(n));
   a.activated.assign(w.h.begin(), w.h.begin() + static_cast<long>(n));
   if (const BatchNorm1d* norm = mlp_.norm(layer)) {
-    // The layer's own x-hat of this batch: its input z (still in the training
-    // workspace) under its statistics of the last training forward.
+    // The layer's own x-hat of this batch: its input (z before the
+    // activation, h after it; still in the training workspace) under its
+    // statistics of the last training forward.
     a.xhat.resize(n);
-    norm->training_xhat(a.pre.data(), a.batch, a.xhat.data());
+    const bool before = options_.norm_placement == "before";
+    norm->training_xhat(before ? a.pre.data() : a.activated.data(), a.batch, a.xhat.data());
   } else {
     a.xhat = a.pre;
   }
   return a;
+}
+
+std::vector<LayerStats> Trainer::layer_stats() const {
+  require_batch("layerStats");
+  if (!diverged_) return bn::layer_stats(mlp_, train_ws_);
+  const LayerStats none{kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN, kNaN};
+  return std::vector<LayerStats>(options_.hidden.size(), none);
+}
+
+Landscape Trainer::landscape(const LandscapeOptions& options) {
+  require_batch("landscape");
+  if (diverged_) throw std::logic_error("landscape: the run has diverged (its weights are not finite)");
+  sync_twin();
+  return measure_landscape(twin_, eval_ws_, twin_params_, batch_x_.data(), batch_y_.data(), options_.batch_size,
+                           options_.lr, options);
 }
 
 }  // namespace bn

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "bn/trainer_network.hpp"
+
 namespace bn {
 
 int training_points(const TrainerOptions& o) {
@@ -23,6 +25,7 @@ void validate_trainer_options(const TrainerOptions& o) {
 
 TrainerOptions read_trainer_options(const OptionValue& options) {
   TrainerOptions o = read_options("Trainer", trainer_option_table(), options);
+  resolve_given_options(options, o);
   validate_trainer_options(o);
   return o;
 }

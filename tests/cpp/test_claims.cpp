@@ -65,7 +65,7 @@ TEST_CASE("claim (a): BN output of a training batch has mean 0, variance 1 per f
     for (bool batch_norm : {true, false}) {
       bn::MlpConfig config;
       config.hidden = {16, 16};
-      config.batch_norm = batch_norm;
+      config.norm = batch_norm ? bn::Norm::batch : bn::Norm::none;
       bn::Pcg32 rng(5);
       bn::Mlp net(config, rng);
       bn::MlpWorkspace ws = net.make_workspace(64);

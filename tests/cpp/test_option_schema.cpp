@@ -88,8 +88,8 @@ TEST_CASE("every descriptor: its default passes, the values just outside fail na
 }
 
 TEST_CASE("the messages carry the schema's limits") {
-  CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>(9, 4))) ==
-        "hidden must be an array of 1 to 8 layer widths, got an array of length 9");
+  CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>(101, 4))) ==
+        "hidden must be an array of 1 to 100 layer widths, got an array of length 101");
   CHECK(message_of(trainer_spec("hidden"), OptionValue::of(std::vector<int>{16, 257})) ==
         "hidden[1] must be an integer in [1, 256], got 257");
   CHECK(message_of(trainer_spec("noise"), OptionValue::of(-0.1)) ==
@@ -104,7 +104,8 @@ TEST_CASE("the messages carry the schema's limits") {
 
 TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defaults") {
   const nlohmann::json j = nlohmann::json::parse(bn::option_schema_json());
-  REQUIRE(j.size() == 2);
+  REQUIRE(j.size() == 3);
+  CHECK(j.at("landscape").at("arguments").at("steps").at("default") == 8);
   const nlohmann::json& bn1d = j.at("BatchNorm1d");
   const nlohmann::json& tr = j.at("Trainer");
   nlohmann::json eps = bn1d.at("options").at("eps");
@@ -117,7 +118,7 @@ TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defa
   CHECK_FALSE(bn1d.at("arguments").at("features").contains("max"));   // unbounded: no Infinity in JSON
   const nlohmann::json items = nlohmann::json::parse(R"({"type":"integer","min":1,"max":256})");
   CHECK(tr.at("options").at("hidden").at("items") == items);
-  CHECK(tr.at("options").at("hidden").at("maxLength") == 8);
+  CHECK(tr.at("options").at("hidden").at("maxLength") == 100);
   const nlohmann::json init_values = nlohmann::json::parse(R"(["auto","kaiming","xavier"])");
   CHECK(tr.at("options").at("init").at("values") == init_values);
   CHECK(tr.at("arguments").at("n").at("max") == 1000000);
@@ -126,7 +127,8 @@ TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defa
   for (const auto& [name, d] : tr.at("options").items()) defaults[name] = d.at("default");
   const nlohmann::json api_defaults = nlohmann::json::parse(R"({"dataset":"spiral","samples":400,"noise":0.1,
       "hidden":[16,16],"activation":"relu","batchNorm":true,"optimizer":"sgd","lr":0.1,"batchSize":32,"seed":1,
-      "init":"auto","testFraction":0.2})");
+      "init":"auto","testFraction":0.2,"norm":"batch","groups":1,"normPlacement":"before","residual":false,
+      "momentum":0.1})");
   CHECK(defaults == api_defaults);
   const nlohmann::ordered_json ordered = nlohmann::ordered_json::parse(bn::option_schema_json());
   std::vector<std::string> order;

@@ -72,8 +72,8 @@ TEST_CASE("bad options throw an error that names the option") {
       {"lr 0", [](bn::TrainerOptions& o) { o.lr = 0; }, "lr must be a finite number > 0"},
       {"lr < 0", [](bn::TrainerOptions& o) { o.lr = -0.1; }, "lr must be a finite number > 0"},
       {"lr NaN", [](bn::TrainerOptions& o) { o.lr = std::nan(""); }, "lr must be a finite number > 0"},
-      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must be an array of 1 to 8 layer widths, got an array of length 0"},
-      {"hidden 9 layers", [](bn::TrainerOptions& o) { o.hidden.assign(9, 4); }, "hidden must be an array of 1 to 8 layer widths"},
+      {"hidden empty", [](bn::TrainerOptions& o) { o.hidden = {}; }, "hidden must be an array of 1 to 100 layer widths, got an array of length 0"},
+      {"hidden 101 layers", [](bn::TrainerOptions& o) { o.hidden.assign(101, 4); }, "hidden must be an array of 1 to 100 layer widths"},
       {"hidden too wide", [](bn::TrainerOptions& o) { o.hidden = {16, 257}; }, "hidden[1] must be an integer in [1, 256]"},
       {"hidden 0", [](bn::TrainerOptions& o) { o.hidden = {0}; }, "hidden[0] must be"},
       {"batchSize 1 with BN", [](bn::TrainerOptions& o) { o.batch_size = 1; }, "Expected more than 1 value per channel"},
@@ -282,6 +282,28 @@ TEST_CASE("a training step allocates nothing in steady state") {
       CHECK(g_allocations == before);
     }
   }
+  // Deep nets, residual blocks, either placement, cumulative running
+  // statistics: layer statistics are computed on request only, so the step
+  // itself still allocates nothing.
+  for (const char* placement : {"before", "after"}) {
+    for (bool batch_norm : {true, false}) {
+      INFO("20 residual layers, placement " << placement << ", batch_norm " << batch_norm);
+      bn::TrainerOptions o;
+      o.hidden.assign(20, 16);
+      o.residual = true;
+      o.norm_placement = placement;
+      o.batch_norm = batch_norm;
+      o.momentum = std::nullopt;
+      o.lr = 0.01;
+      bn::Trainer t(o);
+      t.step(25);
+      t.evaluate();
+      t.layer_stats();
+      const std::uint64_t before = g_allocations;
+      t.step(50);
+      CHECK(g_allocations == before);
+    }
+  }
 }
 
 TEST_CASE("a diverging run stops cleanly and reports NaN") {
@@ -295,8 +317,16 @@ TEST_CASE("a diverging run stops cleanly and reports NaN") {
   REQUIRE(t.diverged());
   CHECK(std::isnan(last));
   CHECK(std::isnan(t.step(3)));
-  CHECK(std::isnan(t.evaluate().loss));
+  // The weights are not finite: the network predicts nothing, so every
+  // figure is NaN (not a made-up 50 %) and diverged says why.
+  const bn::Evaluation e = t.evaluate();
+  CHECK(e.diverged);
+  for (double v : {e.loss, e.accuracy, e.test_accuracy, e.train_mode.accuracy, e.train_mode.test_loss})
+    CHECK(std::isnan(v));
   std::vector<float> g(4);
   t.predict_grid(2, -1, 1, -1, 1, g.data());
   CHECK(std::isnan(g[0]));
+  t.recalibrate();   // does nothing
+  REQUIRE_THROWS_WITH(t.landscape({}), Contains("diverged"));
+  for (const bn::LayerStats& s : t.layer_stats()) CHECK(std::isnan(s.grad_norm));
 }

@@ -43,6 +43,13 @@ std::vector<Config> configs() {
   o = {};
   o.dataset = "gaussians"; o.samples = 100; o.noise = 0.5; o.test_fraction = 0.0; o.batch_size = 100;
   c.push_back({"gaussians full batch", o});
+  o = {};
+  o.dataset = "moons"; o.hidden.assign(30, 16); o.residual = true; o.lr = 0.05; o.seed = 5;
+  c.push_back({"moons 30 residual BN layers", o});
+  o = {};
+  o.dataset = "circles"; o.activation = "tanh"; o.hidden.assign(12, 8); o.norm_placement = "after";
+  o.momentum = std::nullopt; o.optimizer = "momentum"; o.lr = 0.05; o.seed = 11;
+  c.push_back({"circles tanh 12 layers BN after, cumulative statistics", o});
   return c;
 }
 

@@ -1,6 +1,6 @@
 // The trainer's parts, each against a plain reference or a hand calculation:
-// RNG, datasets, linear kernels, activations, loss, optimizers, and the
-// network's gradients against finite differences.
+// RNG, datasets, linear kernels, activations, loss and optimizers (the
+// network's gradients against finite differences: test_deep_network.cpp).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -252,54 +252,3 @@ TEST_CASE("Linear init: Kaiming and Xavier standard deviations") {
   CHECK(stdev(xavier.weights()) == Approx(std::sqrt(2.0 / 192)).epsilon(0.03));
 }
 
-namespace {
-
-// Mean loss of the network on (x, labels) in training mode (double).
-double loss_of(bn::Mlp& net, const std::vector<float>& x, const std::vector<std::uint8_t>& labels,
-               bn::MlpWorkspace& ws, int m) {
-  const float* logits = net.forward(x.data(), m, ws);
-  return bn::softmax_cross_entropy(logits, labels.data(), m, 2, nullptr).loss;
-}
-
-}  // namespace
-
-TEST_CASE("Mlp gradients agree with finite differences (with and without batch norm)") {
-  for (bool batch_norm : {true, false}) {
-    INFO("batch_norm " << batch_norm);
-    bn::MlpConfig config;
-    config.hidden = {5, 4};
-    config.activation = bn::Activation::tanh;
-    config.batch_norm = batch_norm;
-    config.init = bn::Init::xavier;
-    bn::Pcg32 rng(11);
-    bn::Mlp net(config, rng);
-    const int m = 8;
-    const auto x = random_floats(2 * m, 12);
-    std::vector<std::uint8_t> labels(m);
-    for (int i = 0; i < m; ++i) labels[i] = static_cast<std::uint8_t>(i % 2);
-    bn::MlpWorkspace ws = net.make_workspace(m);
-    const float* logits = net.forward(x.data(), m, ws);
-    bn::softmax_cross_entropy(logits, labels.data(), m, 2, ws.dlogits.data());
-    net.backward(x.data(), ws);
-    // Copy the analytic gradients, then perturb each parameter.
-    std::vector<bn::ParamRef> params = net.parameters();
-    CHECK(params.size() == (batch_norm ? 10u : 6u));
-    int checked = 0;
-    for (const bn::ParamRef& p : params) {
-      const std::vector<float> grad(p.grad, p.grad + p.size);
-      for (int k = 0; k < p.size; k += 3) {
-        const float saved = p.value[k];
-        const float e = 1e-2f;
-        p.value[k] = saved + e;
-        const double lp = loss_of(net, x, labels, ws, m);
-        p.value[k] = saved - e;
-        const double lm = loss_of(net, x, labels, ws, m);
-        p.value[k] = saved;
-        const double numeric = (lp - lm) / (2.0 * e);
-        CHECK(grad[k] == Approx(numeric).margin(2e-3).epsilon(0.03));
-        ++checked;
-      }
-    }
-    CHECK(checked >= 15);
-  }
-}

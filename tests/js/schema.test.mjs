@@ -79,11 +79,14 @@ for (const variant of ["simd", "scalar"]) {
       assert.ok(Object.isFrozen(bn.schema) && Object.isFrozen(trSchema.options.hidden.items));
       assert.deepEqual(Object.keys(bnSchema.options), ["eps", "momentum", "affine"]);
       assert.deepEqual(Object.keys(trSchema.options), ["dataset", "samples", "noise", "hidden", "activation",
-        "batchNorm", "optimizer", "lr", "batchSize", "seed", "init", "testFraction"]);
+        "batchNorm", "optimizer", "lr", "batchSize", "seed", "init", "testFraction",
+        "norm", "groups", "normPlacement", "residual", "momentum"]);
+      assert.deepEqual(trSchema.options.norm.values, ["batch", "layer", "group", "none"]);
+      assert.deepEqual(Object.keys(bn.schema.landscape.arguments), ["steps", "maxScale"]);
       assert.deepEqual(defaultsOf(bnSchema.options), { eps: 1e-5, momentum: 0.1, affine: true });
       assert.deepEqual(trSchema.options.dataset.values, ["spiral", "moons", "circles", "xor", "gaussians"]);
       assert.deepEqual(trSchema.options.init.values, ["auto", "kaiming", "xavier"]);
-      assert.equal(trSchema.options.hidden.maxLength, 8);
+      assert.equal(trSchema.options.hidden.maxLength, 100);
       assert.equal(trSchema.options.hidden.items.max, 256);
       assert.deepEqual([trSchema.arguments.n.max, trSchema.arguments.res.max], [1000000, 1024]);
       for (const group of [bnSchema, trSchema]) {

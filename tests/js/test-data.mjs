@@ -55,3 +55,11 @@ export function thrown(fn) {
   try { fn(); } catch (e) { return e; }
   return null;
 }
+
+// The loss of each of `calls` calls of step(perCall) of a fresh Trainer.
+export function lossSequence(bn, options, calls = 12, perCall = 5) {
+  const tr = new bn.Trainer(options);
+  const out = Array.from({ length: calls }, () => tr.step(perCall));
+  tr.dispose();
+  return out;
+}

@@ -8,17 +8,9 @@ import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { loadBN } from "../../web/js/bn.js";
 import { defaultsOf } from "../../web/js/validate.js";
-import { loadRawModule } from "./test-data.mjs";
+import { loadRawModule, lossSequence } from "./test-data.mjs";
 
 const builds = { simd: await loadBN({ simd: true }), scalar: await loadBN({ simd: false }) };
-
-// Loss of each of `calls` calls of step(perCall).
-function lossSequence(bn, options, calls = 12, perCall = 5) {
-  const tr = new bn.Trainer(options);
-  const out = Array.from({ length: calls }, () => tr.step(perCall));
-  tr.dispose();
-  return out;
-}
 
 function columnStats(v, batch, width) {
   const mean = new Float64Array(width), variance = new Float64Array(width);
@@ -45,6 +37,7 @@ for (const [name, bn] of Object.entries(builds)) {
       assert.deepEqual(defaults, {
         dataset: "spiral", samples: 400, noise: 0.1, hidden: [16, 16], activation: "relu", batchNorm: true,
         optimizer: "sgd", lr: 0.1, batchSize: 32, seed: 1, init: "auto", testFraction: 0.2,
+        norm: "batch", groups: 1, normPlacement: "before", residual: false, momentum: 0.1,
       });
       assert.equal(tr.steps, 0);
       assert.equal(tr.epoch, 0);
@@ -169,8 +162,8 @@ for (const [name, bn] of Object.entries(builds)) {
         [{ lr: -1 }, /lr must be a finite number > 0/],
         [{ lr: NaN }, /lr must be a finite number > 0/],
         [{ lr: "0.1" }, /lr must be a finite number/],
-        [{ hidden: [] }, /hidden must be an array of 1 to 8 layer widths/],
-        [{ hidden: Array(9).fill(4) }, /hidden must be an array of 1 to 8/],
+        [{ hidden: [] }, /hidden must be an array of 1 to 100 layer widths/],
+        [{ hidden: Array(101).fill(4) }, /hidden must be an array of 1 to 100/],
         [{ hidden: 16 }, /hidden must be an array/],
         [{ hidden: [16, 257] }, /hidden\[1\] must be an integer in \[1, 256\]/],
         [{ hidden: [16, 2.5] }, /hidden\[1\] must be an integer/],
@@ -209,8 +202,8 @@ for (const [name, bn] of Object.entries(builds)) {
         [{ optimizer: "lbfgs" }, /optimizer must be one of/],
         [{ lr: 0 }, /lr must be a finite number > 0/],
         [{ lr: NaN }, /lr must be a finite number > 0/],
-        [{ hidden: [] }, /hidden must be an array of 1 to 8 layer widths/],
-        [{ hidden: "16" }, /hidden must be an array of 1 to 8 layer widths, got "16"/],
+        [{ hidden: [] }, /hidden must be an array of 1 to 100 layer widths/],
+        [{ hidden: "16" }, /hidden must be an array of 1 to 100 layer widths, got "16"/],
         [{ lr: "0.1" }, /lr must be a finite number > 0, got "0.1"/],
         [{ learningRate: 1 }, /unknown Trainer option "learningRate"/],
         [{ hidden: [300] }, /hidden\[0\] must be an integer in \[1, 256\]/],

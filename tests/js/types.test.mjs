@@ -166,10 +166,12 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
     Trainer: tr, ResolvedTrainerOptions: tr.options, Evaluation: tr.evaluate(), Activations: tr.activations(0), Points: tr.points(),
     OptionSchema: bn.schema, SchemaGroup: bn.schema.Trainer, OptionDescriptor: Object.assign({}, ...descriptors),
     ItemDescriptor: bn.schema.Trainer.options.hidden.items, FusedParams: fused,
+    LayerStats: tr.layerStats()[0], Landscape: tr.landscape(),
   };
   const statics = { BatchNorm1dConstructor: bn.BatchNorm1d, TrainerConstructor: bn.Trainer };
   // Checked by the next test (what the runtime accepts), not as objects it returns.
-  const optionTypes = ["LoadOptions", "BatchNorm1dOptions", "BatchNorm1dParams", "TrainerOptions", "LinearParams", "ConvParams"];
+  const optionTypes = ["LoadOptions", "BatchNorm1dOptions", "BatchNorm1dParams", "TrainerOptions", "LinearParams", "ConvParams",
+    "LandscapeOptions"];
   try {
     const mismatches = [];
     const compare = (name, have) => {
@@ -214,6 +216,10 @@ test("the options and choices the runtime accepts are the ones declared", async 
   try {
     // Where the runtime refuses unknown keys, its message lists the known ones.
     assert.deepEqual(expectedNames(await errorOf(() => new bn.Trainer({ "?": 1 }))), declaredKeys("TrainerOptions"), "Trainer options");
+    const trained = new bn.Trainer({ samples: 100 });
+    trained.step(1);
+    assert.deepEqual(expectedNames(await errorOf(() => trained.landscape({ "?": 1 }))), declaredKeys("LandscapeOptions"), "landscape options");
+    trained.dispose();
     assert.deepEqual(expectedNames(await errorOf(() => layer.setParams({ "?": [] }))), declaredKeys("BatchNorm1dParams"), "setParams fields");
     assert.deepEqual(expectedNames(await errorOf(() => layer.forward([1, 2, 3, 5], 2, { "?": 1 }))), aliasKeys("ForwardOptions"), "forward options");
     assert.deepEqual(expectedNames(await errorOf(() => layer.backward([1, 0, 0, 1], { "?": 1 }))), aliasKeys("BackwardOptions"), "backward options");
@@ -231,7 +237,8 @@ test("the options and choices the runtime accepts are the ones declared", async 
       assert.match(await errorOf(() => new bn.BatchNorm1d(2, { [key]: "bad" })), new RegExp(`\\b${key}\\b`), `BatchNorm1d option ${key}`);
     }
     // String choices: the runtime's message lists the allowed values.
-    for (const [alias, option] of [["Dataset", "dataset"], ["Activation", "activation"], ["Optimizer", "optimizer"], ["Init", "init"]]) {
+    for (const [alias, option] of [["Dataset", "dataset"], ["Activation", "activation"], ["Optimizer", "optimizer"], ["Init", "init"],
+      ["Norm", "norm"], ["NormPlacement", "normPlacement"]]) {
       assert.deepEqual(quotedChoices(await errorOf(() => new bn.Trainer({ [option]: "?" }))), literals(alias), `${alias} (${option})`);
     }
   } finally {

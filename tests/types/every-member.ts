@@ -8,6 +8,7 @@ import type {
   BN, BatchNorm1d, BatchNorm1dOptions, BackwardOptions, ForwardOptions, ForwardTrace, BackwardTrace, Gradients,
   LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
   OptionSchema, OptionDescriptor, ItemDescriptor, LinearParams, ConvParams, FusedParams,
+  LayerStats, Landscape, LandscapeOptions,
 } from "bn-wasm";
 
 const supported: boolean = simdSupported();
@@ -63,14 +64,26 @@ layer.dispose();
 const trainerOptions: TrainerOptions = {
   dataset: "moons", samples: 200, noise: 0.1, hidden: [8, 8], activation: "tanh", batchNorm: true,
   optimizer: "adam", lr: 0.01, batchSize: 16, seed: 3, init: "auto", testFraction: 0.25,
+  norm: "batch", groups: 1, normPlacement: "after", residual: true, momentum: null,
 };
 const tr: Trainer = new bn.Trainer(trainerOptions);
 const loss: number = tr.step(20);
 const used: ResolvedTrainerOptions = tr.options;
 const resolved = [used.dataset, used.samples, used.noise, used.hidden, used.activation, used.batchNorm, used.optimizer,
-  used.lr, used.batchSize, used.seed, used.init, used.testFraction];
+  used.lr, used.batchSize, used.seed, used.init, used.testFraction, used.norm, used.groups, used.normPlacement,
+  used.residual, used.momentum];
 const e: Evaluation = tr.evaluate();
-const figures = [e.loss, e.accuracy, e.testLoss, e.testAccuracy, e.trainLoss, e.trainAccuracy];
+const figures = [e.loss, e.accuracy, e.testLoss, e.testAccuracy, e.trainLoss, e.trainAccuracy, e.trainModeLoss,
+  e.trainModeAccuracy, e.trainModeTestLoss, e.trainModeTestAccuracy, e.trainModeTrainLoss, e.trainModeTrainAccuracy];
+const stats: LayerStats = tr.layerStats()[1];
+const statValues = [stats.preMean, stats.preStd, stats.actMean, stats.actStd, stats.outMean, stats.outStd,
+  stats.saturation, stats.gradNorm, stats.weightNorm];
+const landscapeOptions: LandscapeOptions = { steps: 4, maxScale: 2 };
+const l: Landscape = tr.landscape(landscapeOptions);
+const measured = [l.lr, l.loss, l.gradNorm, l.eta, l.lossAt, l.gradChange, l.lossMin, l.lossMax, l.gradChangeMax,
+  l.betaSmoothness, l.ics, l.icsCosine];
+tr.recalibrate();
+const limits = [tr.maxStepsPerCall, tr.parameterCount];
 const a: Activations = tr.activations(0);
 const layerValues = [a.layer, a.batch, a.width, a.pre, a.xhat, a.activated, a.post];
 const p: Points = tr.points();
@@ -88,7 +101,7 @@ const items: ItemDescriptor | undefined = hidden.items;
 const rules = [momentum.type, momentum.doc, momentum.default, momentum.min, momentum.max, momentum.nullable,
   eps.minExclusive, schema.Trainer.options.dataset.values, hidden.minLength, hidden.maxLength, hidden.itemLabel,
   items?.type, items?.min, items?.max, schema.BatchNorm1d.arguments.features.min,
-  schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max];
+  schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max, schema.landscape.arguments.steps.default];
 
 const checks = [
   module.version === located.version && own.simd === false && located.simd === false,
@@ -96,9 +109,10 @@ const checks = [
   traced.length === 12 && grads[0] instanceof Float32Array && backTraced.length === 10,
   yView.length === 6 && viewGrads.dx.length === 6 && state.length === 5,
   fused.join() === "6,2,18,2",
-  Number.isFinite(loss) && resolved.length === 12 && used.init === "xavier",
-  figures.every((f) => Number.isFinite(f)) && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
+  Number.isFinite(loss) && resolved.length === 17 && used.init === "xavier" && used.momentum === null,
+  figures.every((f) => Number.isFinite(f)) && !e.diverged && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
+  statValues.every((v) => Number.isFinite(v)) && measured.length === 12 && l.eta.length === 4 && limits[0] === 1e6,
   progress[0] === 20,
-  rules.length === 17 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024,
+  rules.length === 18 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024 && rules[17] === 8,
 ];
 console.log(checks.every(Boolean) ? "every member ran" : `failed checks: ${checks.map((c, i) => (c ? "" : i)).join(" ")}`);

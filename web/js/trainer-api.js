@@ -8,10 +8,31 @@
 import { checkInteger, checkFinite, checkValue, readOptions, fail } from "./validate.js";
 import { checked, construct, seamFor } from "./seam.js";
 
+// Training points of a split: samples - round(samples * testFraction), as the core.
+export const trainingPoints = ({ samples, testFraction }) => samples - Math.round(samples * testFraction);
+
+// The rules that depend on which options were given, exactly as the core's
+// resolve_given_options (cpp/src/trainer_network.cpp), same messages: given
+// batchNorm and norm must agree (batchNorm true is norm "batch", false is
+// "none"); one of them given sets the other; batchSize left out is 32, or
+// the number of training points when there are fewer. o: the values read
+// once by readOptions; given: the Set of names the caller gave.
+function resolveGiven(given, o) {
+  const has = (key) => given.has(key);
+  if (has("batchNorm") && has("norm") && o.batchNorm !== (o.norm === "batch")) {
+    fail(`batchNorm ${o.batchNorm} and norm "${o.norm}" disagree (batchNorm true means norm "batch", ` +
+      `false means norm "none"): give one of them`);
+  }
+  if (has("batchNorm") && !has("norm")) o.norm = o.batchNorm ? "batch" : "none";
+  if (has("norm")) o.batchNorm = o.norm === "batch";
+  if (!has("batchSize")) o.batchSize = Math.max(1, Math.min(o.batchSize, trainingPoints(o)));
+}
+
 // schema: bn.schema (the optionSchema() binding).
 export function makeTrainer(wasm, schema) {
   const { arguments: args, options: optionSpecs } = schema.Trainer;
   const seam = seamFor(wasm);
+  const landscapeSpecs = schema.landscape.arguments;
 
   return class Trainer {
     #native;
@@ -20,7 +41,9 @@ export function makeTrainer(wasm, schema) {
     // options: any subset of bn.schema.Trainer.options; the rest take their
     // defaults. Unknown names and bad values throw, naming the option.
     constructor(options) {
-      const o = readOptions("Trainer", optionSpecs, options);
+      const given = new Set();
+      const o = readOptions("Trainer", optionSpecs, options, given);
+      resolveGiven(given, o);
       const native = construct(wasm.TrainerBinding, o);   // also checks batchSize against the split
       seam.adopt(this, native, "Trainer");
       this.#native = native;
@@ -44,7 +67,14 @@ export function makeTrainer(wasm, schema) {
     get lastBatchLoss() { return this.#live().lastBatchLoss(); }   // NaN before the first step
     get diverged() { return this.#live().diverged(); }        // the loss stopped being finite
 
-    // n minibatch steps; returns their mean loss (NaN for n = 0, or once diverged).
+    // The most steps one step(n) call may take for this network: one call
+    // does at most n * batchSize * parameterCount = 2^34 multiply-adds
+    // (and n <= 1,000,000). parameterCount: its learnable numbers.
+    get maxStepsPerCall() { return this.#live().maxStepsPerCall(); }
+    get parameterCount() { return this.#live().parameterCount(); }
+
+    // n minibatch steps; returns their mean loss (NaN for n = 0, or once
+    // diverged); n > maxStepsPerCall throws, naming n and the limit.
     step(n = 1) {
       const native = this.#live();
       checkValue("n", args.n, n);
@@ -53,10 +83,38 @@ export function makeTrainer(wasm, schema) {
 
     // Eval mode (running statistics): { loss, accuracy } on all points,
     // { testLoss, testAccuracy } on the held-out split, { trainLoss,
-    // trainAccuracy } on the training split. Accuracies are fractions.
+    // trainAccuracy } on the training split; the same six prefixed
+    // trainMode (trainModeLoss, trainModeAccuracy, ...) with batch
+    // statistics, each split in batches of batchSize, changing nothing;
+    // diverged. Accuracies are fractions; every figure is NaN once diverged.
     evaluate() {
       const native = this.#live();
       return checked(native, native.evaluate());
+    }
+
+    // Per hidden layer, from the last training step: { preMean, preStd,
+    // actMean, actStd, outMean, outStd, saturation, gradNorm, weightNorm }
+    // (docs/api.md). Throws before the first step; NaN fields once diverged.
+    layerStats() {
+      const native = this.#live();
+      if (native.steps() === 0) fail("layerStats: no training batch yet; call step(n) with n >= 1 first");
+      return checked(native, native.layerStats());
+    }
+
+    // Re-estimates every running statistic over the training split, as
+    // torch.optim.swa_utils.update_bn (docs/api.md). Changes nothing else.
+    recalibrate() {
+      const native = this.#live();
+      checked(native, native.recalibrate());
+    }
+
+    // Santurkar et al.'s measures on the last training batch (docs/api.md):
+    // options { steps = 8, maxScale = 4 }; plain numbers and arrays of them.
+    landscape(options) {
+      const native = this.#live();
+      const o = readOptions("landscape", landscapeSpecs, options);
+      if (native.steps() === 0) fail("landscape: no training batch yet; call step(n) with n >= 1 first");
+      return checked(native, native.landscape(o.steps, o.maxScale));
     }
 
     // Float32Array(res * res) of class-1 probabilities, eval mode, row-major

@@ -88,7 +88,9 @@ function copyList(value) {
 // is read exactly once (a getter or a Proxy trap runs once; an array is
 // copied before it is checked). Returns a fresh plain object with every
 // option (arrays as plain arrays).
-export function readOptions(owner, specs, options) {
+// givenKeys (optional): a Set that receives the names the caller gave, so
+// rules that depend on what was given need not read the options again.
+export function readOptions(owner, specs, options, givenKeys = null) {
   if (options === undefined) options = {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     fail(`${owner} options must be an object, got ${describe(options)}`);
@@ -99,6 +101,7 @@ export function readOptions(owner, specs, options) {
       fail(`unknown ${owner} option ${JSON.stringify(key)} (expected ${Object.keys(specs).join(", ")})`);
     }
     given[key] = options[key];   // read once
+    if (givenKeys && given[key] !== undefined) givenKeys.add(key);
   }
   const out = {};
   for (const [name, spec] of Object.entries(specs)) {

@@ -33,6 +33,14 @@ class BatchNorm1d {
   const std::vector<float>& running_var() const { return running_var_; }
   std::int64_t num_batches_tracked() const { return num_batches_tracked_; }
 
+  // PyTorch's reset_running_stats(): running_mean 0, running_var 1,
+  // num_batches_tracked 0.
+  void reset_running_stats();
+  // running_mean, running_var and num_batches_tracked from a layer of the
+  // same width (PyTorch: loading those buffers of its state_dict); throws
+  // std::invalid_argument, changing nothing, when the widths differ.
+  void copy_running_stats_from(const BatchNorm1d& other);
+
   // For optimizers: the parameters in place (empty when affine is false).
   float* gamma_data() { return gamma_.data(); }
   float* beta_data() { return beta_.data(); }

@@ -145,6 +145,8 @@ struct BatchNormOptions;
 struct TrainerOptions;
 const OptionTable<BatchNormOptions>& batchnorm_option_table();
 const OptionTable<TrainerOptions>& trainer_option_table();
+// tr.landscape({ steps, maxScale }): its arguments, with their defaults.
+const std::vector<OptionSpec>& landscape_arguments();
 const std::vector<OptionSpec>& batchnorm_arguments();
 const std::vector<OptionSpec>& trainer_arguments();
 // The argument (or option) `name` of a list; std::logic_error if there is none.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,13 @@ struct TrainerOptions {
   std::uint32_t seed = 1;
   std::string init = "auto";          // auto: kaiming for relu, else xavier
   double test_fraction = 0.2;
+  // The network (bn/mlp.hpp); the rules that tie these to the others are in
+  // resolve_network_options (bn/trainer_network.hpp).
+  std::string norm = "batch";         // "none" when batch_norm is false
+  int groups = 1;                     // norm "group": divides every hidden width
+  std::string norm_placement = "before";
+  bool residual = false;
+  std::optional<double> momentum = 0.1;   // nullopt: cumulative average
 };
 
 // Training points for these options: samples - round(samples * test_fraction).
