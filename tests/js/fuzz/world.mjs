@@ -13,7 +13,6 @@ import { LAYER_KINDS } from "./layers.mjs";
 export const KNOWN = {
   "float32 boundary": "a running variance within rounding of float32's largest value: refused or kept, both right",
   "11.5": "numerics at the edges (core-norm): x - x0 or x - mean overflowing float32, 1/sqrt(var + eps) overflowing float32",
-  "11.8": "trainer edges (trainer-core): predictGrid with a range that overflows; the default batchSize with fewer training points",
 };
 
 export async function createWorld(loadBN, options) {
