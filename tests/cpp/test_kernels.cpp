@@ -1,4 +1,4 @@
-// The kernels of bn/kernels.hpp: the SIMD ones give the scalar ones' results
+// The column kernels of bn/kernels.hpp: the SIMD ones give the scalar ones' results
 // bit for bit (WASM SIMD build), and the kernels the build uses
 // (bn::kernels::fast) agree with the float64 reference bn::ref within
 // float32 rounding, on shapes whose feature count is not a multiple of 4 or 8

@@ -1,11 +1,12 @@
-// WebAssembly SIMD kernels (wasm_simd128.h). Same results as the scalar
-// kernels, bit for bit: the same operations per element in the same order,
+// WebAssembly SIMD column kernels (wasm_simd128.h). Same results as the scalar
+// column kernels, bit for bit: the same operations per element in the same order,
 // four features per vector. Reductions walk the rows in blocks; within a
 // block a strip of features keeps its double sums in registers.
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
 #include "bn/kernels.hpp"
+#include "simd128.hpp"
 
 namespace bn::kernels::simd {
 namespace {
@@ -13,18 +14,6 @@ namespace {
 // Rows per block in the reductions: 8 rows of a 1024-feature batch (32 KB)
 // stay in L1 while the feature strips walk across them.
 constexpr int kRowBlock = 8;
-
-inline v128_t load4(const float* p) { return wasm_v128_load(p); }
-inline void store4(float* p, v128_t v) { wasm_v128_store(p, v); }
-inline v128_t lo_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-inline v128_t hi_f64(v128_t v) {
-  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
-}
-inline v128_t load2d(const double* p) { return wasm_v128_load(p); }
-inline void store_f64x4(double* p, v128_t lo, v128_t hi) {
-  wasm_v128_store(p, lo);
-  wasm_v128_store(p + 2, hi);
-}
 
 }  // namespace
 

@@ -1,0 +1,29 @@
+// BatchNorm2d with the semantics of torch.nn.BatchNorm2d: input
+// [N, C, H, W] (NCHW, row-major); one mean and (biased) variance per channel
+// over the N * H * W values of that channel, the running variance unbiased
+// (÷ N * H * W - 1). A batch of one image is fine in training as long as
+// H * W > 1 (PyTorch issue #6468): the statistics then run over its pixels.
+#pragma once
+
+#include "bn/norm_layer.hpp"
+#include "bn/params.hpp"
+
+namespace bn {
+
+class BatchNorm2d : public NormLayer {
+ public:
+  explicit BatchNorm2d(int num_features, BatchNormOptions options = {});
+
+  int num_features() const { return features_; }
+  const BatchNormOptions& options() const { return options_; }
+
+ protected:
+  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
+  Shape stats_shape(const Shape&) const override { return {features_}; }
+
+ private:
+  int features_;
+  BatchNormOptions options_;
+};
+
+}  // namespace bn

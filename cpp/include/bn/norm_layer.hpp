@@ -1,0 +1,89 @@
+// What every normalization layer offers (BatchNorm1d, BatchNorm2d,
+// LayerNorm, GroupNorm, InstanceNorm2d): train/eval, forward on a shape,
+// backward, parameters, running statistics, traces. Each layer class only
+// says how a shape maps onto the [P, Q, R] view of bn/norm_layout.hpp and
+// which inputs it refuses (in PyTorch's words); bn::NormCore does the rest.
+//
+// Bad input throws std::invalid_argument naming the parameter (`shape`, `x`,
+// `dy`, `eps`, ...); the layer is then exactly as before the call. Calls in
+// the wrong order throw std::logic_error.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "bn/norm_core.hpp"
+#include "bn/norm_layout.hpp"
+#include "bn/trace.hpp"
+
+namespace bn {
+
+class NormLayer {
+ public:
+  virtual ~NormLayer() = default;
+
+  bool training() const { return training_; }
+  void train() { training_ = true; }
+  void eval() { training_ = false; }
+
+  // Learnable gamma/beta (PyTorch's weight/bias; empty when not affine) and
+  // running statistics (empty when not tracked).
+  const std::vector<float>& gamma() const { return core_.gamma(); }
+  const std::vector<float>& beta() const { return core_.beta(); }
+  const std::vector<float>& running_mean() const { return core_.running_mean(); }
+  const std::vector<float>& running_var() const { return core_.running_var(); }
+  std::int64_t num_batches_tracked() const { return core_.num_batches_tracked(); }
+  float* gamma_data() { return core_.gamma_data(); }
+  float* beta_data() { return core_.beta_data(); }
+  void set_params(const float* gamma, const float* beta, const float* running_mean,
+                  const float* running_var) {
+    core_.set_params(gamma, beta, running_mean, running_var);
+  }
+
+  // ---- Forward on x of `shape` (row-major; NCHW for images) ----
+  // x holds x_length floats (must be the product of shape); y gets as many.
+  void forward(const float* x, std::size_t x_length, const Shape& shape, float* y);
+  // Zero-copy: write x into staging_input(shape), call forward_staged(shape);
+  // y is then output().
+  float* staging_input(const Shape& shape);
+  void forward_staged(const Shape& shape);
+  const float* output() const { return core_.output(); }
+
+  // ---- Backward for the last forward: dy has its shape ----
+  // dgamma/dbeta may be null (and are not written when not affine).
+  void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
+  float* staging_grad_output() { return core_.staging_grad_output(); }
+  void backward_staged() { core_.backward_staged(); }
+  const float* dx() const { return core_.dx(); }
+  const float* dgamma() const { return core_.dgamma(); }
+  const float* dbeta() const { return core_.dbeta(); }
+
+  bool has_forward() const { return core_.has_forward(); }
+  bool last_training() const { return core_.last_training(); }
+  const Shape& last_shape() const { return core_.last_shape(); }
+  std::size_t last_elements() const { return core_.last_elements(); }
+
+  // Every intermediate of the last forward / backward, with stats_shape.
+  Trace trace() const;
+  BackwardTrace backward_trace() const;
+
+ protected:
+  explicit NormLayer(const NormConfig& config) : core_(config) {}
+
+  // The plan for an input of this shape in the current mode; throws
+  // std::invalid_argument naming shape. check_mode: also refuse what this
+  // mode cannot do (one value per statistic when training).
+  virtual ForwardPlan plan(const Shape& shape, bool check_mode) const = 0;
+  virtual Shape stats_shape(const Shape& shape) const = 0;
+
+  // Forward on the staged input with a plan already checked.
+  void forward_planned(const ForwardPlan& plan, const std::int64_t* dims, int rank) {
+    core_.forward_staged(plan, dims, rank, training_);
+  }
+
+  NormCore core_;
+  bool training_ = true;
+};
+
+}  // namespace bn

@@ -1,0 +1,229 @@
+// NormCore: parameters, the forward pass (statistics, their checks,
+// normalize, commit) and the running statistics. Backward and traces are in
+// norm_core_backward.cpp and norm_core_trace.cpp.
+#include "bn/norm_core.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "bn/kernels.hpp"
+#include "bn/run_kernels.hpp"
+#include "norm_checks.hpp"
+#include "norm_fallback.hpp"
+
+namespace bn {
+namespace {
+
+using detail::grow;
+
+// Centred values beyond half the float range are possible (and checked
+// element by element) only when sum (x - mean)^2 reaches its square.
+constexpr double kHalfFloatMax = FLT_MAX / 2.0;
+
+// The one-pass statistics are kept where the shift (the statistic's first
+// element) lies within kSafeShift standard deviations of the mean: their
+// error is then at most 2^-23 (1 + z + 2 z^2) of var and 2^-24 (1 + z)
+// standard deviations for the mean, z = |shift - mean| / std (worst case,
+// every rounding of x - shift in the same direction; typical errors are far
+// smaller). 5 is the smallest threshold that never falls back on the
+// trainer's batches (bit-identical losses, tests/data/trainer_losses.json).
+constexpr double kSafeShift = 5.0;
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+}  // namespace
+
+NormCore::NormCore(const NormConfig& config) : config_(config) {
+  const std::size_t n = static_cast<std::size_t>(config.params);
+  if (config.affine) {
+    gamma_.assign(n, 1.0f);
+    beta_.assign(n, 0.0f);
+  }
+  running_mean_.assign(static_cast<std::size_t>(config.running), 0.0f);
+  running_var_.assign(static_cast<std::size_t>(config.running), 1.0f);
+  dgamma_.assign(n, 0.0f);
+  dbeta_.assign(n, 0.0f);
+  param_a_.assign(n, 0.0);
+  param_b_.assign(n, 0.0);
+  for (Saved* s : {&saved_, &staging_}) {
+    s->gamma.assign(n, 1.0f);
+    s->beta.assign(n, 0.0f);
+  }
+}
+
+void NormCore::set_params(const float* gamma, const float* beta, const float* running_mean,
+                          const float* running_var) {
+  if ((gamma || beta) && !config_.affine)
+    throw std::invalid_argument("gamma/beta cannot be set: the layer was built with affine: false");
+  if ((running_mean || running_var) && config_.running == 0)
+    throw std::invalid_argument(
+        "runningMean/runningVar cannot be set: the layer tracks no running statistics");
+  const int n = config_.params, r = config_.running;
+  if (gamma) detail::check_array("gamma", gamma, n, false);
+  if (beta) detail::check_array("beta", beta, n, false);
+  if (running_mean) detail::check_array("runningMean", running_mean, r, false);
+  if (running_var) detail::check_array("runningVar", running_var, r, true);
+  if (gamma) std::memcpy(gamma_.data(), gamma, sizeof(float) * n);
+  if (beta) std::memcpy(beta_.data(), beta, sizeof(float) * n);
+  if (running_mean) std::memcpy(running_mean_.data(), running_mean, sizeof(float) * r);
+  if (running_var) std::memcpy(running_var_.data(), running_var, sizeof(float) * r);
+}
+
+float* NormCore::staging_input(std::size_t elements) {
+  grow(staging_x_, elements);
+  return staging_x_.data();
+}
+
+// The statistics of x itself (bn/norm_core.hpp): one pass shifted by each
+// statistic's first element, kept where that shift was within kSafeShift
+// standard deviations of the mean; the others again in two passes around
+// their mean, in double (fallback_statistic). Returns whether some
+// |x - mean| may reach half the float range.
+bool NormCore::input_statistics(Saved& s, const float* x) {
+  const NormLayout& l = s.plan.layout;
+  const double m = static_cast<double>(l.reduced());
+  if (l.columns()) kernels::fast::batch_mean_var(x, l.outer, l.stats, s.mean.data(), s.var.data());
+  else kernels::fast::run_mean_var(x, l, s.mean.data(), s.var.data());
+  bool maybe_wide = false;
+  for (int q = 0; q < l.stats; ++q) {
+    const double shift = x[static_cast<std::size_t>(q) * l.inner];
+    const double off = shift - s.mean[q];
+    const bool safe = std::isfinite(s.mean[q]) && std::isfinite(s.var[q]) &&
+                      off * off <= kSafeShift * kSafeShift * s.var[q];
+    if (!safe) detail::fallback_statistic(x, l, q, s.mean[q], s.var[q]);
+    // A NaN or an infinity anywhere makes its statistic's double sums
+    // non-finite (finite floats cannot overflow them): this check is free.
+    if (!std::isfinite(s.mean[q]) || !std::isfinite(s.var[q]))
+      throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+    maybe_wide |= m * s.var[q] >= kHalfFloatMax * kHalfFloatMax;
+  }
+  return maybe_wide;
+}
+
+// The running statistics, statistic q using entry q % running.
+// Returns whether some |x - mean| may reach half the float range.
+bool NormCore::running_statistics(Saved& s, const float* x) const {
+  const NormLayout& l = s.plan.layout;
+  const std::uint32_t worst = detail::max_abs_bits(x, l.elements());
+  if (worst >= detail::kNonFiniteBits)
+    throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+  double far = 0.0;
+  for (int q = 0; q < l.stats; ++q) {
+    const int k = q % config_.running;
+    s.mean[q] = running_mean_[k];
+    s.var[q] = running_var_[k];
+    far = std::max(far, std::abs(s.mean[q]));
+  }
+  return detail::float_of_bits(worst) + far >= kHalfFloatMax;
+}
+
+// mean_hi/lo, invstd = 1 / sqrt(var + eps) and the parameters of this
+// forward; throws naming eps when invstd overflows float32, naming x when
+// some x - mean does.
+void NormCore::finish_statistics(Saved& s, const float* x, bool maybe_wide) const {
+  const NormLayout& l = s.plan.layout;
+  for (int q = 0; q < l.stats; ++q) {
+    const double inv = 1.0 / std::sqrt(s.var[q] + config_.eps);
+    if (!(inv <= FLT_MAX))
+      throw std::invalid_argument(
+          "eps = " + number(config_.eps) + " is too small for this input: 1/sqrt(var + eps) = " +
+          number(inv) + " overflows float32 at statistic " + std::to_string(q) + " (var = " +
+          number(s.var[q]) + "); use eps >= 1e-77");
+    s.mean_hi[q] = static_cast<float>(s.mean[q]);
+    s.mean_lo[q] = static_cast<float>(s.mean[q] - static_cast<double>(s.mean_hi[q]));
+    s.invstd[q] = static_cast<float>(inv);
+  }
+  if (maybe_wide)
+    for (int p = 0; p < l.outer; ++p)
+      for (int q = 0; q < l.stats; ++q) {
+        const float* run = x + (static_cast<std::size_t>(p) * l.stats + q) * l.inner;
+        for (int r = 0; r < l.inner; ++r)
+          if (!std::isfinite((run[r] - s.mean_hi[q]) - s.mean_lo[q]))
+            throw std::invalid_argument(
+                "x spreads beyond float32: x - mean = " + number(run[r] - s.mean[q]) +
+                " overflows float32 at statistic " + std::to_string(q) + " (x = " +
+                number(run[r]) + ", mean = " + number(s.mean[q]) + ")");
+      }
+  for (int a = 0; a < config_.params; ++a) {
+    s.gamma[a] = config_.affine ? gamma_[a] : 1.0f;
+    s.beta[a] = config_.affine ? beta_[a] : 0.0f;
+  }
+}
+
+void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims, int rank,
+                              bool training) {
+  const NormLayout& l = plan.layout;
+  const std::size_t total = l.elements(), q_count = static_cast<std::size_t>(l.stats);
+  if (staging_x_.size() < total)
+    throw std::logic_error("forward_staged: staging_input was not called for this input");
+  if (l.params() != config_.params || (!plan.input_stats && config_.running == 0))
+    throw std::logic_error("forward_staged: the plan does not fit this layer");
+  for (std::vector<double>* v : {&staging_.mean, &staging_.var, &sum_a_, &sum_b_}) grow(*v, q_count);
+  for (std::vector<float>* v : {&staging_.mean_hi, &staging_.mean_lo, &staging_.invstd,
+                                &factor_a_, &factor_b_, &factor_c_})
+    grow(*v, q_count);
+  grow(saved_y_, total);
+  staging_.plan = plan;
+  staging_.training = training;
+  staging_.shape.assign(dims, dims + rank);
+  const float* x = staging_x_.data();
+  const bool maybe_wide =
+      plan.input_stats ? input_statistics(staging_, x) : running_statistics(staging_, x);
+  finish_statistics(staging_, x, maybe_wide);   // may throw: nothing changed yet
+  // Nothing can fail past this point: y goes straight into the output buffer.
+  //   y = ((x - mean_hi) - mean_lo) * fl(gamma * invstd) + beta
+  const kernels::Centering c{staging_.mean_hi.data(), staging_.mean_lo.data(),
+                             staging_.invstd.data()};
+  if (l.columns()) {
+    float* scale = factor_a_.data();
+    for (int q = 0; q < l.stats; ++q) scale[q] = staging_.gamma[q] * staging_.invstd[q];
+    kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, c.mean_lo, scale,
+                             staging_.beta.data(), saved_y_.data());
+  } else {
+    kernels::fast::run_normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(),
+                                 saved_y_.data());
+  }
+  staging_.valid = true;
+  std::swap(staging_, saved_);
+  std::swap(staging_x_, saved_x_);
+  backward_valid_ = false;   // the last backward belonged to the previous forward
+  if (plan.update_running) update_running(saved_);
+}
+
+// For each running entry k, over the statistics q with q % running = k
+// (one for BatchNorm; the N samples for InstanceNorm), count = Q / running:
+//   running_mean_k <- (1 - f) running_mean_k + f (1/count) sum_q mean_q
+//   running_var_k  <- (1 - f) running_var_k  + f (1/count) sum_q var_q M / (M - 1)
+// (unbiased over the M elements of each statistic), f = momentum, or
+// 1 / num_batches_tracked when momentum is null.
+void NormCore::update_running(const Saved& s) {
+  if (config_.count_batches) ++num_batches_tracked_;
+  const double f = config_.momentum ? *config_.momentum
+                                    : 1.0 / static_cast<double>(num_batches_tracked_);
+  const NormLayout& l = s.plan.layout;
+  const int k_count = config_.running, per_entry = l.stats / k_count;
+  const double m = static_cast<double>(l.reduced());
+  for (int k = 0; k < k_count; ++k) {
+    double mean = 0.0, unbiased = 0.0;
+    for (int q = k; q < l.stats; q += k_count) {
+      mean += s.mean[q];
+      unbiased += s.var[q] * m / (m - 1.0);
+    }
+    mean /= per_entry;
+    unbiased /= per_entry;
+    running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * mean);
+    running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
+  }
+}
+
+}  // namespace bn

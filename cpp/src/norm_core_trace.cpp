@@ -1,0 +1,93 @@
+// NormCore: every intermediate of the last forward and backward, for the
+// stepper and tests (bn/trace.hpp). Not on the hot path: plain loops.
+#include <cmath>
+#include <cstddef>
+#include <stdexcept>
+
+#include "bn/norm_core.hpp"
+
+namespace bn {
+
+Trace NormCore::trace() const {
+  if (!saved_.valid) throw std::logic_error("trace called before any forward");
+  const NormLayout& l = saved_.plan.layout;
+  const std::size_t total = l.elements();
+  Trace t;
+  t.training = saved_.training;
+  t.batch = saved_.plan.samples;
+  t.features = config_.params;
+  t.shape = saved_.shape;
+  for (int q = 0; q < l.stats; ++q) {
+    t.mean.push_back(static_cast<float>(saved_.mean[q]));
+    t.var.push_back(static_cast<float>(saved_.var[q]));
+    t.std.push_back(static_cast<float>(std::sqrt(saved_.var[q] + config_.eps)));
+    t.inv_std.push_back(saved_.invstd[q]);
+  }
+  t.y.assign(saved_y_.begin(), saved_y_.begin() + static_cast<std::ptrdiff_t>(total));
+  t.x_centered.resize(total);
+  t.xhat.resize(total);
+  for (int p = 0; p < l.outer; ++p)
+    for (int q = 0; q < l.stats; ++q)
+      for (int r = 0; r < l.inner; ++r) {
+        const std::size_t at = (static_cast<std::size_t>(p) * l.stats + q) * l.inner + r;
+        const float c = (saved_x_[at] - saved_.mean_hi[q]) - saved_.mean_lo[q];
+        t.x_centered[at] = c;
+        t.xhat[at] = c * saved_.invstd[q];
+      }
+  return t;
+}
+
+// The chain rule one factor at a time, in double from the saved x (float)
+// and statistics (double), M elements per statistic q, a the parameter of
+// each element:
+//   dxhat = dy gamma_a
+//   dvar_q  = sum dxhat (x - mean_q) (-1/2) (var_q + eps)^(-3/2)
+//   dmean_q = -sum dxhat invstd_q + dvar_q (-2/M) sum (x - mean_q)
+// so that dx = dxhat invstd_q + dvar_q 2 (x - mean_q) / M + dmean_q / M.
+// Fixed statistics: mean and var are constants, dvar = dmean = 0.
+// dx, dgamma, dbeta are copies of what backward returned.
+BackwardTrace NormCore::backward_trace() const {
+  if (!saved_.valid || !backward_valid_)
+    throw std::logic_error(
+        "backwardTrace called before any backward since the last forward: call backward(dy) first");
+  const NormLayout& l = saved_.plan.layout;
+  const std::size_t total = l.elements(), q_count = static_cast<std::size_t>(l.stats);
+  BackwardTrace t;
+  t.training = saved_.training;
+  t.batch = saved_.plan.samples;
+  t.features = config_.params;
+  t.shape = saved_.shape;
+  t.dy.assign(saved_dy_.begin(), saved_dy_.begin() + static_cast<std::ptrdiff_t>(total));
+  t.dx.assign(dx_.begin(), dx_.begin() + static_cast<std::ptrdiff_t>(total));
+  if (config_.affine) {
+    t.dgamma = dgamma_;
+    t.dbeta = dbeta_;
+  }
+  t.dxhat.resize(total);
+  std::vector<double> sum_dxhat(q_count, 0.0), sum_dxhat_xc(q_count, 0.0), sum_xc(q_count, 0.0);
+  for (int p = 0; p < l.outer; ++p)
+    for (int q = 0; q < l.stats; ++q)
+      for (int r = 0; r < l.inner; ++r) {
+        const std::size_t at = (static_cast<std::size_t>(p) * l.stats + q) * l.inner + r;
+        const double dxhat = static_cast<double>(saved_dy_[at]) * saved_.gamma[affine_index(l, q, r)];
+        const double xc = static_cast<double>(saved_x_[at]) - saved_.mean[q];
+        t.dxhat[at] = static_cast<float>(dxhat);
+        sum_dxhat[q] += dxhat;
+        sum_dxhat_xc[q] += dxhat * xc;
+        sum_xc[q] += xc;
+      }
+  t.dvar.assign(q_count, 0.0f);
+  t.dmean.assign(q_count, 0.0f);
+  if (!saved_.plan.input_stats) return t;   // fixed statistics: no gradient into them
+  const double m = static_cast<double>(l.reduced());
+  for (std::size_t q = 0; q < q_count; ++q) {
+    const double var_eps = saved_.var[q] + config_.eps;
+    const double dvar = sum_dxhat_xc[q] * -0.5 * std::pow(var_eps, -1.5);
+    const double dmean = -sum_dxhat[q] / std::sqrt(var_eps) + dvar * (-2.0 / m) * sum_xc[q];
+    t.dvar[q] = static_cast<float>(dvar);
+    t.dmean[q] = static_cast<float>(dmean);
+  }
+  return t;
+}
+
+}  // namespace bn
