@@ -32,17 +32,18 @@ GroupNorm::GroupNorm(int num_groups, int num_channels, GroupNormOptions options)
 
 // [N, C, *spatial]: layout [1, N*G, (C/G)*S], parameter = channel.
 ForwardPlan GroupNorm::plan(const Shape& shape, bool check_mode) const {
-  const std::string s = shape_string(shape);
+  // The shape as text, for messages only (no allocation on the good path).
+  auto s = [&] { return shape_string(shape); };
   if (shape.size() < 2)
-    throw std::invalid_argument("shape " + s + ": expected input of at least 2 dimensions, [N, C, *] (got " +
+    throw std::invalid_argument("shape " + s() + ": expected input of at least 2 dimensions, [N, C, *] (got " +
                                 std::to_string(shape.size()) + "D input)");
   const std::int64_t spatial = checked_product("shape", shape, 2, shape.size());
   if (shape[1] % groups_ != 0)
-    throw std::invalid_argument("shape " + s + ": Expected number of channels in input to be "
-                                "divisible by num_groups, but got input of shape " + s +
+    throw std::invalid_argument("shape " + s() + ": Expected number of channels in input to be "
+                                "divisible by num_groups, but got input of shape " + s() +
                                 " and num_groups=" + std::to_string(groups_));
   if (shape[1] != channels_)
-    throw std::invalid_argument("shape " + s + ": expected " + std::to_string(channels_) +
+    throw std::invalid_argument("shape " + s() + ": expected " + std::to_string(channels_) +
                                 " channels (num_channels) at dim 1, got " + std::to_string(shape[1]));
   const int per_group = channels_ / groups_;
   // PyTorch's check (F.group_norm, in any mode): the view

@@ -32,14 +32,15 @@ InstanceNorm2d::InstanceNorm2d(int num_features, InstanceNormOptions options)
 // [N, C, H, W] or [C, H, W]: layout [1, N*C, H*W], parameter = channel.
 ForwardPlan InstanceNorm2d::plan(const Shape& shape, bool check_mode) const {
   const int rank = static_cast<int>(shape.size());
-  const std::string s = shape_string(shape);
+  // The shape as text, for messages only (no allocation on the good path).
+  auto s = [&] { return shape_string(shape); };
   if (rank != 3 && rank != 4)
-    throw std::invalid_argument("shape " + s + ": expected 3D or 4D input (got " +
+    throw std::invalid_argument("shape " + s() + ": expected 3D or 4D input (got " +
                                 std::to_string(rank) + "D input)");
   const std::int64_t pixels = checked_product("shape", shape, rank - 2, rank);
   const std::int64_t n = rank == 4 ? shape[0] : 1, c = shape[rank - 3];
   if (c != features_)
-    throw std::invalid_argument("shape " + s + ": expected " + std::to_string(features_) +
+    throw std::invalid_argument("shape " + s() + ": expected " + std::to_string(features_) +
                                 " channels (num_features) at dim " + std::to_string(rank - 3) +
                                 ", got " + std::to_string(c));
   const bool track = options_.track_running_stats;

@@ -125,36 +125,36 @@ void run_backward_sums(const float* dy, const float* x, const NormLayout& l, con
     }
 }
 
-// dx = fl(gamma_a invstd_q) dy - (c1_q + xhat c2_q)
+// dx = ((gamma_a dy - k1_q) - xhat k2_q) invstd_q
 void run_backward_dx(const float* dy, const float* x, const NormLayout& l, const Centering& c,
-                     const float* gamma, const float* c1, const float* c2, float* dx) {
+                     const float* gamma, const float* k1, const float* k2, float* dx) {
   for (int p = 0; p < l.outer; ++p)
     for (int q = 0; q < l.stats; ++q) {
       const std::size_t at = run_offset(l, p, q);
       const Run run{x + at, dy + at, c.mean_hi[q], c.mean_lo[q], c.invstd[q]};
       float* out = dx + at;
       const int a0 = (q % l.groups) * l.per_group;
-      const v128_t vc1 = splat4(c1[q]), vc2 = splat4(c2[q]), vinv = splat4(run.inv);
-      auto four = [&](int r, v128_t scale) {
-        const v128_t rest = wasm_f32x4_add(vc1, wasm_f32x4_mul(run.xhat4(r), vc2));
-        store4(out + r, wasm_f32x4_sub(wasm_f32x4_mul(scale, load4(run.dy + r)), rest));
+      const v128_t vk1 = splat4(k1[q]), vk2 = splat4(k2[q]), vinv = splat4(run.inv);
+      auto four = [&](int r, v128_t g) {
+        const v128_t t = wasm_f32x4_sub(wasm_f32x4_mul(g, load4(run.dy + r)), vk1);
+        store4(out + r, wasm_f32x4_mul(wasm_f32x4_sub(t, wasm_f32x4_mul(run.xhat4(r), vk2)), vinv));
       };
-      auto one = [&](int r, float scale) {
-        out[r] = scale * run.dy[r] - (c1[q] + run.xhat(r) * c2[q]);
+      auto one = [&](int r, float g) {
+        out[r] = ((g * run.dy[r] - k1[q]) - run.xhat(r) * k2[q]) * run.inv;
       };
       if (l.per_element_affine()) {
         const float* g = gamma + a0;
         int r = 0;
-        for (; r + 4 <= l.inner; r += 4) four(r, wasm_f32x4_mul(load4(g + r), vinv));
-        for (; r < l.inner; ++r) one(r, g[r] * run.inv);
+        for (; r + 4 <= l.inner; r += 4) four(r, load4(g + r));
+        for (; r < l.inner; ++r) one(r, g[r]);
         continue;
       }
       for (int g = 0; g < l.per_group; ++g) {
-        const float scale = gamma[a0 + g] * run.inv;
+        const float w = gamma[a0 + g];
         const int s1 = (g + 1) * l.segment;
         int s = g * l.segment;
-        for (; s + 4 <= s1; s += 4) four(s, splat4(scale));
-        for (; s < s1; ++s) one(s, scale);
+        for (; s + 4 <= s1; s += 4) four(s, splat4(w));
+        for (; s < s1; ++s) one(s, w);
       }
     }
 }

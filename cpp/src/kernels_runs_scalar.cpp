@@ -129,9 +129,9 @@ void run_backward_sums(const float* dy, const float* x, const NormLayout& l, con
     }
 }
 
-// dx = fl(gamma_a invstd_q) dy - (c1_q + xhat c2_q)
+// dx = ((gamma_a dy - k1_q) - xhat k2_q) invstd_q
 void run_backward_dx(const float* dy, const float* x, const NormLayout& l, const Centering& c,
-                     const float* gamma, const float* c1, const float* c2, float* dx) {
+                     const float* gamma, const float* k1, const float* k2, float* dx) {
   for (int p = 0; p < l.outer; ++p)
     for (int q = 0; q < l.stats; ++q) {
       const std::size_t at = run_offset(l, p, q);
@@ -140,18 +140,17 @@ void run_backward_dx(const float* dy, const float* x, const NormLayout& l, const
       float* out = dx + at;
       const int a0 = (q % l.groups) * l.per_group;
       const float inv = c.invstd[q];
-      auto one = [&](int r, float scale) {
+      auto one = [&](int r, float g) {
         const float xhat = centered(xr[r], c, q) * inv;
-        out[r] = scale * gr[r] - (c1[q] + xhat * c2[q]);
+        out[r] = ((g * gr[r] - k1[q]) - xhat * k2[q]) * inv;
       };
       if (l.per_element_affine()) {
-        for (int r = 0; r < l.inner; ++r) one(r, gamma[a0 + r] * inv);
+        for (int r = 0; r < l.inner; ++r) one(r, gamma[a0 + r]);
         continue;
       }
       for (int g = 0; g < l.per_group; ++g) {
-        const float scale = gamma[a0 + g] * inv;
         const int s0 = g * l.segment;
-        for (int s = s0; s < s0 + l.segment; ++s) one(s, scale);
+        for (int s = s0; s < s0 + l.segment; ++s) one(s, gamma[a0 + g]);
       }
     }
 }

@@ -76,18 +76,17 @@ void NormCore::backward_runs() {
   detail::grow(dx_, l.elements());
   const double m = static_cast<double>(l.reduced());
   const bool through = saved_.plan.input_stats;
-  float* c1 = factor_b_.data();
-  float* c2 = factor_c_.data();
+  float* k1 = factor_b_.data();
+  float* k2 = factor_c_.data();
   for (int q = 0; q < l.stats; ++q) {
-    const double inv = saved_.invstd[q];
-    c1[q] = through ? static_cast<float>(inv * sum_a_[q] / m) : 0.0f;
-    c2[q] = through ? static_cast<float>(inv * sum_b_[q] / m) : 0.0f;
+    k1[q] = through ? static_cast<float>(sum_a_[q] / m) : 0.0f;
+    k2[q] = through ? static_cast<float>(sum_b_[q] / m) : 0.0f;
   }
   for (int a = 0; a < l.params(); ++a) {
     dgamma_[a] = static_cast<float>(param_a_[a]);
     dbeta_[a] = static_cast<float>(param_b_[a]);
   }
-  kernels::fast::run_backward_dx(dy, saved_x_.data(), l, c, saved_.gamma.data(), c1, c2, dx_.data());
+  kernels::fast::run_backward_dx(dy, saved_x_.data(), l, c, saved_.gamma.data(), k1, k2, dx_.data());
 }
 
 }  // namespace bn

@@ -1,6 +1,7 @@
 // The golden cases of tests/data/golden.json (written by
 // tests/reference/make_golden.py from torch.nn.BatchNorm1d), read into plain
 // structs, and the error measures the tests and the accuracy report share.
+// The other layers' files: golden_layers.hpp.
 #pragma once
 
 #include <algorithm>
@@ -65,17 +66,24 @@ inline Outputs read_outputs(const nlohmann::json& j, bool float32) {
   o.dx = doubles(j.at("dx"), float32);
   if (j.contains("dgamma")) o.dgamma = doubles(j.at("dgamma"), float32);
   if (j.contains("dbeta")) o.dbeta = doubles(j.at("dbeta"), float32);
-  o.running_mean = doubles(j.at("running_mean"), float32);
-  o.running_var = doubles(j.at("running_var"), float32);
-  o.num_batches_tracked = j.at("num_batches_tracked").get<std::int64_t>();
+  if (j.contains("running_mean")) {   // layers that track running statistics
+    o.running_mean = doubles(j.at("running_mean"), float32);
+    o.running_var = doubles(j.at("running_var"), float32);
+    o.num_batches_tracked = j.at("num_batches_tracked").get<std::int64_t>();
+  }
   return o;
 }
 
-inline std::vector<Case> load_cases() {
-  const std::string path = BN_SOURCE_DIR "/tests/data/golden.json";
+// A file of tests/data, parsed.
+inline nlohmann::json load_json(const std::string& name) {
+  const std::string path = BN_SOURCE_DIR "/tests/data/" + name;
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/make_golden.py)");
-  const nlohmann::json doc = nlohmann::json::parse(in);
+  return nlohmann::json::parse(in);
+}
+
+inline std::vector<Case> load_cases() {
+  const nlohmann::json doc = load_json("golden.json");
   std::vector<Case> cases;
   for (const auto& c : doc.at("cases")) {
     Case k;

@@ -109,3 +109,112 @@ TEST_CASE("edges (c): an eps too small for float32 is refused, naming eps") {
   layer.eval();
   REQUIRE_THROWS_WITH(layer.forward(good.data(), 2, y.data()), Contains("eps"));
 }
+
+// ---- The same edges for every layer on the shared core ----
+
+#include <functional>
+#include <memory>
+
+#include "bn/batchnorm2d.hpp"
+#include "bn/groupnorm.hpp"
+#include "bn/instancenorm.hpp"
+#include "bn/layernorm.hpp"
+
+namespace {
+
+// A layer with one statistic over all of x's n values (n a multiple of 4):
+// one image of one channel, one row, one group, one instance.
+struct OneStatistic {
+  const char* name;
+  std::function<std::unique_ptr<bn::NormLayer>(double eps, int n)> make;
+  std::function<bn::Shape(int n)> shape;
+};
+
+std::vector<OneStatistic> one_statistic_layers() {
+  return {
+      {"BatchNorm2d",
+       [](double eps, int) { return std::make_unique<bn::BatchNorm2d>(1, bn::BatchNormOptions{eps, 0.1, true}); },
+       [](int n) { return bn::Shape{1, 1, 4, n / 4}; }},
+      {"LayerNorm",
+       [](double eps, int n) { return std::make_unique<bn::LayerNorm>(bn::Shape{n}, bn::LayerNormOptions{eps, true}); },
+       [](int n) { return bn::Shape{1, n}; }},
+      {"GroupNorm",
+       [](double eps, int) { return std::make_unique<bn::GroupNorm>(1, 2, bn::GroupNormOptions{eps, true}); },
+       [](int n) { return bn::Shape{1, 2, n / 2}; }},
+      {"InstanceNorm2d",
+       [](double eps, int) { return std::make_unique<bn::InstanceNorm2d>(1, bn::InstanceNormOptions{eps, 0.1, false, false}); },
+       [](int n) { return bn::Shape{1, 1, 4, n / 4}; }},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("edges (a), every layer: inputs near float max normalize as in float64") {
+  for (const OneStatistic& k : one_statistic_layers()) {
+    INFO(k.name);
+    auto layer = k.make(1e-5, 4);
+    const std::vector<float> x = {1.8e38f, -1.8e38f, 1.8e38f, -1.8e38f};
+    std::vector<float> y(4), dx(4), dg(layer->gamma().size()), db(layer->beta().size());
+    const bn::Shape shape = k.shape(4);
+    REQUIRE_NOTHROW(layer->forward(x.data(), 4, shape, y.data()));
+    for (int i = 0; i < 4; ++i) CHECK(y[i] == Approx(i % 2 == 0 ? 1.0 : -1.0).epsilon(1e-6));
+    REQUIRE_NOTHROW(layer->backward(y.data(), dx.data(), dg.data(), db.data()));
+    for (float v : dx) CHECK(std::isfinite(v));
+    double sum_dgamma = 0;   // sum of xhat^2 over the 4 values
+    for (float v : dg) sum_dgamma += v;
+    if (!dg.empty()) CHECK(sum_dgamma == Approx(4.0).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("edges (a): x spreading beyond float32 is refused, naming x, with the layer unchanged") {
+  bn::LayerNorm layer(bn::Shape{4});
+  const std::vector<float> good = {1, 2, 3, 4}, wide = {3e38f, -3e38f, -3e38f, -3e38f};   // x0 - mean = 4.5e38
+  std::vector<float> y(4);
+  layer.forward(good.data(), 4, {1, 4}, y.data());
+  const bn::Trace before = layer.trace();
+  REQUIRE_THROWS_WITH(layer.forward(wide.data(), 4, {1, 4}, y.data()), Contains("x spreads beyond float32"));
+  CHECK(layer.trace().y == before.y);
+  // Eval with a running mean far from x: x - running_mean overflows.
+  bn::BatchNorm1d bn1(1);
+  const std::vector<float> far = {-3e38f};
+  bn1.set_params(nullptr, nullptr, far.data(), nullptr);
+  bn1.eval();
+  const std::vector<float> x = {3e38f, 0.0f};
+  REQUIRE_THROWS_WITH(bn1.forward(x.data(), 2, y.data()), Contains("x spreads beyond float32"));
+  CHECK_FALSE(bn1.has_forward());
+}
+
+TEST_CASE("edges (b), every layer: a large outlier costs the others no accuracy, wherever it is") {
+  const int n = 1 << 20;
+  for (const OneStatistic& k : one_statistic_layers()) {
+    double worst[2] = {0, 0};
+    for (int at : {0, 1}) {
+      const int outlier = at == 0 ? 0 : 7;
+      std::vector<float> x(n);
+      std::uint64_t s = 777;
+      for (float& v : x) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        v = static_cast<float>(static_cast<double>(s >> 11) / 4503599627370496.0 - 1.0);
+      }
+      x[outlier] = 134217728.0f;
+      auto layer = k.make(1e-5, n);
+      std::vector<float> y(n);
+      layer->forward(x.data(), n, k.shape(n), y.data());
+      worst[at] = worst_relative(y, 1, 0, normalized_column(x, n, 1, 0, 1e-5), outlier);
+    }
+    INFO(k.name << ": outlier first: " << worst[0] << ", outlier later: " << worst[1]);
+    CHECK(worst[0] <= 1e-6);
+    CHECK(worst[1] <= 1e-6);
+  }
+}
+
+TEST_CASE("edges (c), every layer: an eps too small for float32 is refused, naming eps") {
+  for (const OneStatistic& k : one_statistic_layers()) {
+    INFO(k.name);
+    auto layer = k.make(1e-80, 4);
+    const std::vector<float> constant = {2, 2, 2, 2};
+    std::vector<float> y(4);
+    REQUIRE_THROWS_WITH(layer->forward(constant.data(), 4, k.shape(4), y.data()), Contains("eps"));
+    CHECK_FALSE(layer->has_forward());
+  }
+}

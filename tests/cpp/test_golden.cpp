@@ -16,11 +16,13 @@
 
 #include "bn/batchnorm.hpp"
 #include "bn/batchnorm_ref.hpp"
+#include "golden_checks.hpp"
 #include "golden_data.hpp"
 
 namespace {
 
 using golden::Case;
+using golden::check_array;
 using golden::normwise;
 using golden::Step;
 
@@ -83,13 +85,6 @@ std::string where(const Case& c, std::size_t step) {
   return c.name + ", step " + std::to_string(step) + " (" + (c.steps[step].training ? "train" : "eval") + ")";
 }
 
-template <class A>
-double max_diff(const A& a, const std::vector<double>& t) {
-  double d = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) d = std::max(d, std::abs(static_cast<double>(a[i]) - t[i]));
-  return d;
-}
-
 // The size of the terms dx is computed from: max_ik |gamma_k invstd_k dy_ik|.
 // With batch 2, dx_ik = gamma_k invstd_k (dy_ik - mean dy - xhat_ik mean(dy xhat))
 // cancels to O(eps / var) of those terms, so float32 rounding is measured
@@ -118,26 +113,6 @@ double dx_term_scale(const Case& c, std::size_t k) {
       scale = std::max(scale, std::abs(gamma * s.dy[i * n + f]) / std::sqrt(var + c.eps));
   }
   return scale;
-}
-
-// One array of one step: within `rel` (float32 rounding, relative to
-// `scale`) of the float64 truth, and within that plus torch's own distance
-// to the truth of torch float32, element by element.
-template <class A>
-void check_array(const char* what, const A& ours, const std::vector<double>& torch,
-                 const std::vector<double>& truth, double rel, double scale) {
-  INFO(what);
-  REQUIRE(ours.size() == truth.size());
-  REQUIRE(torch.size() == truth.size());
-  const double allowed = rel * (scale > 0 ? scale : 1.0);
-  CHECK(max_diff(ours, truth) <= allowed);
-  const double torch_off = max_diff(torch, truth);
-  for (std::size_t i = 0; i < torch.size(); ++i) {
-    if (std::abs(ours[i] - torch[i]) > torch_off + allowed) {
-      INFO("element " << i);
-      CHECK(static_cast<double>(ours[i]) == Approx(torch[i]).margin(torch_off + allowed));
-    }
-  }
 }
 
 // Eval step k: max_ik |x_ik - running_mean_k| <= 1e-3 max_ik |x_ik|, with the

@@ -14,24 +14,11 @@
 
 #include "bn/batchnorm_ref.hpp"
 #include "bn/kernels.hpp"
+#include "noise.hpp"
 
 namespace {
 
-// A small deterministic generator (the same numbers in every build).
-class Noise {
- public:
-  explicit Noise(std::uint64_t seed) : state_(seed * 2862933555777941757ULL + 3037000493ULL) {}
-  double uniform() {  // in (0, 1)
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (static_cast<double>(state_ >> 11) + 0.5) / 9007199254740992.0;
-  }
-  double normal() {   // Box-Muller
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform());
-  }
-
- private:
-  std::uint64_t state_;
-};
+using testing::Noise;
 
 struct Shape { int m, n; };
 const Shape kShapes[] = {{2, 1}, {2, 3}, {2, 4}, {2, 9}, {3, 5}, {4, 7}, {5, 8}, {7, 13},

@@ -62,6 +62,9 @@ class NormLayer {
   bool has_forward() const { return core_.has_forward(); }
   bool last_training() const { return core_.last_training(); }
   const Shape& last_shape() const { return core_.last_shape(); }
+  // How the last forward viewed x: which elements share a statistic
+  // (bn::statistic_of) and a parameter (bn::affine_index).
+  const NormLayout& last_layout() const { return core_.last_layout(); }
   std::size_t last_elements() const { return core_.last_elements(); }
 
   // Every intermediate of the last forward / backward, with stats_shape.

@@ -63,6 +63,12 @@ inline int affine_index(const NormLayout& l, int q, int r) {
   return (q % l.groups) * l.per_group + r / l.segment;
 }
 
+// The statistic of element j of x (row-major): q of [p, q, r]. Every j with
+// the same q shares one mean and variance: what the stepper highlights.
+inline int statistic_of(const NormLayout& l, std::size_t j) {
+  return static_cast<int>((j / static_cast<std::size_t>(l.inner)) % static_cast<std::size_t>(l.stats));
+}
+
 // "[2, 3, 4]"
 std::string shape_string(const std::int64_t* dims, int rank);
 inline std::string shape_string(const Shape& s) {

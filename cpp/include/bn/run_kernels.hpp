@@ -43,12 +43,12 @@ struct Centering {
                          const Centering& c, const float* gamma, double* sum_dxhat,       \
                          double* sum_dxhat_xhat, double* dgamma, double* dbeta);          \
   /* dx = invstd_q (dxhat - mean_q dxhat - xhat mean_q(dxhat xhat)), evaluated as         \
-       dx = fl(gamma_a invstd_q) dy - (c1_q + xhat c2_q)                                  \
-     with c1 = invstd mean(dxhat), c2 = invstd mean(dxhat xhat) (training);               \
-     c1 = c2 = 0 through fixed statistics (eval): dx = gamma_a invstd_q dy. */            \
+       dx = ((gamma_a dy - k1_q) - xhat k2_q) invstd_q                                    \
+     with k1 = mean(dxhat), k2 = mean(dxhat xhat) (training: exact 0 for one value        \
+     per statistic); k1 = k2 = 0 through fixed statistics (eval): gamma dy invstd. */     \
   void run_backward_dx(const float* dy, const float* x, const NormLayout& l,              \
-                       const Centering& c, const float* gamma, const float* c1,           \
-                       const float* c2, float* dx);
+                       const Centering& c, const float* gamma, const float* k1,           \
+                       const float* k2, float* dx);
 
 namespace scalar {
 BN_DECLARE_RUN_KERNELS
@@ -57,6 +57,9 @@ BN_DECLARE_RUN_KERNELS
 namespace simd {
 BN_DECLARE_RUN_KERNELS
 }
+namespace fast = simd;   // as in bn/kernels.hpp (redeclaring the same alias is allowed)
+#else
+namespace fast = scalar;
 #endif
 
 #undef BN_DECLARE_RUN_KERNELS

@@ -1,0 +1,144 @@
+// The golden cases of the layers other than BatchNorm1d on 2-D
+// (tests/data/golden_{batchnorm,layernorm,groupnorm,instancenorm}.json,
+// written by tests/reference/golden_layers.py), and how to build our layer
+// and the float64 reference for a case.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bn/batchnorm.hpp"
+#include "bn/batchnorm2d.hpp"
+#include "bn/groupnorm.hpp"
+#include "bn/instancenorm.hpp"
+#include "bn/layernorm.hpp"
+#include "bn/norm_ref.hpp"
+#include "golden_data.hpp"
+
+namespace golden {
+
+struct LayerStep {
+  bool training = true;
+  bn::Shape shape;
+  std::vector<float> x, dy;
+  Outputs torch, truth;
+  double torch_y_normwise = 0, torch_dx_normwise = 0;
+};
+
+struct LayerCase {
+  std::string file, name, layer;
+  nlohmann::json args;
+  bool large_offset = false;
+  std::map<std::string, std::vector<float>> init;
+  std::vector<LayerStep> steps;
+
+  bool affine() const {
+    if (layer == "LayerNorm") return args.value("elementwise_affine", true);
+    return args.value("affine", layer != "InstanceNorm2d");
+  }
+  bool tracks_running() const {
+    if (layer == "BatchNorm1d" || layer == "BatchNorm2d") return true;
+    return layer == "InstanceNorm2d" && args.value("track_running_stats", false);
+  }
+  double eps() const { return args.value("eps", 1e-5); }
+  std::optional<double> momentum() const {
+    if (!args.contains("momentum")) return 0.1;
+    if (args.at("momentum").is_null()) return std::nullopt;
+    return args.at("momentum").get<double>();
+  }
+};
+
+inline const char* const kLayerFiles[] = {"golden_batchnorm.json", "golden_layernorm.json",
+                                         "golden_groupnorm.json", "golden_instancenorm.json"};
+
+inline std::vector<LayerCase> load_layer_cases(const std::string& file) {
+  const nlohmann::json doc = load_json(file);
+  std::vector<LayerCase> cases;
+  for (const auto& c : doc.at("cases")) {
+    LayerCase k;
+    k.file = file;
+    k.name = c.at("name").get<std::string>();
+    k.layer = c.at("layer").get<std::string>();
+    k.args = c.at("args");
+    k.large_offset = c.at("large_offset").get<bool>();
+    for (const auto& [name, values] : c.at("init").items()) k.init[name] = floats(values);
+    for (const auto& s : c.at("steps")) {
+      LayerStep st;
+      st.training = s.at("mode").get<std::string>() == "train";
+      st.shape = s.at("shape").get<bn::Shape>();
+      st.x = floats(s.at("x"));
+      st.dy = floats(s.at("dy"));
+      st.torch = read_outputs(s.at("torch"), true);
+      st.truth = read_outputs(s.at("truth"), false);
+      st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
+      st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
+      k.steps.push_back(std::move(st));
+    }
+    cases.push_back(std::move(k));
+  }
+  return cases;
+}
+
+inline const std::vector<LayerCase>& all_layer_cases() {
+  static const std::vector<LayerCase> all = [] {
+    std::vector<LayerCase> out;
+    for (const char* f : kLayerFiles)
+      for (LayerCase& c : load_layer_cases(f)) out.push_back(std::move(c));
+    return out;
+  }();
+  return all;
+}
+
+// Our layer for torch's constructor arguments (missing ones take torch's defaults).
+inline std::unique_ptr<bn::NormLayer> make_layer(const std::string& layer, const nlohmann::json& a) {
+  const double eps = a.value("eps", 1e-5);
+  if (layer == "BatchNorm1d" || layer == "BatchNorm2d") {
+    bn::BatchNormOptions o;
+    o.eps = eps;
+    o.affine = a.value("affine", true);
+    if (a.contains("momentum"))
+      o.momentum = a.at("momentum").is_null() ? std::nullopt : std::optional<double>(a.at("momentum").get<double>());
+    const int c = a.at("num_features").get<int>();
+    if (layer == "BatchNorm1d") return std::make_unique<bn::BatchNorm1d>(c, o);
+    return std::make_unique<bn::BatchNorm2d>(c, o);
+  }
+  if (layer == "LayerNorm")
+    return std::make_unique<bn::LayerNorm>(a.at("normalized_shape").get<bn::Shape>(),
+                                           bn::LayerNormOptions{eps, a.value("elementwise_affine", true)});
+  if (layer == "GroupNorm")
+    return std::make_unique<bn::GroupNorm>(a.at("num_groups").get<int>(), a.at("num_channels").get<int>(),
+                                           bn::GroupNormOptions{eps, a.value("affine", true)});
+  if (layer == "InstanceNorm2d")
+    return std::make_unique<bn::InstanceNorm2d>(
+        a.at("num_features").get<int>(),
+        bn::InstanceNormOptions{eps, a.value("momentum", 0.1), a.value("affine", false),
+                                a.value("track_running_stats", false)});
+  throw std::runtime_error("unknown layer " + layer);
+}
+
+// The case's layer with its initial parameters and running statistics.
+inline std::unique_ptr<bn::NormLayer> make_layer(const LayerCase& c) {
+  auto layer = make_layer(c.layer, c.args);
+  auto given = [&](const char* name) -> const float* {
+    auto it = c.init.find(name);
+    return it == c.init.end() ? nullptr : it->second.data();
+  };
+  layer->set_params(given("gamma"), given("beta"), given("running_mean"), given("running_var"));
+  return layer;
+}
+
+// The float64 reference's view of an input of this shape.
+inline bn::ref::View ref_view(const LayerCase& c, const bn::Shape& shape) {
+  if (c.layer == "LayerNorm") return bn::ref::layer_norm_view(shape, c.args.at("normalized_shape").size());
+  if (c.layer == "GroupNorm") return bn::ref::group_norm_view(shape, c.args.at("num_groups").get<int>());
+  if (c.layer == "InstanceNorm2d") return bn::ref::instance_norm_view(shape);
+  return bn::ref::batch_norm_view(shape);
+}
+
+}  // namespace golden
