@@ -23,25 +23,25 @@ inline bool all_finite(const double* v, std::size_t n) {
   return true;
 }
 
-// The largest |v_j|, as the bits of a float: NaN or +-Infinity exactly when
-// the result is >= 0x7f800000 (all exponent bits set). An integer max, no
-// dependency chain through a float, so the compiler vectorizes it.
-inline std::uint32_t max_abs_bits(const float* v, std::size_t count) {
-  std::uint32_t worst = 0;
+// Whether some |v_j| >= 2^127 (half the float range) or is NaN / Infinity:
+// exactly when its exponent bits are 254 or 255. An OR of integer compares
+// (no dependency chain through a float), so the compiler vectorizes it: one
+// cheap read of v. Only when it says yes does anything look closer.
+inline bool any_huge_or_non_finite(const float* v, std::size_t count) {
+  constexpr std::uint32_t kExponent = 0x7f800000u, kHuge = 0x7f000000u;
+  std::uint32_t found = 0;
   for (std::size_t j = 0; j < count; ++j) {
     std::uint32_t bits;
     std::memcpy(&bits, v + j, sizeof bits);
-    bits &= 0x7fffffffu;
-    worst = bits > worst ? bits : worst;
+    found |= static_cast<std::uint32_t>((bits & kExponent) >= kHuge);
   }
-  return worst;
+  return found != 0;
 }
-constexpr std::uint32_t kNonFiniteBits = 0x7f800000u;
 
-inline float float_of_bits(std::uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
+inline bool all_finite(const float* v, std::size_t count) {
+  for (std::size_t j = 0; j < count; ++j)
+    if (!std::isfinite(v[j])) return false;
+  return true;
 }
 
 // name must hold n finite numbers (and >= 0 when non_negative).

@@ -53,12 +53,20 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   running_var_.assign(static_cast<std::size_t>(config.running), 1.0f);
   dgamma_.assign(n, 0.0f);
   dbeta_.assign(n, 0.0f);
-  param_a_.assign(n, 0.0);
-  param_b_.assign(n, 0.0);
+  // Per-statistic buffers sized for one statistic per parameter (BatchNorm;
+  // the other layers grow them with the batch).
+  scale_.assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
+    s->mean.assign(n, 0.0);
+    s->var.assign(n, 0.0);
+    s->mean_hi.assign(n, 0.0f);
+    s->mean_lo.assign(n, 0.0f);
+    s->invstd.assign(n, 0.0f);
     s->gamma.assign(n, 1.0f);
     s->beta.assign(n, 0.0f);
   }
+  param_a_.assign(n, 0.0);
+  param_b_.assign(n, 0.0);
 }
 
 void NormCore::set_params(const float* gamma, const float* beta, const float* running_mean,
@@ -111,20 +119,20 @@ bool NormCore::input_statistics(Saved& s, const float* x) {
 }
 
 // The running statistics, statistic q using entry q % running.
-// Returns whether some |x - mean| may reach half the float range.
+// Returns whether some |x - mean| may reach the float range: only where x
+// or the mean reaches half of it (|x - mean| <= |x| + |mean|).
 bool NormCore::running_statistics(Saved& s, const float* x) const {
   const NormLayout& l = s.plan.layout;
-  const std::uint32_t worst = detail::max_abs_bits(x, l.elements());
-  if (worst >= detail::kNonFiniteBits)
+  bool huge = detail::any_huge_or_non_finite(x, l.elements());
+  if (huge && !detail::all_finite(x, l.elements()))
     throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
-  double far = 0.0;
   for (int q = 0; q < l.stats; ++q) {
     const int k = q % config_.running;
     s.mean[q] = running_mean_[k];
     s.var[q] = running_var_[k];
-    far = std::max(far, std::abs(s.mean[q]));
+    huge |= std::abs(s.mean[q]) >= kHalfFloatMax;
   }
-  return detail::float_of_bits(worst) + far >= kHalfFloatMax;
+  return huge;
 }
 
 // mean_hi/lo, invstd = 1 / sqrt(var + eps) and the parameters of this
@@ -168,10 +176,15 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
     throw std::logic_error("forward_staged: staging_input was not called for this input");
   if (l.params() != config_.params || (!plan.input_stats && config_.running == 0))
     throw std::logic_error("forward_staged: the plan does not fit this layer");
-  for (std::vector<double>* v : {&staging_.mean, &staging_.var, &sum_a_, &sum_b_}) grow(*v, q_count);
-  for (std::vector<float>* v : {&staging_.mean_hi, &staging_.mean_lo, &staging_.invstd,
-                                &factor_a_, &factor_b_, &factor_c_})
-    grow(*v, q_count);
+  // Both Saved: after the commit swap, staging_ is backward's scratch.
+  for (Saved* s : {&staging_, &saved_}) {
+    grow(s->mean, q_count);
+    grow(s->var, q_count);
+    grow(s->mean_hi, q_count);
+    grow(s->mean_lo, q_count);
+    grow(s->invstd, q_count);
+  }
+  grow(scale_, q_count);
   grow(saved_y_, total);
   staging_.plan = plan;
   staging_.training = training;
@@ -185,7 +198,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   const kernels::Centering c{staging_.mean_hi.data(), staging_.mean_lo.data(),
                              staging_.invstd.data()};
   if (l.columns()) {
-    float* scale = factor_a_.data();
+    float* scale = scale_.data();
     for (int q = 0; q < l.stats; ++q) scale[q] = staging_.gamma[q] * staging_.invstd[q];
     kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, c.mean_lo, scale,
                              staging_.beta.data(), saved_y_.data());

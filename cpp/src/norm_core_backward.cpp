@@ -34,16 +34,18 @@ void NormCore::backward_staged() {
 void NormCore::backward_columns() {
   const NormLayout& l = saved_.plan.layout;
   const int m = l.outer, n = l.stats;
-  double* sum_dy = sum_a_.data();
-  double* sum_dy_xhat = sum_b_.data();
+  // The staging statistics are free until the next forward: sums in
+  // mean/var (double), per-feature factors in mean_hi/mean_lo (float).
+  double* sum_dy = staging_.mean.data();
+  double* sum_dy_xhat = staging_.var.data();
   kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                                  saved_.mean_lo.data(), saved_.invstd.data(), sum_dy, sum_dy_xhat);
   if (!detail::all_finite(sum_dy, n) || !detail::all_finite(sum_dy_xhat, n))
     throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
   detail::grow(dx_, l.elements());
-  float* scale = factor_a_.data();
-  float* mean_dy = factor_b_.data();
-  float* mean_dy_xhat = factor_c_.data();
+  float* scale = scale_.data();
+  float* mean_dy = staging_.mean_hi.data();
+  float* mean_dy_xhat = staging_.mean_lo.data();
   const bool through = saved_.plan.input_stats;
   for (int k = 0; k < n; ++k) {
     scale[k] = saved_.gamma[k] * saved_.invstd[k];
@@ -65,22 +67,25 @@ void NormCore::backward_runs() {
   const NormLayout& l = saved_.plan.layout;
   const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
   const float* dy = staging_dy_.data();
-  kernels::fast::run_backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_a_.data(),
-                                   sum_b_.data(), param_a_.data(), param_b_.data());
+  // Scratch as in backward_columns: the staging statistics.
+  double* sum_dxhat = staging_.mean.data();
+  double* sum_dxhat_xhat = staging_.var.data();
+  kernels::fast::run_backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat,
+                                   sum_dxhat_xhat, param_a_.data(), param_b_.data());
   // Every element adds into exactly one dbeta sum: a NaN or infinity in dy
   // makes one non-finite.
   if (!detail::all_finite(param_b_.data(), l.params()) ||
       !detail::all_finite(param_a_.data(), l.params()) ||
-      !detail::all_finite(sum_a_.data(), l.stats) || !detail::all_finite(sum_b_.data(), l.stats))
+      !detail::all_finite(sum_dxhat, l.stats) || !detail::all_finite(sum_dxhat_xhat, l.stats))
     throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
   detail::grow(dx_, l.elements());
   const double m = static_cast<double>(l.reduced());
   const bool through = saved_.plan.input_stats;
-  float* k1 = factor_b_.data();
-  float* k2 = factor_c_.data();
+  float* k1 = staging_.mean_hi.data();
+  float* k2 = staging_.mean_lo.data();
   for (int q = 0; q < l.stats; ++q) {
-    k1[q] = through ? static_cast<float>(sum_a_[q] / m) : 0.0f;
-    k2[q] = through ? static_cast<float>(sum_b_[q] / m) : 0.0f;
+    k1[q] = through ? static_cast<float>(sum_dxhat[q] / m) : 0.0f;
+    k2[q] = through ? static_cast<float>(sum_dxhat_xhat[q] / m) : 0.0f;
   }
   for (int a = 0; a < l.params(); ++a) {
     dgamma_[a] = static_cast<float>(param_a_[a]);

@@ -124,9 +124,10 @@ class NormCore {
   std::vector<float> dgamma_, dbeta_;
   bool backward_valid_ = false;
   Saved saved_, staging_;
-  // Scratch: per-statistic sums and factors, per-parameter sums.
-  std::vector<double> sum_a_, sum_b_, param_a_, param_b_;
-  std::vector<float> factor_a_, factor_b_, factor_c_;
+  // Scratch: gamma * invstd per statistic, per-parameter sums of backward
+  // (backward's per-statistic scratch is staging_, free after a commit).
+  std::vector<float> scale_;
+  std::vector<double> param_a_, param_b_;
 };
 
 }  // namespace bn
