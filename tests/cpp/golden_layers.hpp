@@ -85,9 +85,37 @@ inline std::vector<LayerCase> load_layer_cases(const std::string& file) {
   return cases;
 }
 
+// A case of golden.json (BatchNorm1d on [batch, features]) in this form.
+inline LayerCase as_layer_case(const Case& c) {
+  LayerCase k;
+  k.file = "golden.json";
+  k.name = c.name;
+  k.layer = "BatchNorm1d";
+  k.args = {{"num_features", c.features}, {"eps", c.eps}, {"affine", c.affine}};
+  k.args["momentum"] = c.momentum ? nlohmann::json(*c.momentum) : nlohmann::json(nullptr);
+  k.large_offset = c.large_offset;
+  k.init = c.init;
+  for (const Step& s : c.steps) {
+    LayerStep st;
+    st.training = s.training;
+    st.shape = {s.batch, c.features};
+    st.x = s.x;
+    st.dy = s.dy;
+    st.torch = s.torch;
+    st.truth = s.truth;
+    st.torch_y_normwise = s.torch_y_normwise;
+    st.torch_dx_normwise = s.torch_dx_normwise;
+    k.steps.push_back(std::move(st));
+  }
+  return k;
+}
+
+// Every layer case: golden.json's BatchNorm1d on 2-D (through the shape API)
+// and the other layers' files.
 inline const std::vector<LayerCase>& all_layer_cases() {
   static const std::vector<LayerCase> all = [] {
     std::vector<LayerCase> out;
+    for (const Case& c : load_cases()) out.push_back(as_layer_case(c));
     for (const char* f : kLayerFiles)
       for (LayerCase& c : load_layer_cases(f)) out.push_back(std::move(c));
     return out;
