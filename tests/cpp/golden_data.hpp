@@ -24,12 +24,16 @@ struct Outputs {
   std::int64_t num_batches_tracked = 0;
 };
 
-struct Step {
+// What every golden step holds, whatever the layer.
+struct StepData {
   bool training = true;
-  int batch = 0;
   std::vector<float> x, dy;
   Outputs torch, truth;
   double torch_y_normwise = 0, torch_dx_normwise = 0;   // as make_golden.py stored them
+};
+
+struct Step : StepData {
+  int batch = 0;
 };
 
 struct Case {
@@ -82,6 +86,16 @@ inline nlohmann::json load_json(const std::string& name) {
   return nlohmann::json::parse(in);
 }
 
+inline void read_step(const nlohmann::json& s, StepData& st) {
+  st.training = s.at("mode").get<std::string>() == "train";
+  st.x = floats(s.at("x"));
+  st.dy = floats(s.at("dy"));
+  st.torch = read_outputs(s.at("torch"), true);
+  st.truth = read_outputs(s.at("truth"), false);
+  st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
+  st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
+}
+
 inline std::vector<Case> load_cases() {
   const nlohmann::json doc = load_json("golden.json");
   std::vector<Case> cases;
@@ -96,14 +110,8 @@ inline std::vector<Case> load_cases() {
     for (const auto& [name, values] : c.at("init").items()) k.init[name] = floats(values);
     for (const auto& s : c.at("steps")) {
       Step st;
-      st.training = s.at("mode").get<std::string>() == "train";
+      read_step(s, st);
       st.batch = s.at("batch").get<int>();
-      st.x = floats(s.at("x"));
-      st.dy = floats(s.at("dy"));
-      st.torch = read_outputs(s.at("torch"), true);
-      st.truth = read_outputs(s.at("truth"), false);
-      st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
-      st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
       k.steps.push_back(std::move(st));
     }
     cases.push_back(std::move(k));

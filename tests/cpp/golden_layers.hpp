@@ -23,12 +23,8 @@
 
 namespace golden {
 
-struct LayerStep {
-  bool training = true;
+struct LayerStep : StepData {
   bn::Shape shape;
-  std::vector<float> x, dy;
-  Outputs torch, truth;
-  double torch_y_normwise = 0, torch_dx_normwise = 0;
 };
 
 struct LayerCase {
@@ -70,14 +66,8 @@ inline std::vector<LayerCase> load_layer_cases(const std::string& file) {
     for (const auto& [name, values] : c.at("init").items()) k.init[name] = floats(values);
     for (const auto& s : c.at("steps")) {
       LayerStep st;
-      st.training = s.at("mode").get<std::string>() == "train";
+      read_step(s, st);
       st.shape = s.at("shape").get<bn::Shape>();
-      st.x = floats(s.at("x"));
-      st.dy = floats(s.at("dy"));
-      st.torch = read_outputs(s.at("torch"), true);
-      st.truth = read_outputs(s.at("truth"), false);
-      st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
-      st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
       k.steps.push_back(std::move(st));
     }
     cases.push_back(std::move(k));
@@ -97,14 +87,8 @@ inline LayerCase as_layer_case(const Case& c) {
   k.init = c.init;
   for (const Step& s : c.steps) {
     LayerStep st;
-    st.training = s.training;
+    static_cast<StepData&>(st) = s;
     st.shape = {s.batch, c.features};
-    st.x = s.x;
-    st.dy = s.dy;
-    st.torch = s.torch;
-    st.truth = s.truth;
-    st.torch_y_normwise = s.torch_y_normwise;
-    st.torch_dx_normwise = s.torch_dx_normwise;
     k.steps.push_back(std::move(st));
   }
   return k;

@@ -14,11 +14,12 @@
 
 #include "bn/batchnorm_ref.hpp"
 #include "bn/kernels.hpp"
-#include "noise.hpp"
+#include "kernel_testing.hpp"
 
 namespace {
 
 using testing::Noise;
+using testing::same_bits;
 
 struct Shape { int m, n; };
 const Shape kShapes[] = {{2, 1}, {2, 3}, {2, 4}, {2, 9}, {3, 5}, {4, 7}, {5, 8}, {7, 13},
@@ -108,11 +109,6 @@ struct Fast {
   static constexpr auto backward_reduce = bn::kernels::fast::backward_reduce;
   static constexpr auto backward_dx = bn::kernels::fast::backward_dx;
 };
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(T) * a.size()) == 0;
-}
 
 std::string label(const Block& b, double offset) {
   return std::to_string(b.m) + "x" + std::to_string(b.n) + ", offset " + std::to_string(offset);

@@ -17,7 +17,7 @@
 #include "bn/groupnorm.hpp"
 #include "bn/instancenorm.hpp"
 #include "bn/layernorm.hpp"
-#include "noise.hpp"
+#include "kernel_testing.hpp"
 
 using Catch::Matchers::Contains;
 

@@ -15,9 +15,11 @@
 
 #include "bn/norm_ref.hpp"
 #include "bn/run_kernels.hpp"
-#include "noise.hpp"
+#include "kernel_testing.hpp"
 
 namespace {
+
+using testing::same_bits;
 
 struct Config {
   std::string name;
@@ -115,11 +117,6 @@ struct Fast {
   static constexpr auto run_backward_sums = bn::kernels::fast::run_backward_sums;
   static constexpr auto run_backward_dx = bn::kernels::fast::run_backward_dx;
 };
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(T) * a.size()) == 0;
-}
 
 bn::ref::Array array(const std::vector<float>& v) {
   bn::ref::Array a = xt::zeros<double>({v.size()});

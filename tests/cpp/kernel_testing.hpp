@@ -1,9 +1,11 @@
-// A small deterministic generator for the kernel tests (the same numbers in
-// every build).
+// What the kernel tests share: a small deterministic generator (the same
+// numbers in every build) and a bit-for-bit comparison.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 namespace testing {
 
@@ -21,5 +23,10 @@ class Noise {
  private:
   std::uint64_t state_;
 };
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(T) * a.size()) == 0;
+}
 
 }  // namespace testing
