@@ -95,9 +95,11 @@ void BatchNorm1d::forward_staged(int batch) {
 }
 
 void BatchNorm1d::forward(const float* x, int batch, float* y) {
-  const std::size_t total = rows_plan(batch, true).layout.elements();
-  std::memcpy(staging_input(batch), x, sizeof(float) * total);
-  forward_staged(batch);
+  const ForwardPlan p = rows_plan(batch, true);
+  const std::size_t total = p.layout.elements();
+  std::memcpy(core_.staging_input(total), x, sizeof(float) * total);
+  const std::int64_t dims[2] = {batch, features_};
+  forward_planned(p, dims, 2);
   std::memcpy(y, output(), sizeof(float) * total);
 }
 

@@ -24,16 +24,17 @@ inline bool all_finite(const double* v, std::size_t n) {
 }
 
 // Whether some |v_j| >= 2^127 (half the float range) or is NaN / Infinity:
-// exactly when its exponent bits are 254 or 255. An OR of integer compares
-// (no dependency chain through a float), so the compiler vectorizes it: one
-// cheap read of v. Only when it says yes does anything look closer.
+// exactly when its exponent is 254 or 255, i.e. its top seven exponent bits
+// are ones. An OR of integer equality tests (no dependency chain through a
+// float), so the compiler vectorizes it: one cheap read of v. Only when it
+// says yes does anything look closer.
 inline bool any_huge_or_non_finite(const float* v, std::size_t count) {
-  constexpr std::uint32_t kExponent = 0x7f800000u, kHuge = 0x7f000000u;
+  constexpr std::uint32_t kTopExponentBits = 0x7f000000u;
   std::uint32_t found = 0;
   for (std::size_t j = 0; j < count; ++j) {
     std::uint32_t bits;
     std::memcpy(&bits, v + j, sizeof bits);
-    found |= static_cast<std::uint32_t>((bits & kExponent) >= kHuge);
+    found |= static_cast<std::uint32_t>((bits & kTopExponentBits) == kTopExponentBits);
   }
   return found != 0;
 }

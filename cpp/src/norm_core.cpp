@@ -67,6 +67,7 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   }
   param_a_.assign(n, 0.0);
   param_b_.assign(n, 0.0);
+  stat_capacity_ = n;
 }
 
 void NormCore::set_params(const float* gamma, const float* beta, const float* running_mean,
@@ -102,18 +103,28 @@ bool NormCore::input_statistics(Saved& s, const float* x) {
   const double m = static_cast<double>(l.reduced());
   if (l.columns()) kernels::fast::batch_mean_var(x, l.outer, l.stats, s.mean.data(), s.var.data());
   else kernels::fast::run_mean_var(x, l, s.mean.data(), s.var.data());
-  bool maybe_wide = false;
+  // Safe: (shift - mean)^2 <= kSafeShift^2 var, var finite (then so is the
+  // mean). A branch-free pass first (it vectorizes); only where it fails,
+  // statistic by statistic, the fallback.
+  const double limit = kSafeShift * kSafeShift, wide = kHalfFloatMax * kHalfFloatMax;
+  auto safe = [&](int q) {
+    const double off = x[static_cast<std::size_t>(q) * l.inner] - s.mean[q];
+    return (off * off <= limit * s.var[q]) & (s.var[q] <= DBL_MAX);
+  };
+  bool all_safe = true, maybe_wide = false;
   for (int q = 0; q < l.stats; ++q) {
-    const double shift = x[static_cast<std::size_t>(q) * l.inner];
-    const double off = shift - s.mean[q];
-    const bool safe = std::isfinite(s.mean[q]) && std::isfinite(s.var[q]) &&
-                      off * off <= kSafeShift * kSafeShift * s.var[q];
-    if (!safe) detail::fallback_statistic(x, l, q, s.mean[q], s.var[q]);
+    all_safe &= safe(q);
+    maybe_wide |= m * s.var[q] >= wide;
+  }
+  if (all_safe) return maybe_wide;
+  for (int q = 0; q < l.stats; ++q) {
+    if (safe(q)) continue;
+    detail::fallback_statistic(x, l, q, s.mean[q], s.var[q]);
     // A NaN or an infinity anywhere makes its statistic's double sums
-    // non-finite (finite floats cannot overflow them): this check is free.
+    // non-finite (finite floats cannot overflow them).
     if (!std::isfinite(s.mean[q]) || !std::isfinite(s.var[q]))
       throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
-    maybe_wide |= m * s.var[q] >= kHalfFloatMax * kHalfFloatMax;
+    maybe_wide |= m * s.var[q] >= wide;
   }
   return maybe_wide;
 }
@@ -126,11 +137,11 @@ bool NormCore::running_statistics(Saved& s, const float* x) const {
   bool huge = detail::any_huge_or_non_finite(x, l.elements());
   if (huge && !detail::all_finite(x, l.elements()))
     throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
-  for (int q = 0; q < l.stats; ++q) {
-    const int k = q % config_.running;
+  for (int q = 0, k = 0; q < l.stats; ++q) {   // k = q % running, without a division
     s.mean[q] = running_mean_[k];
     s.var[q] = running_var_[k];
     huge |= std::abs(s.mean[q]) >= kHalfFloatMax;
+    if (++k == config_.running) k = 0;
   }
   return huge;
 }
@@ -176,19 +187,19 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
     throw std::logic_error("forward_staged: staging_input was not called for this input");
   if (l.params() != config_.params || (!plan.input_stats && config_.running == 0))
     throw std::logic_error("forward_staged: the plan does not fit this layer");
-  // Both Saved: after the commit swap, staging_ is backward's scratch.
-  for (Saved* s : {&staging_, &saved_}) {
-    grow(s->mean, q_count);
-    grow(s->var, q_count);
-    grow(s->mean_hi, q_count);
-    grow(s->mean_lo, q_count);
-    grow(s->invstd, q_count);
+  if (q_count > stat_capacity_) {   // both Saved: after the commit swap, staging_ is backward's scratch
+    for (Saved* s : {&staging_, &saved_})
+      for (std::vector<double>* v : {&s->mean, &s->var}) grow(*v, q_count);
+    for (Saved* s : {&staging_, &saved_})
+      for (std::vector<float>* v : {&s->mean_hi, &s->mean_lo, &s->invstd}) grow(*v, q_count);
+    grow(scale_, q_count);
+    stat_capacity_ = q_count;
   }
-  grow(scale_, q_count);
   grow(saved_y_, total);
   staging_.plan = plan;
   staging_.training = training;
-  staging_.shape.assign(dims, dims + rank);
+  staging_.shape.resize(static_cast<std::size_t>(rank));   // no allocation once it held this rank
+  for (int i = 0; i < rank; ++i) staging_.shape[static_cast<std::size_t>(i)] = dims[i];
   const float* x = staging_x_.data();
   const bool maybe_wide =
       plan.input_stats ? input_statistics(staging_, x) : running_statistics(staging_, x);
@@ -232,8 +243,10 @@ void NormCore::update_running(const Saved& s) {
       mean += s.mean[q];
       unbiased += s.var[q] * m / (m - 1.0);
     }
-    mean /= per_entry;
-    unbiased /= per_entry;
+    if (per_entry > 1) {   // InstanceNorm: the average over the samples
+      mean /= per_entry;
+      unbiased /= per_entry;
+    }
     running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * mean);
     running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
   }

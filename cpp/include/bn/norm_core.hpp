@@ -128,6 +128,7 @@ class NormCore {
   // (backward's per-statistic scratch is staging_, free after a commit).
   std::vector<float> scale_;
   std::vector<double> param_a_, param_b_;
+  std::size_t stat_capacity_ = 0;   // statistics every per-statistic buffer holds
 };
 
 }  // namespace bn
