@@ -64,9 +64,8 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
     s->invstd.assign(n, 0.0f);
     s->gamma.assign(n, 1.0f);
     s->beta.assign(n, 0.0f);
+    s->shape.reserve(4);
   }
-  param_a_.assign(n, 0.0);
-  param_b_.assign(n, 0.0);
   stat_capacity_ = n;
 }
 

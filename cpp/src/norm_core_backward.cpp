@@ -70,6 +70,8 @@ void NormCore::backward_runs() {
   // Scratch as in backward_columns: the staging statistics.
   double* sum_dxhat = staging_.mean.data();
   double* sum_dxhat_xhat = staging_.var.data();
+  detail::grow(param_a_, static_cast<std::size_t>(l.params()));   // once (the column layout needs none)
+  detail::grow(param_b_, static_cast<std::size_t>(l.params()));
   kernels::fast::run_backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat,
                                    sum_dxhat_xhat, param_a_.data(), param_b_.data());
   // Every element adds into exactly one dbeta sum: a NaN or infinity in dy
