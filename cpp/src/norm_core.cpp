@@ -83,7 +83,10 @@ void NormCore::set_params(const float* gamma, const float* beta, const float* ru
   if (running_var) detail::check_array("runningVar", running_var, r, true);
   if (gamma) std::memcpy(gamma_.data(), gamma, sizeof(float) * n);
   if (beta) std::memcpy(beta_.data(), beta, sizeof(float) * n);
-  if (running_mean) std::memcpy(running_mean_.data(), running_mean, sizeof(float) * r);
+  if (running_mean) {
+    std::memcpy(running_mean_.data(), running_mean, sizeof(float) * r);
+    note_running_mean();
+  }
   if (running_var) std::memcpy(running_var_.data(), running_var, sizeof(float) * r);
 }
 
@@ -139,10 +142,9 @@ bool NormCore::running_statistics(Saved& s, const float* x) const {
   for (int q = 0, k = 0; q < l.stats; ++q) {   // k = q % running, without a division
     s.mean[q] = running_mean_[k];
     s.var[q] = running_var_[k];
-    huge |= std::abs(s.mean[q]) >= kHalfFloatMax;
     if (++k == config_.running) k = 0;
   }
-  return huge;
+  return huge || running_mean_huge_;
 }
 
 // mean_hi/lo, invstd = 1 / sqrt(var + eps) and the parameters of this
@@ -249,6 +251,12 @@ void NormCore::update_running(const Saved& s) {
     running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * mean);
     running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
   }
+  note_running_mean();
+}
+
+void NormCore::note_running_mean() {
+  running_mean_huge_ = false;
+  for (float v : running_mean_) running_mean_huge_ |= std::abs(v) >= kHalfFloatMax;
 }
 
 }  // namespace bn

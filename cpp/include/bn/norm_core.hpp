@@ -110,12 +110,14 @@ class NormCore {
   bool running_statistics(Saved& s, const float* x) const;
   void finish_statistics(Saved& s, const float* x, bool maybe_wide) const;
   void update_running(const Saved& s);
+  void note_running_mean();   // after every change of running_mean_
   void backward_columns();
   void backward_runs();
 
   NormConfig config_;
   std::vector<float> gamma_, beta_, running_mean_, running_var_;
   std::int64_t num_batches_tracked_ = 0;
+  bool running_mean_huge_ = false;   // some |running_mean| >= half the float range
 
   // x and dy are double-buffered (a failing call never touches what the last
   // good one saved); y is written only once nothing can fail any more.
