@@ -94,6 +94,10 @@ void BatchNorm1d::forward_staged(int batch) {
   forward_planned(p, dims, 2);
 }
 
+void BatchNorm1d::training_xhat(const float* x, int batch, float* xhat) const {
+  core_.training_xhat(x, rows_plan(batch, false).layout, xhat);
+}
+
 void BatchNorm1d::forward(const float* x, int batch, float* y) {
   const ForwardPlan p = rows_plan(batch, true);
   const std::size_t total = p.layout.elements();

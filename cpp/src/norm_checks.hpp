@@ -2,6 +2,7 @@
 // growth and the checks that run before anything changes.
 #pragma once
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,10 @@
 #include <vector>
 
 namespace bn::detail {
+
+// Half the float range: |x - mean| can overflow float32 only where x or the
+// mean reaches it, or sum (x - mean)^2 reaches its square.
+constexpr double kHalfFloatMax = FLT_MAX / 2.0;
 
 // Grows v to at least n entries (never shrinks: buffers are reused).
 template <class T>

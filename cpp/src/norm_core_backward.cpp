@@ -10,7 +10,7 @@
 
 namespace bn {
 
-float* NormCore::staging_grad_output() {
+float* NormCore::staging_dy() {
   if (!saved_.valid) throw std::logic_error("backward called before any forward");
   detail::grow(staging_dy_, saved_.plan.layout.elements());
   return staging_dy_.data();
@@ -19,7 +19,7 @@ float* NormCore::staging_grad_output() {
 void NormCore::backward_staged() {
   if (!saved_.valid) throw std::logic_error("backward called before any forward");
   if (staging_dy_.size() < saved_.plan.layout.elements())
-    throw std::logic_error("backward_staged: staging_grad_output() was not called");
+    throw std::logic_error("backward_staged: staging_dy() was not called");
   if (saved_.plan.layout.columns()) backward_columns();
   else backward_runs();
   // Commit: keep this dy for backward_trace() (a swap, no copy).

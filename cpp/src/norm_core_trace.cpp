@@ -8,6 +8,26 @@
 
 namespace bn {
 
+namespace {
+
+// The per-element intermediates of one forward, as float32:
+//   xc = (x - mean_hi_q) - mean_lo_q,   xhat = xc * invstd_q
+// (xc may be null). trace() and training_xhat() share it, so their x-hat
+// agree bit for bit.
+void center_and_scale(const float* x, const NormLayout& l, const float* mean_hi,
+                      const float* mean_lo, const float* invstd, float* xc, float* xhat) {
+  for (int p = 0; p < l.outer; ++p)
+    for (int q = 0; q < l.stats; ++q)
+      for (int r = 0; r < l.inner; ++r) {
+        const std::size_t at = (static_cast<std::size_t>(p) * l.stats + q) * l.inner + r;
+        const float c = (x[at] - mean_hi[q]) - mean_lo[q];
+        if (xc) xc[at] = c;
+        xhat[at] = c * invstd[q];
+      }
+}
+
+}  // namespace
+
 Trace NormCore::trace() const {
   if (!saved_.valid) throw std::logic_error("trace called before any forward");
   const NormLayout& l = saved_.plan.layout;
@@ -23,18 +43,24 @@ Trace NormCore::trace() const {
     t.std.push_back(static_cast<float>(std::sqrt(saved_.var[q] + config_.eps)));
     t.inv_std.push_back(saved_.invstd[q]);
   }
+  if (save_.valid) {
+    t.save_mean = save_.mean_hi;   // the batch mean in float32
+    t.save_invstd = save_.invstd;
+  }
   t.y.assign(saved_y_.begin(), saved_y_.begin() + static_cast<std::ptrdiff_t>(total));
   t.x_centered.resize(total);
   t.xhat.resize(total);
-  for (int p = 0; p < l.outer; ++p)
-    for (int q = 0; q < l.stats; ++q)
-      for (int r = 0; r < l.inner; ++r) {
-        const std::size_t at = (static_cast<std::size_t>(p) * l.stats + q) * l.inner + r;
-        const float c = (saved_x_[at] - saved_.mean_hi[q]) - saved_.mean_lo[q];
-        t.x_centered[at] = c;
-        t.xhat[at] = c * saved_.invstd[q];
-      }
+  center_and_scale(saved_x_.data(), l, saved_.mean_hi.data(), saved_.mean_lo.data(),
+                   saved_.invstd.data(), t.x_centered.data(), t.xhat.data());
   return t;
+}
+
+void NormCore::training_xhat(const float* x, const NormLayout& layout, float* xhat) const {
+  if (!save_.valid) throw std::logic_error("training_xhat: no training forward yet");
+  if (static_cast<std::size_t>(layout.stats) != save_.invstd.size())
+    throw std::logic_error("training_xhat: the last training forward had another number of statistics");
+  center_and_scale(x, layout, save_.mean_hi.data(), save_.mean_lo.data(), save_.invstd.data(),
+                   nullptr, xhat);
 }
 
 // The chain rule one factor at a time, in double from the saved x (float)

@@ -26,7 +26,7 @@ void NormLayer::forward_staged(const Shape& shape) {
 }
 
 void NormLayer::backward(const float* dy, float* dx, float* dgamma, float* dbeta) {
-  float* in = core_.staging_grad_output();
+  float* in = core_.staging_dy();
   const std::size_t total = last_elements();
   std::memcpy(in, dy, sizeof(float) * total);
   core_.backward_staged();

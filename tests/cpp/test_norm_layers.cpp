@@ -82,7 +82,7 @@ TEST_CASE("norm layers: forward and backward allocate nothing in steady state") 
         layer->backward(dy.data(), dx.data(), dgamma.data(), dbeta.data());
         std::copy(x.begin(), x.end(), layer->staging_input(k.shape));
         layer->forward_staged(k.shape);
-        std::copy(dy.begin(), dy.end(), layer->staging_grad_output());
+        std::copy(dy.begin(), dy.end(), layer->staging_dy());
         layer->backward_staged();
         if (!training) layer->forward(x.data(), count(smaller), smaller, y.data());   // a smaller batch
       }
@@ -191,4 +191,26 @@ TEST_CASE("norm layers: parameters a layer does not have cannot be set") {
   CHECK_THROWS_WITH(bn::InstanceNorm2d(2, {1e-5, 1.5, false, true}), Contains("momentum"));
   CHECK_THROWS_WITH(bn::LayerNorm(bn::Shape{3, 0}), Contains("normalized_shape"));
   CHECK_THROWS_WITH(bn::BatchNorm2d(0), Contains("features"));
+}
+
+TEST_CASE("norm layers: save_mean / save_invstd keep the last training forward's statistics") {
+  for (const Kind& k : kinds()) {
+    INFO(k.name);
+    auto layer = k.make();
+    const std::size_t n = count(k.shape);
+    const std::vector<float> x = noise(n, 8, 1.0), other = noise(n, 9, -2.0);
+    std::vector<float> y(n);
+    layer->eval();
+    layer->forward(x.data(), n, k.shape, y.data());
+    CHECK(layer->trace().save_mean.empty());   // no training forward yet
+    layer->train();
+    layer->forward(x.data(), n, k.shape, y.data());
+    const bn::Trace trained = layer->trace();
+    CHECK(trained.save_mean == trained.mean);
+    CHECK(trained.save_invstd == trained.inv_std);
+    layer->eval();
+    layer->forward(other.data(), n, k.shape, y.data());
+    CHECK(layer->trace().save_mean == trained.mean);
+    CHECK(layer->trace().save_invstd == trained.inv_std);
+  }
 }

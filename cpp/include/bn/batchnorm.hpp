@@ -44,10 +44,12 @@ class BatchNorm1d : public NormLayer {
   // Rows (N) of the last forward.
   int last_batch() const { return has_forward() ? static_cast<int>(last_shape()[0]) : 0; }
 
-  // The gradients of the last backward, by their former names.
-  const float* grad_input() const { return dx(); }
-  const float* grad_gamma() const { return dgamma(); }
-  const float* grad_beta() const { return dbeta(); }
+  // x-hat of `batch` rows x under the statistics of the last TRAINING
+  // forward, into xhat: ((x - mean) / sqrt(var + eps), computed as trace()
+  // computes it). Given that forward's own input it is bit for bit the x-hat
+  // the layer computed, even after eval forwards since. Throws
+  // std::logic_error before any training forward.
+  void training_xhat(const float* x, int batch, float* xhat) const;
 
  protected:
   ForwardPlan plan(const Shape& shape, bool check_mode) const override;

@@ -75,8 +75,8 @@ class NormCore {
   void forward_staged(const ForwardPlan& plan, const std::int64_t* dims, int rank, bool training);
   const float* output() const { return saved_y_.data(); }
 
-  // ---- Backward: write dy into staging_grad_output(), then backward_staged.
-  float* staging_grad_output();
+  // ---- Backward: write dy into staging_dy(), then backward_staged.
+  float* staging_dy();
   void backward_staged();
   const float* dx() const { return dx_.data(); }
   const float* dgamma() const { return dgamma_.data(); }
@@ -88,11 +88,19 @@ class NormCore {
   const NormLayout& last_layout() const { return saved_.plan.layout; }
   std::size_t last_elements() const { return saved_.plan.layout.elements(); }
 
-  // Every intermediate of the last forward / backward (see bn/trace.hpp);
-  // stats_shape is the layer's to fill. Throw std::logic_error when there
-  // is none.
+  // Every intermediate of the last forward / backward (see bn/trace.hpp),
+  // with the statistics of the last training forward (save_mean,
+  // save_invstd); stats_shape is the layer's to fill. Throw
+  // std::logic_error when there is none.
   Trace trace() const;
   BackwardTrace backward_trace() const;
+
+  // x-hat of x (viewed as `layout`, with as many statistics as that
+  // training forward had) under the statistics of the last training
+  // forward: xhat = ((x - mean_hi) - mean_lo) * invstd, as trace() computes
+  // it. Throws std::logic_error before any training forward, or when the
+  // layout has another number of statistics.
+  void training_xhat(const float* x, const NormLayout& layout, float* xhat) const;
 
  private:
   // The statistics of one forward, for backward and trace.
@@ -104,6 +112,13 @@ class NormCore {
     std::vector<double> mean, var;   // used to normalize (input or running), Q entries
     std::vector<float> mean_hi, mean_lo, invstd;
     std::vector<float> gamma, beta;  // at forward time (ones / zeros when not affine)
+  };
+
+  // The statistics of the last training forward (ATen's save_mean,
+  // save_invstd), copied at its commit; valid = false before any.
+  struct SavedBatchStats {
+    bool valid = false;
+    std::vector<float> mean_hi, mean_lo, invstd;
   };
 
   bool input_statistics(Saved& s, const float* x);
@@ -126,6 +141,7 @@ class NormCore {
   std::vector<float> dgamma_, dbeta_;
   bool backward_valid_ = false;
   Saved saved_, staging_;
+  SavedBatchStats save_;
   // Scratch: gamma * invstd per statistic, per-parameter sums of backward
   // (backward's per-statistic scratch is staging_, free after a commit).
   std::vector<float> scale_;

@@ -53,7 +53,7 @@ class NormLayer {
   // ---- Backward for the last forward: dy has its shape ----
   // dgamma/dbeta may be null (and are not written when not affine).
   void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
-  float* staging_grad_output() { return core_.staging_grad_output(); }
+  float* staging_dy() { return core_.staging_dy(); }
   void backward_staged() { core_.backward_staged(); }
   const float* dx() const { return core_.dx(); }
   const float* dgamma() const { return core_.dgamma(); }
