@@ -55,7 +55,7 @@ ForwardPlan batch_norm_plan(const Shape& shape, int channels, bool training, boo
 }  // namespace detail
 
 BatchNorm1d::BatchNorm1d(int features, BatchNormOptions options)
-    : NormLayer(detail::batch_norm_config(features, options)), features_(features),
+    : ShapedLayer(detail::batch_norm_config(features, options)), features_(features),
       options_(options) {}
 
 ForwardPlan BatchNorm1d::plan(const Shape& shape, bool check_mode) const {

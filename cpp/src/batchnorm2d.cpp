@@ -5,7 +5,7 @@
 namespace bn {
 
 BatchNorm2d::BatchNorm2d(int num_features, BatchNormOptions options)
-    : NormLayer(detail::batch_norm_config(num_features, options)), features_(num_features),
+    : ShapedLayer(detail::batch_norm_config(num_features, options)), features_(num_features),
       options_(options) {}
 
 ForwardPlan BatchNorm2d::plan(const Shape& shape, bool check_mode) const {

@@ -27,7 +27,7 @@ NormConfig group_norm_config(int groups, int channels, const GroupNormOptions& o
 }  // namespace
 
 GroupNorm::GroupNorm(int num_groups, int num_channels, GroupNormOptions options)
-    : NormLayer(group_norm_config(num_groups, num_channels, options)), groups_(num_groups),
+    : ShapedLayer(group_norm_config(num_groups, num_channels, options)), groups_(num_groups),
       channels_(num_channels), options_(options) {}
 
 // [N, C, *spatial]: layout [1, N*G, (C/G)*S], parameter = channel.

@@ -26,7 +26,7 @@ NormConfig instance_norm_config(int features, const InstanceNormOptions& o) {
 }  // namespace
 
 InstanceNorm2d::InstanceNorm2d(int num_features, InstanceNormOptions options)
-    : NormLayer(instance_norm_config(num_features, options)), features_(num_features),
+    : ShapedLayer(instance_norm_config(num_features, options)), features_(num_features),
       options_(options) {}
 
 // [N, C, H, W] or [C, H, W]: layout [1, N*C, H*W], parameter = channel.

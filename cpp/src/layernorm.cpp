@@ -28,7 +28,7 @@ NormConfig layer_norm_config(const Shape& normalized_shape, const LayerNormOptio
 }  // namespace
 
 LayerNorm::LayerNorm(Shape normalized_shape, LayerNormOptions options)
-    : NormLayer(layer_norm_config(normalized_shape, options)),
+    : ShapedLayer(layer_norm_config(normalized_shape, options)),
       normalized_shape_(std::move(normalized_shape)), options_(options) {}
 
 // [rows..., normalized_shape...]: layout [1, rows, D], one parameter per element.

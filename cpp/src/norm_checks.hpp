@@ -1,13 +1,12 @@
 // Small helpers of the normalization core (cpp/src/norm_core*.cpp): buffer
-// growth and the checks that run before anything changes.
+// growth and the cheap checks that run before anything changes (their
+// errors: norm_errors.hpp).
 #pragma once
 
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <stdexcept>
-#include <string>
 #include <vector>
 
 namespace bn::detail {
@@ -48,18 +47,6 @@ inline bool all_finite(const float* v, std::size_t count) {
   for (std::size_t j = 0; j < count; ++j)
     if (!std::isfinite(v[j])) return false;
   return true;
-}
-
-// name must hold n finite numbers (and >= 0 when non_negative).
-inline void check_array(const char* name, const float* v, int n, bool non_negative) {
-  for (int k = 0; k < n; ++k) {
-    if (!std::isfinite(v[k]))
-      throw std::invalid_argument(std::string(name) + " must hold finite numbers; entry " +
-                                  std::to_string(k) + " is not finite");
-    if (non_negative && v[k] < 0.0f)
-      throw std::invalid_argument(std::string(name) + " must be >= 0; entry " +
-                                  std::to_string(k) + " is negative");
-  }
 }
 
 }  // namespace bn::detail

@@ -6,15 +6,14 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "bn/kernels.hpp"
-#include "bn/run_kernels.hpp"
 #include "norm_checks.hpp"
+#include "norm_errors.hpp"
 #include "norm_fallback.hpp"
 
 namespace bn {
@@ -33,11 +32,6 @@ using detail::kHalfFloatMax;
 // trainer's batches (bit-identical losses, tests/data/trainer_losses.json).
 constexpr double kSafeShift = 5.0;
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -102,7 +96,7 @@ bool NormCore::input_statistics(Saved& s, const float* x) {
   const NormLayout& l = s.plan.layout;
   const double m = static_cast<double>(l.reduced());
   if (l.columns()) kernels::fast::batch_mean_var(x, l.outer, l.stats, s.mean.data(), s.var.data());
-  else kernels::fast::run_mean_var(x, l, s.mean.data(), s.var.data());
+  else runs_->mean_var(x, l, s.mean.data(), s.var.data());
   // Safe: (shift - mean)^2 <= kSafeShift^2 var, var finite (then so is the
   // mean). A branch-free pass first (it vectorizes); only where it fails,
   // statistic by statistic, the fallback.
@@ -123,7 +117,7 @@ bool NormCore::input_statistics(Saved& s, const float* x) {
     // A NaN or an infinity anywhere makes its statistic's double sums
     // non-finite (finite floats cannot overflow them).
     if (!std::isfinite(s.mean[q]) || !std::isfinite(s.var[q]))
-      throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+      detail::throw_x_not_finite();
     maybe_wide |= m * s.var[q] >= wide;
   }
   return maybe_wide;
@@ -136,11 +130,7 @@ void NormCore::finish_statistics(Saved& s, const float* x, bool maybe_wide) cons
   const NormLayout& l = s.plan.layout;
   for (int q = 0; q < l.stats; ++q) {
     const double inv = 1.0 / std::sqrt(s.var[q] + config_.eps);
-    if (!(inv <= FLT_MAX))
-      throw std::invalid_argument(
-          "eps = " + number(config_.eps) + " is too small for this input: 1/sqrt(var + eps) = " +
-          number(inv) + " overflows float32 at statistic " + std::to_string(q) + " (var = " +
-          number(s.var[q]) + "); use eps >= 1e-77");
+    if (!(inv <= FLT_MAX)) detail::throw_eps_too_small(config_.eps, inv, q, s.var[q]);
     s.mean_hi[q] = static_cast<float>(s.mean[q]);
     s.mean_lo[q] = static_cast<float>(s.mean[q] - static_cast<double>(s.mean_hi[q]));
     s.invstd[q] = static_cast<float>(inv);
@@ -151,10 +141,7 @@ void NormCore::finish_statistics(Saved& s, const float* x, bool maybe_wide) cons
         const float* run = x + (static_cast<std::size_t>(p) * l.stats + q) * l.inner;
         for (int r = 0; r < l.inner; ++r)
           if (!std::isfinite((run[r] - s.mean_hi[q]) - s.mean_lo[q]))
-            throw std::invalid_argument(
-                "x spreads beyond float32: x - mean = " + number(run[r] - s.mean[q]) +
-                " overflows float32 at statistic " + std::to_string(q) + " (x = " +
-                number(run[r]) + ", mean = " + number(s.mean[q]) + ")");
+            detail::throw_x_spreads(run[r], s.mean[q], q);
       }
   for (int a = 0; a < config_.params; ++a) {
     s.gamma[a] = config_.affine ? gamma_[a] : 1.0f;
@@ -168,7 +155,8 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   const std::size_t total = l.elements(), q_count = static_cast<std::size_t>(l.stats);
   if (staging_x_.size() < total)
     throw std::logic_error("forward_staged: staging_input was not called for this input");
-  if (l.params() != config_.params || (!plan.input_stats && config_.running == 0))
+  if (l.params() != config_.params || (!plan.input_stats && config_.running == 0) ||
+      (!l.columns() && runs_ == nullptr))
     throw std::logic_error("forward_staged: the plan does not fit this layer");
   if (q_count > stat_capacity_) {   // both Saved: after the commit swap, staging_ is backward's scratch
     for (Saved* s : {&staging_, &saved_})
@@ -197,8 +185,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
     kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, c.mean_lo, scale,
                              staging_.beta.data(), saved_y_.data());
   } else {
-    kernels::fast::run_normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(),
-                                 saved_y_.data());
+    runs_->normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   }
   staging_.valid = true;
   std::swap(staging_, saved_);

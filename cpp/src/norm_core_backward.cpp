@@ -5,8 +5,8 @@
 
 #include "bn/kernels.hpp"
 #include "bn/norm_core.hpp"
-#include "bn/run_kernels.hpp"
 #include "norm_checks.hpp"
+#include "norm_errors.hpp"
 
 namespace bn {
 
@@ -41,7 +41,7 @@ void NormCore::backward_columns() {
   kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                                  saved_.mean_lo.data(), saved_.invstd.data(), sum_dy, sum_dy_xhat);
   if (!detail::all_finite(sum_dy, n) || !detail::all_finite(sum_dy_xhat, n))
-    throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
+    detail::throw_dy_not_finite();
   detail::grow(dx_, l.elements());
   float* scale = scale_.data();
   float* mean_dy = staging_.mean_hi.data();
@@ -72,14 +72,14 @@ void NormCore::backward_runs() {
   double* sum_dxhat_xhat = staging_.var.data();
   detail::grow(param_a_, static_cast<std::size_t>(l.params()));   // once (the column layout needs none)
   detail::grow(param_b_, static_cast<std::size_t>(l.params()));
-  kernels::fast::run_backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat,
-                                   sum_dxhat_xhat, param_a_.data(), param_b_.data());
+  runs_->backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat, sum_dxhat_xhat,
+                       param_a_.data(), param_b_.data());
   // Every element adds into exactly one dbeta sum: a NaN or infinity in dy
   // makes one non-finite.
   if (!detail::all_finite(param_b_.data(), l.params()) ||
       !detail::all_finite(param_a_.data(), l.params()) ||
       !detail::all_finite(sum_dxhat, l.stats) || !detail::all_finite(sum_dxhat_xhat, l.stats))
-    throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
+    detail::throw_dy_not_finite();
   detail::grow(dx_, l.elements());
   const double m = static_cast<double>(l.reduced());
   const bool through = saved_.plan.input_stats;
@@ -93,7 +93,7 @@ void NormCore::backward_runs() {
     dgamma_[a] = static_cast<float>(param_a_[a]);
     dbeta_[a] = static_cast<float>(param_b_[a]);
   }
-  kernels::fast::run_backward_dx(dy, saved_x_.data(), l, c, saved_.gamma.data(), k1, k2, dx_.data());
+  runs_->backward_dx(dy, saved_x_.data(), l, c, saved_.gamma.data(), k1, k2, dx_.data());
 }
 
 }  // namespace bn

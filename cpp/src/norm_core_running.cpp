@@ -5,6 +5,7 @@
 
 #include "bn/norm_core.hpp"
 #include "norm_checks.hpp"
+#include "norm_errors.hpp"
 
 namespace bn {
 
@@ -17,7 +18,7 @@ bool NormCore::running_statistics(Saved& s, const float* x) const {
   const NormLayout& l = s.plan.layout;
   bool huge = detail::any_huge_or_non_finite(x, l.elements());
   if (huge && !detail::all_finite(x, l.elements()))
-    throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+    detail::throw_x_not_finite();
   for (int q = 0, k = 0; q < l.stats; ++q) {   // k = q % running, without a division
     s.mean[q] = running_mean_[k];
     s.var[q] = running_var_[k];

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bn/batchnorm.hpp"
+#include "bn/any_norm_layer.hpp"
 #include "bn/batchnorm2d.hpp"
 #include "bn/groupnorm.hpp"
 #include "bn/instancenorm.hpp"
@@ -108,7 +109,7 @@ inline const std::vector<LayerCase>& all_layer_cases() {
 }
 
 // Our layer for torch's constructor arguments (missing ones take torch's defaults).
-inline std::unique_ptr<bn::NormLayer> make_layer(const std::string& layer, const nlohmann::json& a) {
+inline std::unique_ptr<bn::AnyNormLayer> make_layer(const std::string& layer, const nlohmann::json& a) {
   const double eps = a.value("eps", 1e-5);
   if (layer == "BatchNorm1d" || layer == "BatchNorm2d") {
     bn::BatchNormOptions o;
@@ -117,17 +118,17 @@ inline std::unique_ptr<bn::NormLayer> make_layer(const std::string& layer, const
     if (a.contains("momentum"))
       o.momentum = a.at("momentum").is_null() ? std::nullopt : std::optional<double>(a.at("momentum").get<double>());
     const int c = a.at("num_features").get<int>();
-    if (layer == "BatchNorm1d") return std::make_unique<bn::BatchNorm1d>(c, o);
-    return std::make_unique<bn::BatchNorm2d>(c, o);
+    if (layer == "BatchNorm1d") return bn::make_any<bn::BatchNorm1d>(c, o);
+    return bn::make_any<bn::BatchNorm2d>(c, o);
   }
   if (layer == "LayerNorm")
-    return std::make_unique<bn::LayerNorm>(a.at("normalized_shape").get<bn::Shape>(),
+    return bn::make_any<bn::LayerNorm>(a.at("normalized_shape").get<bn::Shape>(),
                                            bn::LayerNormOptions{eps, a.value("elementwise_affine", true)});
   if (layer == "GroupNorm")
-    return std::make_unique<bn::GroupNorm>(a.at("num_groups").get<int>(), a.at("num_channels").get<int>(),
+    return bn::make_any<bn::GroupNorm>(a.at("num_groups").get<int>(), a.at("num_channels").get<int>(),
                                            bn::GroupNormOptions{eps, a.value("affine", true)});
   if (layer == "InstanceNorm2d")
-    return std::make_unique<bn::InstanceNorm2d>(
+    return bn::make_any<bn::InstanceNorm2d>(
         a.at("num_features").get<int>(),
         bn::InstanceNormOptions{eps, a.value("momentum", 0.1), a.value("affine", false),
                                 a.value("track_running_stats", false)});
@@ -135,7 +136,7 @@ inline std::unique_ptr<bn::NormLayer> make_layer(const std::string& layer, const
 }
 
 // The case's layer with its initial parameters and running statistics.
-inline std::unique_ptr<bn::NormLayer> make_layer(const LayerCase& c) {
+inline std::unique_ptr<bn::AnyNormLayer> make_layer(const LayerCase& c) {
   auto layer = make_layer(c.layer, c.args);
   auto given = [&](const char* name) -> const float* {
     auto it = c.init.find(name);

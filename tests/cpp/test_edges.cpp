@@ -115,6 +115,7 @@ TEST_CASE("edges (c): an eps too small for float32 is refused, naming eps") {
 #include <functional>
 #include <memory>
 
+#include "bn/any_norm_layer.hpp"
 #include "bn/batchnorm2d.hpp"
 #include "bn/groupnorm.hpp"
 #include "bn/instancenorm.hpp"
@@ -126,23 +127,23 @@ namespace {
 // one image of one channel, one row, one group, one instance.
 struct OneStatistic {
   const char* name;
-  std::function<std::unique_ptr<bn::NormLayer>(double eps, int n)> make;
+  std::function<std::unique_ptr<bn::AnyNormLayer>(double eps, int n)> make;
   std::function<bn::Shape(int n)> shape;
 };
 
 std::vector<OneStatistic> one_statistic_layers() {
   return {
       {"BatchNorm2d",
-       [](double eps, int) { return std::make_unique<bn::BatchNorm2d>(1, bn::BatchNormOptions{eps, 0.1, true}); },
+       [](double eps, int) { return bn::make_any<bn::BatchNorm2d>(1, bn::BatchNormOptions{eps, 0.1, true}); },
        [](int n) { return bn::Shape{1, 1, 4, n / 4}; }},
       {"LayerNorm",
-       [](double eps, int n) { return std::make_unique<bn::LayerNorm>(bn::Shape{n}, bn::LayerNormOptions{eps, true}); },
+       [](double eps, int n) { return bn::make_any<bn::LayerNorm>(bn::Shape{n}, bn::LayerNormOptions{eps, true}); },
        [](int n) { return bn::Shape{1, n}; }},
       {"GroupNorm",
-       [](double eps, int) { return std::make_unique<bn::GroupNorm>(1, 2, bn::GroupNormOptions{eps, true}); },
+       [](double eps, int) { return bn::make_any<bn::GroupNorm>(1, 2, bn::GroupNormOptions{eps, true}); },
        [](int n) { return bn::Shape{1, 2, n / 2}; }},
       {"InstanceNorm2d",
-       [](double eps, int) { return std::make_unique<bn::InstanceNorm2d>(1, bn::InstanceNormOptions{eps, 0.1, false, false}); },
+       [](double eps, int) { return bn::make_any<bn::InstanceNorm2d>(1, bn::InstanceNormOptions{eps, 0.1, false, false}); },
        [](int n) { return bn::Shape{1, 1, 4, n / 4}; }},
   };
 }

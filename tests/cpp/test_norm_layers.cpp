@@ -13,6 +13,7 @@
 
 #include "allocations.hpp"
 #include "bn/batchnorm.hpp"
+#include "bn/any_norm_layer.hpp"
 #include "bn/batchnorm2d.hpp"
 #include "bn/groupnorm.hpp"
 #include "bn/instancenorm.hpp"
@@ -25,23 +26,23 @@ namespace {
 
 struct Kind {
   std::string name;
-  std::function<std::unique_ptr<bn::NormLayer>()> make;
+  std::function<std::unique_ptr<bn::AnyNormLayer>()> make;
   bn::Shape shape;
   bool batch_dependent;   // does a sample's output depend on the other samples (training)?
 };
 
 std::vector<Kind> kinds() {
   return {
-      {"BatchNorm1d [N, C]", [] { return std::make_unique<bn::BatchNorm1d>(5); }, {4, 5}, true},
-      {"BatchNorm1d [N, C, L]", [] { return std::make_unique<bn::BatchNorm1d>(3); }, {4, 3, 7}, true},
-      {"BatchNorm2d", [] { return std::make_unique<bn::BatchNorm2d>(3); }, {2, 3, 4, 5}, true},
-      {"LayerNorm [C, H, W]", [] { return std::make_unique<bn::LayerNorm>(bn::Shape{3, 4, 5}); }, {2, 3, 4, 5}, false},
-      {"LayerNorm [D]", [] { return std::make_unique<bn::LayerNorm>(bn::Shape{9}); }, {3, 9}, false},
-      {"GroupNorm G=2", [] { return std::make_unique<bn::GroupNorm>(2, 4); }, {2, 4, 3, 3}, false},
-      {"GroupNorm [N, C]", [] { return std::make_unique<bn::GroupNorm>(2, 6); }, {3, 6}, false},
-      {"InstanceNorm2d", [] { return std::make_unique<bn::InstanceNorm2d>(3); }, {2, 3, 4, 4}, false},
+      {"BatchNorm1d [N, C]", [] { return bn::make_any<bn::BatchNorm1d>(5); }, {4, 5}, true},
+      {"BatchNorm1d [N, C, L]", [] { return bn::make_any<bn::BatchNorm1d>(3); }, {4, 3, 7}, true},
+      {"BatchNorm2d", [] { return bn::make_any<bn::BatchNorm2d>(3); }, {2, 3, 4, 5}, true},
+      {"LayerNorm [C, H, W]", [] { return bn::make_any<bn::LayerNorm>(bn::Shape{3, 4, 5}); }, {2, 3, 4, 5}, false},
+      {"LayerNorm [D]", [] { return bn::make_any<bn::LayerNorm>(bn::Shape{9}); }, {3, 9}, false},
+      {"GroupNorm G=2", [] { return bn::make_any<bn::GroupNorm>(2, 4); }, {2, 4, 3, 3}, false},
+      {"GroupNorm [N, C]", [] { return bn::make_any<bn::GroupNorm>(2, 6); }, {3, 6}, false},
+      {"InstanceNorm2d", [] { return bn::make_any<bn::InstanceNorm2d>(3); }, {2, 3, 4, 4}, false},
       {"InstanceNorm2d affine, tracking",
-       [] { return std::make_unique<bn::InstanceNorm2d>(3, bn::InstanceNormOptions{1e-5, 0.1, true, true}); },
+       [] { return bn::make_any<bn::InstanceNorm2d>(3, bn::InstanceNormOptions{1e-5, 0.1, true, true}); },
        {2, 3, 4, 4}, false},
   };
 }

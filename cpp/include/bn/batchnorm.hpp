@@ -17,16 +17,16 @@
 
 namespace bn {
 
-class BatchNorm1d : public NormLayer {
+class BatchNorm1d : public ShapedLayer<BatchNorm1d> {
  public:
   explicit BatchNorm1d(int features, BatchNormOptions options = {});
 
   int features() const { return features_; }
   const BatchNormOptions& options() const { return options_; }
 
-  using NormLayer::forward;
-  using NormLayer::forward_staged;
-  using NormLayer::staging_input;
+  using ShapedLayer::forward;
+  using ShapedLayer::forward_staged;
+  using ShapedLayer::staging_input;
 
   // ---- Forward on [batch, features] ----
   // Training mode: normalizes with the batch statistics and updates the
@@ -51,9 +51,12 @@ class BatchNorm1d : public NormLayer {
   // std::logic_error before any training forward.
   void training_xhat(const float* x, int batch, float* xhat) const;
 
- protected:
-  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
-  Shape stats_shape(const Shape&) const override { return {features_}; }
+  // The view of an input of this shape (bn/norm_layout.hpp) in the current
+  // mode; throws std::invalid_argument naming shape (in PyTorch's words
+  // where it has them). check_mode: also refuse what this mode cannot do.
+  ForwardPlan plan(const Shape& shape, bool check_mode) const;
+  // The shape of the statistics (Trace::stats_shape) for an input of this shape.
+  Shape stats_shape(const Shape&) const { return {features_}; }
 
  private:
   ForwardPlan rows_plan(int batch, bool check_mode) const;

@@ -10,16 +10,19 @@
 
 namespace bn {
 
-class BatchNorm2d : public NormLayer {
+class BatchNorm2d : public ShapedLayer<BatchNorm2d> {
  public:
   explicit BatchNorm2d(int num_features, BatchNormOptions options = {});
 
   int num_features() const { return features_; }
   const BatchNormOptions& options() const { return options_; }
 
- protected:
-  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
-  Shape stats_shape(const Shape&) const override { return {features_}; }
+  // The view of an input of this shape (bn/norm_layout.hpp) in the current
+  // mode; throws std::invalid_argument naming shape (in PyTorch's words
+  // where it has them). check_mode: also refuse what this mode cannot do.
+  ForwardPlan plan(const Shape& shape, bool check_mode) const;
+  // The shape of the statistics (Trace::stats_shape) for an input of this shape.
+  Shape stats_shape(const Shape&) const { return {features_}; }
 
  private:
   int features_;

@@ -16,7 +16,7 @@ struct GroupNormOptions {
   bool affine = true;  // learnable gamma (ones) and beta (zeros)
 };
 
-class GroupNorm : public NormLayer {
+class GroupNorm : public ShapedLayer<GroupNorm> {
  public:
   // Throws std::invalid_argument for num_groups or num_channels < 1,
   // "num_channels must be divisible by num_groups", or a bad eps.
@@ -26,9 +26,12 @@ class GroupNorm : public NormLayer {
   int num_channels() const { return channels_; }
   const GroupNormOptions& options() const { return options_; }
 
- protected:
-  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
-  Shape stats_shape(const Shape& shape) const override { return {shape[0], groups_}; }
+  // The view of an input of this shape (bn/norm_layout.hpp) in the current
+  // mode; throws std::invalid_argument naming shape (in PyTorch's words
+  // where it has them). check_mode: also refuse what this mode cannot do.
+  ForwardPlan plan(const Shape& shape, bool check_mode) const;
+  // The shape of the statistics (Trace::stats_shape) for an input of this shape.
+  Shape stats_shape(const Shape& shape) const { return {shape[0], groups_}; }
 
  private:
   int groups_, channels_;

@@ -20,7 +20,7 @@ struct InstanceNormOptions {
   bool track_running_stats = false;  // running statistics, used in eval mode
 };
 
-class InstanceNorm2d : public NormLayer {
+class InstanceNorm2d : public ShapedLayer<InstanceNorm2d> {
  public:
   // Throws std::invalid_argument naming num_features, eps or momentum.
   explicit InstanceNorm2d(int num_features, InstanceNormOptions options = {});
@@ -28,9 +28,12 @@ class InstanceNorm2d : public NormLayer {
   int num_features() const { return features_; }
   const InstanceNormOptions& options() const { return options_; }
 
- protected:
-  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
-  Shape stats_shape(const Shape& shape) const override;
+  // The view of an input of this shape (bn/norm_layout.hpp) in the current
+  // mode; throws std::invalid_argument naming shape (in PyTorch's words
+  // where it has them). check_mode: also refuse what this mode cannot do.
+  ForwardPlan plan(const Shape& shape, bool check_mode) const;
+  // The shape of the statistics (Trace::stats_shape) for an input of this shape.
+  Shape stats_shape(const Shape& shape) const;
 
  private:
   int features_;

@@ -14,7 +14,7 @@ struct LayerNormOptions {
   bool elementwise_affine = true;   // learnable gamma (ones) and beta (zeros)
 };
 
-class LayerNorm : public NormLayer {
+class LayerNorm : public ShapedLayer<LayerNorm> {
  public:
   // Throws std::invalid_argument naming normalized_shape (empty, or a size
   // < 1) or eps.
@@ -23,9 +23,12 @@ class LayerNorm : public NormLayer {
   const Shape& normalized_shape() const { return normalized_shape_; }
   const LayerNormOptions& options() const { return options_; }
 
- protected:
-  ForwardPlan plan(const Shape& shape, bool check_mode) const override;
-  Shape stats_shape(const Shape& shape) const override;
+  // The view of an input of this shape (bn/norm_layout.hpp) in the current
+  // mode; throws std::invalid_argument naming shape (in PyTorch's words
+  // where it has them). check_mode: also refuse what this mode cannot do.
+  ForwardPlan plan(const Shape& shape, bool check_mode) const;
+  // The shape of the statistics (Trace::stats_shape) for an input of this shape.
+  Shape stats_shape(const Shape& shape) const;
 
  private:
   Shape normalized_shape_;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "bn/norm_layout.hpp"
+#include "bn/run_kernels.hpp"
 #include "bn/trace.hpp"
 
 namespace bn {
@@ -64,6 +65,11 @@ class NormCore {
   // naming the parameter.
   void set_params(const float* gamma, const float* beta, const float* running_mean,
                   const float* running_var);
+
+  // Layouts other than columns (bn::NormLayout::columns) run on the run
+  // kernels; whoever plans such a layout enables them first (idempotent).
+  // Defined apart (norm_core_runs.cpp): only programs that call it link them.
+  void enable_run_kernels();
 
   // ---- Forward: write x into staging_input(n), then forward_staged. ----
   float* staging_input(std::size_t elements);
@@ -130,6 +136,7 @@ class NormCore {
   void backward_runs();
 
   NormConfig config_;
+  const kernels::RunKernels* runs_ = nullptr;   // see enable_run_kernels
   std::vector<float> gamma_, beta_, running_mean_, running_var_;
   std::int64_t num_batches_tracked_ = 0;
   bool running_mean_huge_ = false;   // some |running_mean| >= half the float range

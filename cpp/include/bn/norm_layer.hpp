@@ -4,6 +4,16 @@
 // says how a shape maps onto the [P, Q, R] view of bn/norm_layout.hpp and
 // which inputs it refuses (in PyTorch's words); bn::NormCore does the rest.
 //
+//   NormLayer       the members that need no shape (non-virtual)
+//   ShapedLayer<L>  the shape API, for a layer class L that defines
+//                     ForwardPlan plan(const Shape&, bool check_mode) const
+//                     Shape stats_shape(const Shape&) const
+//                   resolved at compile time: a program links the shape
+//                   checks and the run kernels (bn/run_kernels.hpp) only if
+//                   it calls the shape API (the WebAssembly modules of the
+//                   2-D BatchNorm1d API stay as small as before).
+// bn/any_norm_layer.hpp puts any of the five behind one virtual interface.
+//
 // Bad input throws std::invalid_argument naming the parameter (`shape`, `x`,
 // `dy`, `eps`, ...); the layer is then exactly as before the call. Calls in
 // the wrong order throw std::logic_error.
@@ -11,6 +21,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "bn/norm_core.hpp"
@@ -21,8 +34,6 @@ namespace bn {
 
 class NormLayer {
  public:
-  virtual ~NormLayer() = default;
-
   bool training() const { return training_; }
   void train() { training_ = true; }
   void eval() { training_ = false; }
@@ -41,18 +52,12 @@ class NormLayer {
     core_.set_params(gamma, beta, running_mean, running_var);
   }
 
-  // ---- Forward on x of `shape` (row-major; NCHW for images) ----
-  // x holds x_length floats (must be the product of shape); y gets as many.
-  void forward(const float* x, std::size_t x_length, const Shape& shape, float* y);
-  // Zero-copy: write x into staging_input(shape), call forward_staged(shape);
-  // y is then output().
-  float* staging_input(const Shape& shape);
-  void forward_staged(const Shape& shape);
-  const float* output() const { return core_.output(); }
+  const float* output() const { return core_.output(); }   // y of the last forward
 
   // ---- Backward for the last forward: dy has its shape ----
   // dgamma/dbeta may be null (and are not written when not affine).
   void backward(const float* dy, float* dx, float* dgamma, float* dbeta);
+  // Zero-copy: write dy into staging_dy(), call backward_staged().
   float* staging_dy() { return core_.staging_dy(); }
   void backward_staged() { core_.backward_staged(); }
   const float* dx() const { return core_.dx(); }
@@ -67,18 +72,8 @@ class NormLayer {
   const NormLayout& last_layout() const { return core_.last_layout(); }
   std::size_t last_elements() const { return core_.last_elements(); }
 
-  // Every intermediate of the last forward / backward, with stats_shape.
-  Trace trace() const;
-  BackwardTrace backward_trace() const;
-
  protected:
   explicit NormLayer(const NormConfig& config) : core_(config) {}
-
-  // The plan for an input of this shape in the current mode; throws
-  // std::invalid_argument naming shape. check_mode: also refuse what this
-  // mode cannot do (one value per statistic when training).
-  virtual ForwardPlan plan(const Shape& shape, bool check_mode) const = 0;
-  virtual Shape stats_shape(const Shape& shape) const = 0;
 
   // Forward on the staged input with a plan already checked.
   void forward_planned(const ForwardPlan& plan, const std::int64_t* dims, int rank) {
@@ -87,6 +82,55 @@ class NormLayer {
 
   NormCore core_;
   bool training_ = true;
+};
+
+template <class L>
+class ShapedLayer : public NormLayer {
+ public:
+  // ---- Forward on x of `shape` (row-major; NCHW for images) ----
+  // x holds x_length floats (must be the product of shape); y gets as many.
+  void forward(const float* x, std::size_t x_length, const Shape& shape, float* y) {
+    const ForwardPlan p = plan_for(shape, true);
+    const std::size_t total = p.layout.elements();
+    if (x_length != total)
+      throw std::invalid_argument("shape " + shape_string(shape) + " has " + std::to_string(total) +
+                                  " elements but x has " + std::to_string(x_length));
+    std::memcpy(core_.staging_input(total), x, sizeof(float) * total);
+    forward_planned(p, shape.data(), static_cast<int>(shape.size()));
+    std::memcpy(y, output(), sizeof(float) * total);
+  }
+  // Zero-copy: write x into staging_input(shape), call forward_staged(shape);
+  // y is then output().
+  float* staging_input(const Shape& shape) {
+    return core_.staging_input(plan_for(shape, false).layout.elements());
+  }
+  void forward_staged(const Shape& shape) {
+    forward_planned(plan_for(shape, true), shape.data(), static_cast<int>(shape.size()));
+  }
+
+  // Every intermediate of the last forward / backward, with stats_shape.
+  Trace trace() const {
+    Trace t = core_.trace();
+    t.stats_shape = self().stats_shape(t.shape);
+    return t;
+  }
+  BackwardTrace backward_trace() const {
+    BackwardTrace t = core_.backward_trace();
+    t.stats_shape = self().stats_shape(t.shape);
+    return t;
+  }
+
+ protected:
+  using NormLayer::NormLayer;
+
+ private:
+  const L& self() const { return static_cast<const L&>(*this); }
+  // L's plan; layouts other than columns need the run kernels.
+  ForwardPlan plan_for(const Shape& shape, bool check_mode) {
+    const ForwardPlan p = self().plan(shape, check_mode);
+    if (!p.layout.columns()) core_.enable_run_kernels();
+    return p;
+  }
 };
 
 }  // namespace bn

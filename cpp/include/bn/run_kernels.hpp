@@ -64,4 +64,18 @@ namespace fast = scalar;
 
 #undef BN_DECLARE_RUN_KERNELS
 
+// The run kernels of one implementation as a table: bn::NormCore reaches
+// them through it, so that a program that never normalizes anything but
+// columns (the 2-D BatchNorm1d API) does not link them.
+struct RunKernels {
+  void (*mean_var)(const float* x, const NormLayout& l, double* mean, double* var);
+  void (*normalize)(const float* x, const NormLayout& l, const Centering& c, const float* gamma,
+                    const float* beta, float* y);
+  void (*backward_sums)(const float* dy, const float* x, const NormLayout& l, const Centering& c,
+                        const float* gamma, double* sum_dxhat, double* sum_dxhat_xhat,
+                        double* dgamma, double* dbeta);
+  void (*backward_dx)(const float* dy, const float* x, const NormLayout& l, const Centering& c,
+                      const float* gamma, const float* k1, const float* k2, float* dx);
+};
+
 }  // namespace bn::kernels
