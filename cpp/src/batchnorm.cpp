@@ -6,6 +6,7 @@
 #include <string>
 
 #include "batchnorm_plan.hpp"
+#include "norm_errors.hpp"
 
 namespace bn {
 namespace detail {
@@ -21,11 +22,6 @@ NormConfig batch_norm_config(int features, const BatchNormOptions& options) {
   return c;
 }
 
-std::string one_value_per_channel(const std::int64_t* dims, int rank) {
-  return "Expected more than 1 value per channel when training, got input size " +
-         shape_string(dims, rank) + " (use eval mode for a single example)";
-}
-
 ForwardPlan batch_norm_plan(const Shape& shape, int channels, bool training, bool check_mode,
                             int min_rank, int max_rank, const char* ranks) {
   const int rank = static_cast<int>(shape.size());
@@ -38,7 +34,7 @@ ForwardPlan batch_norm_plan(const Shape& shape, int channels, bool training, boo
                                 std::to_string(channels) + " channels (num_features) at dim 1, got " +
                                 std::to_string(shape[1]));
   if (check_mode && training && shape[0] * spatial == 1)
-    throw std::invalid_argument(one_value_per_channel(shape.data(), rank));
+    throw_one_value_per_channel(shape.data(), rank);
   ForwardPlan p;
   p.layout.outer = static_cast<int>(shape[0]);
   p.layout.stats = channels;
@@ -64,15 +60,11 @@ ForwardPlan BatchNorm1d::plan(const Shape& shape, bool check_mode) const {
 
 // [batch, features], without building a Shape (no allocation per call).
 ForwardPlan BatchNorm1d::rows_plan(int batch, bool check_mode) const {
-  if (batch < 1)
-    throw std::invalid_argument("batch must be a positive integer, got " + std::to_string(batch));
-  if (static_cast<std::int64_t>(batch) * features_ > max_elements())
-    throw std::invalid_argument("batch " + std::to_string(batch) + " is too large for " +
-                                std::to_string(features_) + " features (at most " +
-                                std::to_string(max_elements()) + " values)");
+  if (batch < 1 || static_cast<std::int64_t>(batch) * features_ > max_elements())
+    detail::throw_bad_batch(batch, features_);
   if (check_mode && training_ && batch < 2) {
     const std::int64_t dims[2] = {batch, features_};
-    throw std::invalid_argument(detail::one_value_per_channel(dims, 2));
+    detail::throw_one_value_per_channel(dims, 2);
   }
   ForwardPlan p;
   p.layout.outer = batch;

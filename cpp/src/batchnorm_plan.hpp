@@ -21,7 +21,4 @@ NormConfig batch_norm_config(int features, const BatchNormOptions& options);
 ForwardPlan batch_norm_plan(const Shape& shape, int channels, bool training, bool check_mode,
                             int min_rank, int max_rank, const char* ranks);
 
-// The message for training on one value per channel.
-std::string one_value_per_channel(const std::int64_t* dims, int rank);
-
 }  // namespace bn::detail

@@ -48,6 +48,7 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   // Per-statistic buffers sized for one statistic per parameter (BatchNorm;
   // the other layers grow them with the batch).
   scale_.assign(n, 0.0f);
+  for (std::vector<float>* v : {&save_.mean_hi, &save_.mean_lo, &save_.invstd}) v->assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
     s->mean.assign(n, 0.0);
     s->var.assign(n, 0.0);
@@ -56,7 +57,6 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
     s->invstd.assign(n, 0.0f);
     s->gamma.assign(n, 1.0f);
     s->beta.assign(n, 0.0f);
-    s->shape.reserve(4);
   }
   stat_capacity_ = n;
 }
@@ -64,10 +64,9 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
 void NormCore::set_params(const float* gamma, const float* beta, const float* running_mean,
                           const float* running_var) {
   if ((gamma || beta) && !config_.affine)
-    throw std::invalid_argument("gamma/beta cannot be set: the layer was built with affine: false");
+    detail::throw_invalid("gamma/beta cannot be set: the layer was built with affine: false");
   if ((running_mean || running_var) && config_.running == 0)
-    throw std::invalid_argument(
-        "runningMean/runningVar cannot be set: the layer tracks no running statistics");
+    detail::throw_invalid("runningMean/runningVar cannot be set: the layer tracks no running statistics");
   const int n = config_.params, r = config_.running;
   if (gamma) detail::check_array("gamma", gamma, n, false);
   if (beta) detail::check_array("beta", beta, n, false);
@@ -154,23 +153,16 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   const NormLayout& l = plan.layout;
   const std::size_t total = l.elements(), q_count = static_cast<std::size_t>(l.stats);
   if (staging_x_.size() < total)
-    throw std::logic_error("forward_staged: staging_input was not called for this input");
+    detail::throw_logic("forward_staged: staging_input was not called for this input");
   if (l.params() != config_.params || (!plan.input_stats && config_.running == 0) ||
-      (!l.columns() && runs_ == nullptr))
-    throw std::logic_error("forward_staged: the plan does not fit this layer");
-  if (q_count > stat_capacity_) {   // both Saved: after the commit swap, staging_ is backward's scratch
-    for (Saved* s : {&staging_, &saved_})
-      for (std::vector<double>* v : {&s->mean, &s->var}) grow(*v, q_count);
-    for (Saved* s : {&staging_, &saved_})
-      for (std::vector<float>* v : {&s->mean_hi, &s->mean_lo, &s->invstd}) grow(*v, q_count);
-    grow(scale_, q_count);
-    stat_capacity_ = q_count;
-  }
+      (!l.columns() && runs_ == nullptr) || q_count > stat_capacity_)
+    detail::throw_logic("forward_staged: the plan does not fit this layer (or prepare() was not called)");
   grow(saved_y_, total);
   staging_.plan = plan;
   staging_.training = training;
-  staging_.shape.resize(static_cast<std::size_t>(rank));   // no allocation once it held this rank
-  for (int i = 0; i < rank; ++i) staging_.shape[static_cast<std::size_t>(i)] = dims[i];
+  if (rank > kMaxRank) detail::throw_logic("forward_staged: shape of too many dimensions");
+  staging_.rank = rank;
+  std::copy(dims, dims + rank, staging_.dims);
   const float* x = staging_x_.data();
   const bool maybe_wide =
       plan.input_stats ? input_statistics(staging_, x) : running_statistics(staging_, x);
@@ -192,11 +184,12 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
   if (plan.update_running) update_running(saved_);
-  if (training && plan.input_stats) {   // same sizes in steady state: copies, no allocation
-    const auto q_end = static_cast<std::ptrdiff_t>(l.stats);
-    save_.mean_hi.assign(saved_.mean_hi.begin(), saved_.mean_hi.begin() + q_end);
-    save_.mean_lo.assign(saved_.mean_lo.begin(), saved_.mean_lo.begin() + q_end);
-    save_.invstd.assign(saved_.invstd.begin(), saved_.invstd.begin() + q_end);
+  if (training && plan.input_stats) {   // buffers of the same room: plain copies
+    const std::size_t bytes = sizeof(float) * q_count;
+    std::memcpy(save_.mean_hi.data(), saved_.mean_hi.data(), bytes);
+    std::memcpy(save_.mean_lo.data(), saved_.mean_lo.data(), bytes);
+    std::memcpy(save_.invstd.data(), saved_.invstd.data(), bytes);
+    save_.stats = l.stats;
     save_.valid = true;
   }
 }

@@ -11,17 +11,17 @@
 namespace bn {
 
 float* NormCore::staging_dy() {
-  if (!saved_.valid) throw std::logic_error("backward called before any forward");
+  if (!saved_.valid) detail::throw_logic("backward called before any forward");
   detail::grow(staging_dy_, saved_.plan.layout.elements());
   return staging_dy_.data();
 }
 
 void NormCore::backward_staged() {
-  if (!saved_.valid) throw std::logic_error("backward called before any forward");
+  if (!saved_.valid) detail::throw_logic("backward called before any forward");
   if (staging_dy_.size() < saved_.plan.layout.elements())
-    throw std::logic_error("backward_staged: staging_dy() was not called");
+    detail::throw_logic("backward_staged: staging_dy() was not called");
   if (saved_.plan.layout.columns()) backward_columns();
-  else backward_runs();
+  else (this->*backward_runs_)();   // set by prepare(), with the run kernels
   // Commit: keep this dy for backward_trace() (a swap, no copy).
   std::swap(staging_dy_, saved_dy_);
   backward_valid_ = true;
@@ -57,43 +57,6 @@ void NormCore::backward_columns() {
   kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                              saved_.mean_lo.data(), saved_.invstd.data(), scale, mean_dy,
                              mean_dy_xhat, dx_.data());
-}
-
-// Any layout, M elements per statistic, dxhat = gamma_a dy:
-//   dbeta_a = sum dy, dgamma_a = sum dy xhat (over the elements of parameter a)
-//   through the statistics: dx = invstd_q (dxhat - mean_q(dxhat) - xhat mean_q(dxhat xhat))
-//   fixed statistics:       dx = gamma_a invstd_q dy
-void NormCore::backward_runs() {
-  const NormLayout& l = saved_.plan.layout;
-  const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
-  const float* dy = staging_dy_.data();
-  // Scratch as in backward_columns: the staging statistics.
-  double* sum_dxhat = staging_.mean.data();
-  double* sum_dxhat_xhat = staging_.var.data();
-  detail::grow(param_a_, static_cast<std::size_t>(l.params()));   // once (the column layout needs none)
-  detail::grow(param_b_, static_cast<std::size_t>(l.params()));
-  runs_->backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat, sum_dxhat_xhat,
-                       param_a_.data(), param_b_.data());
-  // Every element adds into exactly one dbeta sum: a NaN or infinity in dy
-  // makes one non-finite.
-  if (!detail::all_finite(param_b_.data(), l.params()) ||
-      !detail::all_finite(param_a_.data(), l.params()) ||
-      !detail::all_finite(sum_dxhat, l.stats) || !detail::all_finite(sum_dxhat_xhat, l.stats))
-    detail::throw_dy_not_finite();
-  detail::grow(dx_, l.elements());
-  const double m = static_cast<double>(l.reduced());
-  const bool through = saved_.plan.input_stats;
-  float* k1 = staging_.mean_hi.data();
-  float* k2 = staging_.mean_lo.data();
-  for (int q = 0; q < l.stats; ++q) {
-    k1[q] = through ? static_cast<float>(sum_dxhat[q] / m) : 0.0f;
-    k2[q] = through ? static_cast<float>(sum_dxhat_xhat[q] / m) : 0.0f;
-  }
-  for (int a = 0; a < l.params(); ++a) {
-    dgamma_[a] = static_cast<float>(param_a_[a]);
-    dbeta_[a] = static_cast<float>(param_b_[a]);
-  }
-  runs_->backward_dx(dy, saved_x_.data(), l, c, saved_.gamma.data(), k1, k2, dx_.data());
 }
 
 }  // namespace bn

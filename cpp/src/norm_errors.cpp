@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bn/norm_layout.hpp"
 #include "bn/option_schema.hpp"
 
 namespace bn::detail {
@@ -19,13 +20,28 @@ void check_array(const char* name, const float* v, int n, bool non_negative) {
   }
 }
 
-void throw_x_not_finite() {
-  throw std::invalid_argument("x must hold finite numbers (found NaN or Infinity)");
+void throw_bad_batch(int batch, int features) {
+  std::string m = "batch ";
+  if (batch < 1) {
+    m = "batch must be a positive integer, got ";
+    m.append(std::to_string(batch));
+  } else {
+    m.append(std::to_string(batch)).append(" is too large for ").append(std::to_string(features));
+    m.append(" features (at most ").append(js_number(static_cast<double>(max_elements()))).append(" values)");
+  }
+  throw std::invalid_argument(m);
 }
 
-void throw_dy_not_finite() {
-  throw std::invalid_argument("dy must hold finite numbers (found NaN or Infinity)");
+void throw_one_value_per_channel(const std::int64_t* dims, int rank) {
+  std::string m = "Expected more than 1 value per channel when training, got input size ";
+  m.append(shape_string(dims, rank)).append(" (use eval mode for a single example)");
+  throw std::invalid_argument(m);
 }
+
+void throw_logic(const char* message) { throw std::logic_error(message); }
+void throw_invalid(const char* message) { throw std::invalid_argument(message); }
+void throw_x_not_finite() { throw_invalid("x must hold finite numbers (found NaN or Infinity)"); }
+void throw_dy_not_finite() { throw_invalid("dy must hold finite numbers (found NaN or Infinity)"); }
 
 void throw_eps_too_small(double eps, double inv, int q, double var) {
   std::string m = "eps = ";

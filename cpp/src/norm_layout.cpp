@@ -1,5 +1,7 @@
 #include "bn/norm_layout.hpp"
 
+#include "bn/option_schema.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
@@ -22,13 +24,16 @@ std::string shape_string(const std::int64_t* dims, int rank) {
   std::string out = "[";
   for (int i = 0; i < rank; ++i) {
     if (i > 0) out += ", ";
-    out += std::to_string(dims[i]);
+    out += js_number(static_cast<double>(dims[i]));   // exact: sizes are far below 2^53
   }
   return out + "]";
 }
 
 std::int64_t checked_product(const char* name, const Shape& shape, std::size_t from,
                              std::size_t to) {
+  if (shape.size() > static_cast<std::size_t>(kMaxRank))
+    throw std::invalid_argument(std::string(name) + " " + shape_string(shape) + " has more than " +
+                                std::to_string(kMaxRank) + " dimensions");
   for (std::int64_t d : shape)
     if (d < 1)
       throw std::invalid_argument(std::string(name) + " must hold sizes >= 1, got " +
@@ -38,7 +43,7 @@ std::int64_t checked_product(const char* name, const Shape& shape, std::size_t f
     if (d > kMaxElements / total)
       throw std::invalid_argument(std::string(name) + " " + shape_string(shape) +
                                   " has too many elements (at most " +
-                                  std::to_string(kMaxElements) + ")");
+                                  js_number(static_cast<double>(kMaxElements)) + ")");
     total *= d;
   }
   std::int64_t product = 1;

@@ -51,7 +51,7 @@ class AnyNormLayer {
   float* staging_dy() { return layer().staging_dy(); }
   void backward_staged() { layer().backward_staged(); }
   bool has_forward() const { return layer().has_forward(); }
-  const Shape& last_shape() const { return layer().last_shape(); }
+  Shape last_shape() const { return layer().last_shape(); }
   const NormLayout& last_layout() const { return layer().last_layout(); }
 };
 

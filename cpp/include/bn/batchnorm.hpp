@@ -42,7 +42,7 @@ class BatchNorm1d : public ShapedLayer<BatchNorm1d> {
   void forward_staged(int batch);
 
   // Rows (N) of the last forward.
-  int last_batch() const { return has_forward() ? static_cast<int>(last_shape()[0]) : 0; }
+  int last_batch() const { return has_forward() ? static_cast<int>(core_.last_dims()[0]) : 0; }
 
   // x-hat of `batch` rows x under the statistics of the last TRAINING
   // forward, into xhat: ((x - mean) / sqrt(var + eps), computed as trace()

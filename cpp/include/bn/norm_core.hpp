@@ -66,10 +66,12 @@ class NormCore {
   void set_params(const float* gamma, const float* beta, const float* running_mean,
                   const float* running_var);
 
-  // Layouts other than columns (bn::NormLayout::columns) run on the run
-  // kernels; whoever plans such a layout enables them first (idempotent).
-  // Defined apart (norm_core_runs.cpp): only programs that call it link them.
-  void enable_run_kernels();
+  // Makes the core ready for plans of this layout (idempotent): the run
+  // kernels for layouts other than columns (bn::NormLayout::columns), and
+  // room for its statistics (sized for one per parameter at construction).
+  // Defined apart (norm_core_runs.cpp): only the programs that need more
+  // link it. Whoever plans such a layout calls it before staging x.
+  void prepare(const NormLayout& layout);
 
   // ---- Forward: write x into staging_input(n), then forward_staged. ----
   float* staging_input(std::size_t elements);
@@ -90,7 +92,8 @@ class NormCore {
 
   bool has_forward() const { return saved_.valid; }
   bool last_training() const { return saved_.training; }
-  const Shape& last_shape() const { return saved_.shape; }
+  Shape last_shape() const { return Shape(saved_.dims, saved_.dims + saved_.rank); }
+  const std::int64_t* last_dims() const { return saved_.dims; }
   const NormLayout& last_layout() const { return saved_.plan.layout; }
   std::size_t last_elements() const { return saved_.plan.layout.elements(); }
 
@@ -114,7 +117,8 @@ class NormCore {
     bool valid = false;
     bool training = false;
     ForwardPlan plan;
-    Shape shape;
+    int rank = 0;                         // x's shape, for trace
+    std::int64_t dims[kMaxRank] = {};
     std::vector<double> mean, var;   // used to normalize (input or running), Q entries
     std::vector<float> mean_hi, mean_lo, invstd;
     std::vector<float> gamma, beta;  // at forward time (ones / zeros when not affine)
@@ -124,7 +128,8 @@ class NormCore {
   // save_invstd), copied at its commit; valid = false before any.
   struct SavedBatchStats {
     bool valid = false;
-    std::vector<float> mean_hi, mean_lo, invstd;
+    int stats = 0;                              // entries in use
+    std::vector<float> mean_hi, mean_lo, invstd;   // sized as the Saved ones
   };
 
   bool input_statistics(Saved& s, const float* x);
@@ -132,11 +137,13 @@ class NormCore {
   void finish_statistics(Saved& s, const float* x, bool maybe_wide) const;
   void update_running(const Saved& s);
   void note_running_mean();   // after every change of running_mean_
+  void enable_run_kernels();
   void backward_columns();
   void backward_runs();
 
   NormConfig config_;
-  const kernels::RunKernels* runs_ = nullptr;   // see enable_run_kernels
+  const kernels::RunKernels* runs_ = nullptr;   // see prepare
+  void (NormCore::*backward_runs_)() = nullptr;   // &NormCore::backward_runs once prepared
   std::vector<float> gamma_, beta_, running_mean_, running_var_;
   std::int64_t num_batches_tracked_ = 0;
   bool running_mean_huge_ = false;   // some |running_mean| >= half the float range

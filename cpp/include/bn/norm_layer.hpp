@@ -66,7 +66,7 @@ class NormLayer {
 
   bool has_forward() const { return core_.has_forward(); }
   bool last_training() const { return core_.last_training(); }
-  const Shape& last_shape() const { return core_.last_shape(); }
+  Shape last_shape() const { return core_.last_shape(); }
   // How the last forward viewed x: which elements share a statistic
   // (bn::statistic_of) and a parameter (bn::affine_index).
   const NormLayout& last_layout() const { return core_.last_layout(); }
@@ -125,10 +125,10 @@ class ShapedLayer : public NormLayer {
 
  private:
   const L& self() const { return static_cast<const L&>(*this); }
-  // L's plan; layouts other than columns need the run kernels.
+  // L's plan, with the core prepared for it (run kernels, room for its statistics).
   ForwardPlan plan_for(const Shape& shape, bool check_mode) {
     const ForwardPlan p = self().plan(shape, check_mode);
-    if (!p.layout.columns()) core_.enable_run_kernels();
+    core_.prepare(p.layout);
     return p;
   }
 };

@@ -28,6 +28,9 @@ namespace bn {
 
 using Shape = std::vector<std::int64_t>;
 
+// The most dimensions an input (or LayerNorm's normalized_shape) may have.
+constexpr int kMaxRank = 8;
+
 struct NormLayout {
   int outer = 1;       // P
   int stats = 1;       // Q
@@ -80,10 +83,10 @@ inline std::string shape_string(const Shape& s) {
 // even where it has 32 bits.
 std::int64_t max_elements();
 
-// Product of shape[from..to), after checking the whole shape: every size
-// >= 1 and the element count small enough that any product of sizes fits
-// an int and the buffers' bytes a size_t. Throws std::invalid_argument
-// naming `name` otherwise.
+// Product of shape[from..to), after checking the whole shape: at most
+// kMaxRank dimensions, every size >= 1 and the element count small enough
+// that any product of sizes fits an int and the buffers' bytes a size_t.
+// Throws std::invalid_argument naming `name` otherwise.
 std::int64_t checked_product(const char* name, const Shape& shape, std::size_t from,
                              std::size_t to);
 
