@@ -43,6 +43,8 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   }
   running_mean_.assign(static_cast<std::size_t>(config.running), 0.0f);
   running_var_.assign(static_cast<std::size_t>(config.running), 1.0f);
+  next_mean_.assign(static_cast<std::size_t>(config.running), 0.0f);
+  next_var_.assign(static_cast<std::size_t>(config.running), 0.0f);
   dgamma_.assign(n, 0.0f);
   dbeta_.assign(n, 0.0f);
   // Per-statistic buffers sized for one statistic per parameter (BatchNorm;
@@ -167,6 +169,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   const bool maybe_wide =
       plan.input_stats ? input_statistics(staging_, x) : running_statistics(staging_, x);
   finish_statistics(staging_, x, maybe_wide);   // may throw: nothing changed yet
+  if (plan.update_running) next_running(staging_);   // may throw too
   // Nothing can fail past this point: y goes straight into the output buffer.
   //   y = ((x - mean_hi) - mean_lo) * fl(gamma * invstd) + beta
   const kernels::Centering c{staging_.mean_hi.data(), staging_.mean_lo.data(),
@@ -183,7 +186,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
-  if (plan.update_running) update_running(saved_);
+  if (plan.update_running) commit_running();
   if (training && plan.input_stats) {   // buffers of the same room: plain copies
     const std::size_t bytes = sizeof(float) * q_count;
     std::memcpy(save_.mean_hi.data(), saved_.mean_hi.data(), bytes);

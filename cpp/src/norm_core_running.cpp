@@ -2,6 +2,7 @@
 // updated by training forwards.
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include "bn/norm_core.hpp"
 #include "norm_checks.hpp"
@@ -27,16 +28,23 @@ bool NormCore::running_statistics(Saved& s, const float* x) const {
   return huge || running_mean_huge_;
 }
 
-// For each running entry k, over the statistics q with q % running = k
-// (one for BatchNorm; the N samples for InstanceNorm), count = Q / running:
+// The running statistics a training forward with statistics s leaves,
+// into next_mean_ / next_var_ (committed by commit_running). For each
+// running entry k, over the statistics q with q % running = k (one for
+// BatchNorm; the N samples for InstanceNorm), count = Q / running:
 //   running_mean_k <- (1 - f) running_mean_k + f (1/count) sum_q mean_q
 //   running_var_k  <- (1 - f) running_var_k  + f (1/count) sum_q var_q M / (M - 1)
 // (unbiased over the M elements of each statistic), f = momentum, or
-// 1 / num_batches_tracked when momentum is null.
-void NormCore::update_running(const Saved& s) {
-  if (config_.count_batches) ++num_batches_tracked_;
-  const double f = config_.momentum ? *config_.momentum
-                                    : 1.0 / static_cast<double>(num_batches_tracked_);
+// 1 / num_batches_tracked when momentum is null; f = 1 keeps the batch
+// statistic alone (no 0 * old term). Throws std::invalid_argument naming x,
+// before anything changes, when a running variance is not finite in float32
+// (a batch variance past 3.4e38 from finite x): set_params refuses such
+// running statistics too, and eval forwards would give NaN.
+void NormCore::next_running(const Saved& s) {
+  const bool counted = config_.count_batches;
+  const double f = config_.momentum
+                       ? *config_.momentum
+                       : 1.0 / static_cast<double>(num_batches_tracked_ + (counted ? 1 : 0));
   const NormLayout& l = s.plan.layout;
   const int k_count = config_.running, per_entry = l.stats / k_count;
   const double m = static_cast<double>(l.reduced());
@@ -50,9 +58,17 @@ void NormCore::update_running(const Saved& s) {
       mean /= per_entry;
       unbiased /= per_entry;
     }
-    running_mean_[k] = static_cast<float>((1.0 - f) * running_mean_[k] + f * mean);
-    running_var_[k] = static_cast<float>((1.0 - f) * running_var_[k] + f * unbiased);
+    next_mean_[k] = static_cast<float>(f == 1.0 ? mean : (1.0 - f) * running_mean_[k] + f * mean);
+    next_var_[k] = static_cast<float>(f == 1.0 ? unbiased : (1.0 - f) * running_var_[k] + f * unbiased);
+    if (!std::isfinite(next_var_[k])) detail::throw_running_var_overflow(k, unbiased);
   }
+}
+
+// Commits what next_running computed (same sizes: no allocation).
+void NormCore::commit_running() {
+  if (config_.count_batches) ++num_batches_tracked_;
+  std::swap(running_mean_, next_mean_);
+  std::swap(running_var_, next_var_);
   note_running_mean();
 }
 

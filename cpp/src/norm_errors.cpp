@@ -58,4 +58,12 @@ void throw_x_spreads(double x, double mean, int q) {
   throw std::invalid_argument(m);
 }
 
+void throw_running_var_overflow(int k, double unbiased) {
+  std::string m = "x gives feature ";
+  m.append(std::to_string(k)).append(" a batch variance of ").append(js_number(unbiased));
+  m.append(" (unbiased), which is Infinity as float32 in runningVar (at most 3.4e38): "
+           "scale x down; the layer is unchanged");
+  throw std::invalid_argument(m);
+}
+
 }  // namespace bn::detail

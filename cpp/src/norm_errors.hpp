@@ -28,4 +28,8 @@ void check_array(const char* name, const float* v, int n, bool non_negative);
 // x - mean overflows float32 at statistic q.
 [[noreturn]] void throw_x_spreads(double x, double mean, int q);
 
+// A training forward would give running entry k the running variance
+// Infinity in float32 (from the batch's unbiased variance).
+[[noreturn]] void throw_running_var_overflow(int k, double unbiased);
+
 }  // namespace bn::detail

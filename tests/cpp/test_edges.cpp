@@ -44,10 +44,16 @@ double worst_relative(const std::vector<float>& y, int n, int k, const std::vect
 }  // namespace
 
 TEST_CASE("edges (a): inputs near float max normalize as in float64") {
-  bn::BatchNorm1d layer(2);
   // Column 0: +-1.8e38 (x - x_0 = 3.6e38 overflows float32); column 1: ordinary.
   const std::vector<float> x = {1.8e38f, 1.0f, -1.8e38f, 2.0f, 1.8e38f, 4.0f, -1.8e38f, 3.0f};
   std::vector<float> y(8), dx(8), dgamma(2), dbeta(2);
+  // Its batch variance (4.3e76) cannot enter a running variance: with the
+  // default momentum the training forward is refused, naming x...
+  bn::BatchNorm1d tracking(2);
+  REQUIRE_THROWS_WITH(tracking.forward(x.data(), 4, y.data()), Contains("x gives feature 0 a batch variance"));
+  CHECK_FALSE(tracking.has_forward());
+  // ...and with momentum 0 (running statistics kept) it normalizes.
+  bn::BatchNorm1d layer(2, bn::BatchNormOptions{1e-5, 0.0, true});
   REQUIRE_NOTHROW(layer.forward(x.data(), 4, y.data()));
   for (int i = 0; i < 4; ++i) CHECK(y[2 * i] == Approx(i % 2 == 0 ? 1.0 : -1.0).epsilon(1e-6));
   const std::vector<double> col1 = normalized_column(x, 4, 2, 1, 1e-5);
@@ -133,8 +139,8 @@ struct OneStatistic {
 
 std::vector<OneStatistic> one_statistic_layers() {
   return {
-      {"BatchNorm2d",
-       [](double eps, int) { return bn::make_any<bn::BatchNorm2d>(1, bn::BatchNormOptions{eps, 0.1, true}); },
+      {"BatchNorm2d",   // momentum 0: the running variance keeps no batch variance past float32
+       [](double eps, int) { return bn::make_any<bn::BatchNorm2d>(1, bn::BatchNormOptions{eps, 0.0, true}); },
        [](int n) { return bn::Shape{1, 1, 4, n / 4}; }},
       {"LayerNorm",
        [](double eps, int n) { return bn::make_any<bn::LayerNorm>(bn::Shape{n}, bn::LayerNormOptions{eps, true}); },
@@ -217,5 +223,28 @@ TEST_CASE("edges (c), every layer: an eps too small for float32 is refused, nami
     std::vector<float> y(4);
     REQUIRE_THROWS_WITH(layer->forward(constant.data(), 4, k.shape(4), y.data()), Contains("eps"));
     CHECK_FALSE(layer->has_forward());
+  }
+}
+
+TEST_CASE("edges (a), every layer with running statistics: a batch variance past float32 is refused, the layer unchanged") {
+  const std::vector<float> good = {1, 2, 3, 4}, huge = {1e20f, -1e20f, 1e20f, -1e20f};   // unbiased var 1.3e40
+  const bn::Shape shape{1, 1, 2, 2};
+  std::vector<std::unique_ptr<bn::AnyNormLayer>> layers;
+  layers.push_back(bn::make_any<bn::BatchNorm2d>(1));
+  layers.push_back(bn::make_any<bn::InstanceNorm2d>(1, bn::InstanceNormOptions{1e-5, 0.1, false, true}));
+  for (auto& layer : layers) {
+    std::vector<float> y(4);
+    layer->forward(good.data(), 4, shape, y.data());
+    const std::vector<float> mean = layer->running_mean(), var = layer->running_var();
+    const bn::Trace before = layer->trace();
+    const std::int64_t batches = layer->num_batches_tracked();   // InstanceNorm counts none, as PyTorch
+    REQUIRE_THROWS_WITH(layer->forward(huge.data(), 4, shape, y.data()),
+                        Contains("x gives feature 0 a batch variance of") && Contains("runningVar"));
+    CHECK(layer->running_mean() == mean);
+    CHECK(layer->running_var() == var);
+    CHECK(layer->num_batches_tracked() == batches);
+    CHECK(layer->trace().y == before.y);
+    layer->forward(good.data(), 4, shape, y.data());   // still works
+    CHECK(std::isfinite(layer->running_var()[0]));
   }
 }

@@ -135,7 +135,8 @@ class NormCore {
   bool input_statistics(Saved& s, const float* x);
   bool running_statistics(Saved& s, const float* x) const;
   void finish_statistics(Saved& s, const float* x, bool maybe_wide) const;
-  void update_running(const Saved& s);
+  void next_running(const Saved& s);   // may throw: changes nothing else
+  void commit_running();
   void note_running_mean();   // after every change of running_mean_
   void enable_run_kernels();
   void backward_columns();
@@ -145,6 +146,7 @@ class NormCore {
   const kernels::RunKernels* runs_ = nullptr;   // see prepare
   void (NormCore::*backward_runs_)() = nullptr;   // &NormCore::backward_runs once prepared
   std::vector<float> gamma_, beta_, running_mean_, running_var_;
+  std::vector<float> next_mean_, next_var_;   // the running statistics a training forward commits
   std::int64_t num_batches_tracked_ = 0;
   bool running_mean_huge_ = false;   // some |running_mean| >= half the float range
 
