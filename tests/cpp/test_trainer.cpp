@@ -285,9 +285,9 @@ TEST_CASE("a training step allocates nothing in steady state") {
       t.step(25);
       t.evaluate();
       t.layer_stats();
-      const std::uint64_t before = g_allocations;
+      const std::uint64_t before = testing::allocations();
       t.step(50);
-      CHECK(g_allocations == before);
+      CHECK(testing::allocations() == before);
     }
   }
 }

@@ -24,6 +24,14 @@ class BatchNorm1d : public ShapedLayer<BatchNorm1d> {
   int features() const { return features_; }
   const BatchNormOptions& options() const { return options_; }
 
+  // PyTorch's reset_running_stats(): running_mean 0, running_var 1,
+  // num_batches_tracked 0.
+  void reset_running_stats() { core_.reset_running(); }
+  // running_mean, running_var and num_batches_tracked from a layer of the
+  // same width (PyTorch: loading those buffers of its state_dict); throws
+  // std::invalid_argument, changing nothing, when the widths differ.
+  void copy_running_stats_from(const BatchNorm1d& other);
+
   using ShapedLayer::forward;
   using ShapedLayer::forward_staged;
   using ShapedLayer::staging_input;

@@ -65,6 +65,12 @@ class NormCore {
   // naming the parameter.
   void set_params(const float* gamma, const float* beta, const float* running_mean,
                   const float* running_var);
+  // PyTorch's reset_running_stats(): running_mean 0, running_var 1,
+  // num_batches_tracked 0.
+  void reset_running();
+  // The running statistics and num_batches_tracked of a core with as many
+  // running entries (copies, no allocation); the caller checks the sizes.
+  void copy_running_from(const NormCore& other);
 
   // Makes the core ready for plans of this layout (idempotent): the run
   // kernels for layouts other than columns (bn::NormLayout::columns), and
