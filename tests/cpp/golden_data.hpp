@@ -1,6 +1,7 @@
 // The golden cases of tests/data/golden.json (written by
 // tests/reference/make_golden.py from torch.nn.BatchNorm1d), read into plain
 // structs, and the error measures the tests and the accuracy report share.
+// The other layers' files: golden_layers.hpp.
 #pragma once
 
 #include <algorithm>
@@ -23,12 +24,16 @@ struct Outputs {
   std::int64_t num_batches_tracked = 0;
 };
 
-struct Step {
+// What every golden step holds, whatever the layer.
+struct StepData {
   bool training = true;
-  int batch = 0;
   std::vector<float> x, dy;
   Outputs torch, truth;
   double torch_y_normwise = 0, torch_dx_normwise = 0;   // as make_golden.py stored them
+};
+
+struct Step : StepData {
+  int batch = 0;
 };
 
 struct Case {
@@ -65,17 +70,34 @@ inline Outputs read_outputs(const nlohmann::json& j, bool float32) {
   o.dx = doubles(j.at("dx"), float32);
   if (j.contains("dgamma")) o.dgamma = doubles(j.at("dgamma"), float32);
   if (j.contains("dbeta")) o.dbeta = doubles(j.at("dbeta"), float32);
-  o.running_mean = doubles(j.at("running_mean"), float32);
-  o.running_var = doubles(j.at("running_var"), float32);
-  o.num_batches_tracked = j.at("num_batches_tracked").get<std::int64_t>();
+  if (j.contains("running_mean")) {   // layers that track running statistics
+    o.running_mean = doubles(j.at("running_mean"), float32);
+    o.running_var = doubles(j.at("running_var"), float32);
+    o.num_batches_tracked = j.at("num_batches_tracked").get<std::int64_t>();
+  }
   return o;
 }
 
-inline std::vector<Case> load_cases() {
-  const std::string path = BN_SOURCE_DIR "/tests/data/golden.json";
+// A file of tests/data, parsed.
+inline nlohmann::json load_json(const std::string& name) {
+  const std::string path = BN_SOURCE_DIR "/tests/data/" + name;
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot open " + path + " (run tests/reference/make_golden.py)");
-  const nlohmann::json doc = nlohmann::json::parse(in);
+  return nlohmann::json::parse(in);
+}
+
+inline void read_step(const nlohmann::json& s, StepData& st) {
+  st.training = s.at("mode").get<std::string>() == "train";
+  st.x = floats(s.at("x"));
+  st.dy = floats(s.at("dy"));
+  st.torch = read_outputs(s.at("torch"), true);
+  st.truth = read_outputs(s.at("truth"), false);
+  st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
+  st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
+}
+
+inline std::vector<Case> load_cases() {
+  const nlohmann::json doc = load_json("golden.json");
   std::vector<Case> cases;
   for (const auto& c : doc.at("cases")) {
     Case k;
@@ -88,14 +110,8 @@ inline std::vector<Case> load_cases() {
     for (const auto& [name, values] : c.at("init").items()) k.init[name] = floats(values);
     for (const auto& s : c.at("steps")) {
       Step st;
-      st.training = s.at("mode").get<std::string>() == "train";
+      read_step(s, st);
       st.batch = s.at("batch").get<int>();
-      st.x = floats(s.at("x"));
-      st.dy = floats(s.at("dy"));
-      st.torch = read_outputs(s.at("torch"), true);
-      st.truth = read_outputs(s.at("truth"), false);
-      st.torch_y_normwise = s.at("torch_error").at("y").at("normwise").get<double>();
-      st.torch_dx_normwise = s.at("torch_error").at("dx").at("normwise").get<double>();
       k.steps.push_back(std::move(st));
     }
     cases.push_back(std::move(k));

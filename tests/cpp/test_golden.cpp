@@ -1,8 +1,11 @@
 // Replays every case of tests/data/golden.json (torch.nn.BatchNorm1d, see
 // tests/reference/make_golden.py) through bn::BatchNorm1d and through the
 // float64 reference bn::ref, and checks them against torch float32 and
-// against the float64 truth. On the large-offset cases our error must be at
-// least 100x smaller than torch float32's.
+// against the float64 truth, through the 2-D row API the trainer and the
+// bindings use. The same cases also run through the shape API in
+// tests/cpp/test_golden_layers.cpp, with the checks every layer shares
+// there: the free-running replay of the running estimates, and the
+// large-offset cases at least 100x more accurate than torch float32.
 //
 // Error measure ("normwise"): max_i |a_i - t_i| / max_i |t_i| per array.
 // The hidden test "golden: accuracy report" (run it by name) prints one line
@@ -16,11 +19,13 @@
 
 #include "bn/batchnorm.hpp"
 #include "bn/batchnorm_ref.hpp"
+#include "golden_checks.hpp"
 #include "golden_data.hpp"
 
 namespace {
 
 using golden::Case;
+using golden::check_array;
 using golden::normwise;
 using golden::Step;
 
@@ -83,13 +88,6 @@ std::string where(const Case& c, std::size_t step) {
   return c.name + ", step " + std::to_string(step) + " (" + (c.steps[step].training ? "train" : "eval") + ")";
 }
 
-template <class A>
-double max_diff(const A& a, const std::vector<double>& t) {
-  double d = 0;
-  for (std::size_t i = 0; i < t.size(); ++i) d = std::max(d, std::abs(static_cast<double>(a[i]) - t[i]));
-  return d;
-}
-
 // The size of the terms dx is computed from: max_ik |gamma_k invstd_k dy_ik|.
 // With batch 2, dx_ik = gamma_k invstd_k (dy_ik - mean dy - xhat_ik mean(dy xhat))
 // cancels to O(eps / var) of those terms, so float32 rounding is measured
@@ -118,39 +116,6 @@ double dx_term_scale(const Case& c, std::size_t k) {
       scale = std::max(scale, std::abs(gamma * s.dy[i * n + f]) / std::sqrt(var + c.eps));
   }
   return scale;
-}
-
-// One array of one step: within `rel` (float32 rounding, relative to
-// `scale`) of the float64 truth, and within that plus torch's own distance
-// to the truth of torch float32, element by element.
-template <class A>
-void check_array(const char* what, const A& ours, const std::vector<double>& torch,
-                 const std::vector<double>& truth, double rel, double scale) {
-  INFO(what);
-  REQUIRE(ours.size() == truth.size());
-  REQUIRE(torch.size() == truth.size());
-  const double allowed = rel * (scale > 0 ? scale : 1.0);
-  CHECK(max_diff(ours, truth) <= allowed);
-  const double torch_off = max_diff(torch, truth);
-  for (std::size_t i = 0; i < torch.size(); ++i) {
-    if (std::abs(ours[i] - torch[i]) > torch_off + allowed) {
-      INFO("element " << i);
-      CHECK(static_cast<double>(ours[i]) == Approx(torch[i]).margin(torch_off + allowed));
-    }
-  }
-}
-
-// Eval step k: max_ik |x_ik - running_mean_k| <= 1e-3 max_ik |x_ik|, with the
-// running mean torch held before the step.
-bool running_mean_within_noise(const Case& c, std::size_t k) {
-  const Step& s = c.steps[k];
-  const std::vector<double>& mean = c.steps[k - 1].torch.running_mean;
-  double gap = 0, size = 0;
-  for (std::size_t j = 0; j < s.x.size(); ++j) {
-    gap = std::max(gap, std::abs(s.x[j] - mean[j % c.features]));
-    size = std::max(size, std::abs(static_cast<double>(s.x[j])));
-  }
-  return gap <= 1e-3 * size;
 }
 
 }  // namespace
@@ -212,51 +177,6 @@ TEST_CASE("golden: BatchNorm1d matches torch float32 and the float64 truth on ev
                   2e-7, golden::max_abs(s.truth.running_var));
     }
   }
-}
-
-TEST_CASE("golden: free-running replay keeps the running estimates with torch's") {
-  // No re-sync: our own running estimates carry over the whole sequence.
-  // Torch's error of each step carries over into its later estimates too
-  // (shrunk by 1 - momentum), so the allowed gap is the sum of torch's
-  // per-step errors so far plus float32 rounding.
-  for (const Case& c : cases()) {
-    const std::vector<Ours> ours = replay(c, false);
-    double torch_mean_err = 0, torch_var_err = 0;
-    for (std::size_t k = 0; k < c.steps.size(); ++k) {
-      const Step& s = c.steps[k];
-      INFO(where(c, k));
-      torch_mean_err += normwise(s.torch.running_mean, s.truth.running_mean);
-      torch_var_err += normwise(s.torch.running_var, s.truth.running_var);
-      CHECK(ours[k].num_batches_tracked == s.torch.num_batches_tracked);
-      CHECK(normwise(ours[k].running_mean, s.torch.running_mean) <= 1e-6 + torch_mean_err);
-      CHECK(normwise(ours[k].running_var, s.torch.running_var) <= 1e-6 + torch_var_err);
-    }
-  }
-}
-
-TEST_CASE("golden: on large offsets our error is at least 100x smaller than torch float32") {
-  int checked = 0, eval_checked = 0;
-  for (const Case& c : cases()) {
-    if (!c.large_offset) continue;
-    const std::vector<Ours> ours = replay(c, true);
-    for (std::size_t k = 0; k < c.steps.size(); ++k) {
-      const Step& s = c.steps[k];
-      // Eval steps count only where the running mean sits within the noise
-      // of x (else y has no cancellation); their dx = gamma invstd dy never
-      // sees the offset.
-      if (!s.training && !(k > 0 && running_mean_within_noise(c, k))) continue;
-      INFO(where(c, k));
-      const double ours_y = normwise(ours[k].y, s.truth.y);
-      const double ours_dx = normwise(ours[k].dx, s.truth.dx);
-      CAPTURE(ours_y, s.torch_y_normwise, ours_dx, s.torch_dx_normwise);
-      CHECK(100.0 * ours_y <= s.torch_y_normwise);
-      if (s.training) CHECK(100.0 * ours_dx <= s.torch_dx_normwise);
-      ++checked;
-      eval_checked += s.training ? 0 : 1;
-    }
-  }
-  CHECK(checked >= 9);
-  CHECK(eval_checked >= 1);
 }
 
 TEST_CASE("golden: bn::ref (float64) reproduces the torch float64 truth") {

@@ -1,4 +1,4 @@
-// The kernels of bn/kernels.hpp: the SIMD ones give the scalar ones' results
+// The column kernels of bn/kernels.hpp: the SIMD ones give the scalar ones' results
 // bit for bit (WASM SIMD build), and the kernels the build uses
 // (bn::kernels::fast) agree with the float64 reference bn::ref within
 // float32 rounding, on shapes whose feature count is not a multiple of 4 or 8
@@ -14,24 +14,12 @@
 
 #include "bn/batchnorm_ref.hpp"
 #include "bn/kernels.hpp"
+#include "kernel_testing.hpp"
 
 namespace {
 
-// A small deterministic generator (the same numbers in every build).
-class Noise {
- public:
-  explicit Noise(std::uint64_t seed) : state_(seed * 2862933555777941757ULL + 3037000493ULL) {}
-  double uniform() {  // in (0, 1)
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (static_cast<double>(state_ >> 11) + 0.5) / 9007199254740992.0;
-  }
-  double normal() {   // Box-Muller
-    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(6.283185307179586 * uniform());
-  }
-
- private:
-  std::uint64_t state_;
-};
+using testing::Noise;
+using testing::same_bits;
 
 struct Shape { int m, n; };
 const Shape kShapes[] = {{2, 1}, {2, 3}, {2, 4}, {2, 9}, {3, 5}, {4, 7}, {5, 8}, {7, 13},
@@ -121,11 +109,6 @@ struct Fast {
   static constexpr auto backward_reduce = bn::kernels::fast::backward_reduce;
   static constexpr auto backward_dx = bn::kernels::fast::backward_dx;
 };
-
-template <class T>
-bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(T) * a.size()) == 0;
-}
 
 std::string label(const Block& b, double offset) {
   return std::to_string(b.m) + "x" + std::to_string(b.n) + ", offset " + std::to_string(offset);

@@ -5,28 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "allocations.hpp"
 #include "bn/trainer.hpp"
 
 using Catch::Matchers::Contains;
-
-// Counts every allocation of the test binary, so a test can show that a
-// training step allocates nothing in steady state.
-namespace {
-std::uint64_t g_allocations = 0;
-}
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -277,9 +263,9 @@ TEST_CASE("a training step allocates nothing in steady state") {
       bn::Trainer t(o);
       t.step(25);              // buffers reach their sizes (epochs wrap too)
       t.evaluate();
-      const std::uint64_t before = g_allocations;
+      const std::uint64_t before = testing::allocations();
       t.step(50);
-      CHECK(g_allocations == before);
+      CHECK(testing::allocations() == before);
     }
   }
   // Deep nets, residual blocks, either placement, cumulative running
@@ -299,9 +285,9 @@ TEST_CASE("a training step allocates nothing in steady state") {
       t.step(25);
       t.evaluate();
       t.layer_stats();
-      const std::uint64_t before = g_allocations;
+      const std::uint64_t before = testing::allocations();
       t.step(50);
-      CHECK(g_allocations == before);
+      CHECK(testing::allocations() == before);
     }
   }
 }

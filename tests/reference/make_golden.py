@@ -1,6 +1,14 @@
 #!/usr/bin/python3
-"""Writes tests/data/golden.json: torch.nn.BatchNorm1d cases replayed by the
-C++ and JS tests.
+"""Writes the golden data the C++ and JS tests replay, from PyTorch:
+  tests/data/golden.json              torch.nn.BatchNorm1d on [batch, features]
+  tests/data/golden_batchnorm.json    BatchNorm1d on [N, C, L], BatchNorm2d
+  tests/data/golden_layernorm.json    LayerNorm
+  tests/data/golden_groupnorm.json    GroupNorm
+  tests/data/golden_instancenorm.json InstanceNorm2d
+  tests/data/golden_errors.json       bad inputs, with torch's messages
+The layers other than BatchNorm1d on 2-D come from golden_layers.py (same
+formats, a `layer` and its torch constructor `args` per case, a `shape` per
+step) and golden_errors.py; what follows describes golden.json.
 
 Run:  /usr/bin/python3 tests/reference/make_golden.py      (torch 1.13, CPU)
 
@@ -30,36 +38,12 @@ import os
 import numpy as np
 import torch
 
-FLOOR = 1e-3
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "golden.json")
+import golden_errors
+import golden_layers
+from golden_format import FLOOR, f32_list, f64_list, normwise, elementwise
 
-
-def f32_list(a):
-    """float32 values as shortest decimals that round-trip via a double."""
-    out = []
-    for v in np.asarray(a, dtype=np.float32).ravel():
-        s = float(str(v))  # numpy prints the shortest float32 round-trip decimal
-        if np.float32(s) != v:  # double rounding could flip it: keep the exact value
-            s = float(v)
-        out.append(s)
-    return out
-
-
-def f64_list(a):
-    return [float(v) for v in np.asarray(a, dtype=np.float64).ravel()]
-
-
-def normwise(a, t):
-    a, t = np.asarray(a, np.float64).ravel(), np.asarray(t, np.float64).ravel()
-    scale = np.max(np.abs(t))
-    return float(np.max(np.abs(a - t)) / scale) if scale > 0 else float(np.max(np.abs(a - t)))
-
-
-def elementwise(a, t):
-    a, t = np.asarray(a, np.float64).ravel(), np.asarray(t, np.float64).ravel()
-    denom = np.maximum(np.abs(t), FLOOR * np.max(np.abs(t)))
-    denom[denom == 0] = 1.0
-    return float(np.max(np.abs(a - t) / denom))
+OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+OUT = os.path.join(OUT_DIR, "golden.json")
 
 
 def make_layer(features, eps, momentum, affine, dtype):
@@ -229,10 +213,7 @@ def main():
         },
         "cases": cases,
     }
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump(data, f, separators=(",", ":"), allow_nan=False)
-        f.write("\n")
+    write(OUT, data)
     size = os.path.getsize(OUT)
     print(f"wrote {os.path.normpath(OUT)}: {len(cases)} cases, "
           f"{sum(len(c['steps']) for c in cases)} steps, {size} bytes")
@@ -242,5 +223,43 @@ def main():
         print(f"  {c['name']:<55} torch f32 normwise error (train steps): y {worst_y:.2e}  dx {worst_dx:.2e}")
 
 
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(data, f, separators=(",", ":"), allow_nan=False)
+        f.write("\n")
+
+
+def write_layers():
+    """The other layers' files (golden_layers.py) and the bad inputs (golden_errors.py)."""
+    for name, make in golden_layers.FILES.items():
+        path = os.path.join(OUT_DIR, name)
+        cases = make()
+        write(path, {
+            "generator": "tests/reference/make_golden.py (golden_layers.py)",
+            "torch": torch.__version__,
+            "definitions": {
+                "layout": "x and dy row-major in the step's shape (NCHW)",
+                "normwise": "max_i |a_i - t_i| / max_i |t_i|",
+                "elementwise": "max_i |a_i - t_i| / max(|t_i|, floor * max_j |t_j|)",
+                "floor": FLOOR,
+                "truth": "torch float64, same float32 inputs and the float32 state torch held before the step",
+            },
+            "cases": cases,
+        })
+        print(f"wrote {os.path.normpath(path)}: {len(cases)} cases, "
+              f"{sum(len(c['steps']) for c in cases)} steps, {os.path.getsize(path)} bytes")
+        for c in cases:
+            worst_y = max(s["torch_error"]["y"]["normwise"] for s in c["steps"])
+            worst_dx = max(s["torch_error"]["dx"]["normwise"] for s in c["steps"])
+            print(f"  {c['name']:<72} torch f32 normwise error: y {worst_y:.2e}  dx {worst_dx:.2e}")
+    path = os.path.join(OUT_DIR, "golden_errors.json")
+    errors = golden_errors.cases()
+    write(path, {"generator": "tests/reference/make_golden.py (golden_errors.py)", "torch": torch.__version__,
+                 "cases": errors})
+    print(f"wrote {os.path.normpath(path)}: {len(errors)} bad inputs, {os.path.getsize(path)} bytes")
+
+
 if __name__ == "__main__":
     main()
+    write_layers()

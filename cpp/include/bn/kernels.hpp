@@ -1,47 +1,54 @@
-// The hot loops of BatchNorm1d, over a row-major [m x n] block (m rows of a
-// minibatch, n features). Two implementations with the same signatures:
+// The column kernels: the hot loops of a normalization whose statistic index
+// is the fastest axis and owns its parameter (BatchNorm on [N, C]; see
+// bn/norm_layout.hpp, NormLayout::columns()). x is a row-major [m x n]
+// block: m rows reduced over, n statistics (features).
+// Two implementations with the same signatures:
 //   bn::kernels::scalar  plain loops, every build
 //   bn::kernels::simd    wasm_simd128.h, only where __wasm_simd128__ is defined
-// bn::kernels::fast names the one a build uses. Reductions accumulate in double.
+// bn::kernels::fast names the one a build uses. Both give the same bits:
+// every sum adds the rows in order, in double.
+// The other layouts' kernels are in bn/run_kernels.hpp.
 #pragma once
 
 namespace bn::kernels {
 
-#define BN_DECLARE_KERNELS                                                              \
-  /* shift_k = x[0][k]; s1_k = sum_i (x_ik - shift_k); s2_k = sum_i (x_ik - shift_k)^2 \
-     mean_k = shift_k + s1_k / m;  var_k = (s2_k - s1_k^2 / m) / m   (biased)  */       \
-  void batch_mean_var(const float* x, int m, int n, double* mean, double* var);         \
+#define BN_DECLARE_COLUMN_KERNELS                                                        \
+  /* The statistics in one pass, shifted by the first row (bn/norm_core.hpp          \
+     keeps them only where that shift was safe):                                       \
+     shift_k = x_0k; s1_k = sum_i fl(x_ik - shift_k); s2_k = sum_i fl(x_ik - shift_k)^2 \
+     mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m   (biased) */          \
+  void batch_mean_var(const float* x, int m, int n, double* mean, double* var);          \
   /* y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k */                      \
-  void normalize(const float* x, int m, int n, const float* mean_hi,                    \
-                 const float* mean_lo, const float* scale, const float* shift,          \
-                 float* y);                                                             \
+  void normalize(const float* x, int m, int n, const float* mean_hi,                     \
+                 const float* mean_lo, const float* scale, const float* shift,           \
+                 float* y);                                                              \
   /* xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k                               \
      sum_dy_k = sum_i dy_ik;  sum_dy_xhat_k = sum_i dy_ik * xhat_ik */                   \
-  void backward_reduce(const float* dy, const float* x, int m, int n,                   \
-                       const float* mean_hi, const float* mean_lo,                      \
-                       const float* invstd, double* sum_dy, double* sum_dy_xhat);       \
+  void backward_reduce(const float* dy, const float* x, int m, int n,                    \
+                       const float* mean_hi, const float* mean_lo,                       \
+                       const float* invstd, double* sum_dy, double* sum_dy_xhat);        \
   /* Through batch statistics (training):                                                \
        dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)                  \
      with scale_k = gamma_k * invstd_k, mean_dy_k = sum_dy_k / m,                        \
      mean_dy_xhat_k = sum_dy_xhat_k / m. Through fixed statistics (eval), pass           \
-     mean_dy = mean_dy_xhat = 0: dx_ik = scale_k * dy_ik. */                              \
-  void backward_dx(const float* dy, const float* x, int m, int n,                       \
-                   const float* mean_hi, const float* mean_lo, const float* invstd,     \
-                   const float* scale, const float* mean_dy,                            \
+     mean_dy = mean_dy_xhat = 0: dx_ik = scale_k * dy_ik. */                             \
+  void backward_dx(const float* dy, const float* x, int m, int n,                        \
+                   const float* mean_hi, const float* mean_lo, const float* invstd,      \
+                   const float* scale, const float* mean_dy,                             \
                    const float* mean_dy_xhat, float* dx);
 
 namespace scalar {
-BN_DECLARE_KERNELS
+BN_DECLARE_COLUMN_KERNELS
 }
 #if defined(__wasm_simd128__)
 namespace simd {
-BN_DECLARE_KERNELS
+BN_DECLARE_COLUMN_KERNELS
 }
 namespace fast = simd;
 #else
 namespace fast = scalar;
 #endif
 
-#undef BN_DECLARE_KERNELS
+#undef BN_DECLARE_COLUMN_KERNELS
 
 }  // namespace bn::kernels

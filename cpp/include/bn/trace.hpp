@@ -1,7 +1,12 @@
-// Every intermediate of one BatchNorm1d forward pass (Trace) and of one
-// backward pass (BackwardTrace), for teaching and tests.
+// Every intermediate of one forward pass (Trace) and of one backward pass
+// (BackwardTrace) of a normalization layer (BatchNorm1d/2d, LayerNorm,
+// GroupNorm, InstanceNorm2d), for teaching and tests. "Per feature" below
+// reads "per statistic" for the layers other than BatchNorm: one entry per
+// mean/var, laid out as stats_shape (BatchNorm [C], LayerNorm [N],
+// GroupNorm [N, G], InstanceNorm [N, C]).
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 namespace bn {
@@ -19,16 +24,22 @@ struct Trace {
   std::vector<float> save_mean, save_invstd;
   // Per element (batch * features entries, row-major).
   std::vector<float> x_centered, xhat, y;       // x - mean, (x - mean) / std, gamma * xhat + beta
+  std::vector<std::int64_t> shape;              // of x (BatchNorm1d on 2-D: [batch, features])
+  std::vector<std::int64_t> stats_shape;        // of mean, var, std, inv_std
 };
 
-// Every intermediate of the last BatchNorm1d backward pass, for teaching and
-// tests: the chain rule one factor at a time, from dy down to dx.
+// Every intermediate of the last backward pass, for teaching and tests: the
+// chain rule one factor at a time, from dy down to dx. Written for
+// BatchNorm1d on [m, n]; for any layer read k as the statistic of element i,
+// the sums as running over the m = M elements that statistic reduces, and
+// gamma_k as the element's own parameter.
 //   dxhat_ik = dy_ik * gamma_k
 //   dvar_k   = sum_i dxhat_ik (x_ik - mean_k) (-1/2) (var_k + eps)^(-3/2)
 //   dmean_k  = -sum_i dxhat_ik invstd_k + dvar_k (-2/m) sum_i (x_ik - mean_k)
 //   dx_ik    = dxhat_ik invstd_k + dvar_k 2 (x_ik - mean_k) / m + dmean_k / m
-// After an eval forward the statistics are constants: dvar and dmean are 0
-// and dx_ik = dxhat_ik invstd_k.
+// After a forward with fixed statistics (running ones: BatchNorm in eval
+// mode, InstanceNorm tracking them in eval mode) dvar and dmean are 0 and
+// dx_ik = dxhat_ik invstd_k.
 struct BackwardTrace {
   bool training = false;
   int batch = 0;
@@ -39,6 +50,7 @@ struct BackwardTrace {
   std::vector<float> dvar, dmean;
   std::vector<float> dx;             // batch * features: what backward() returned
   std::vector<float> dgamma, dbeta;  // features; empty when affine is false
+  std::vector<std::int64_t> shape, stats_shape;   // as in Trace
 };
 
 }  // namespace bn

@@ -1,4 +1,4 @@
-// Scalar kernels: plain loops over rows, accumulating in double.
+// Scalar column kernels: plain loops over rows, accumulating in double.
 // The formula each loop implements is in bn/kernels.hpp above its declaration.
 #include "bn/kernels.hpp"
 

@@ -1,11 +1,13 @@
-// WebAssembly SIMD kernels (wasm_simd128.h). Same results as the scalar
-// kernels, bit for bit: the same operations per element in the same order,
+// WebAssembly SIMD column kernels (wasm_simd128.h). Same results as the scalar
+// column kernels, bit for bit: the same operations per element in the same order,
 // four features per vector. Reductions walk the rows in blocks; within a
-// block a strip of features keeps its double sums in registers.
+// block a strip of 8 features keeps its double sums in registers (the last
+// n % 8 features take the scalar loop: the same sums in the same order).
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
 #include "bn/kernels.hpp"
+#include "simd128.hpp"
 
 namespace bn::kernels::simd {
 namespace {
@@ -13,18 +15,6 @@ namespace {
 // Rows per block in the reductions: 8 rows of a 1024-feature batch (32 KB)
 // stay in L1 while the feature strips walk across them.
 constexpr int kRowBlock = 8;
-
-inline v128_t load4(const float* p) { return wasm_v128_load(p); }
-inline void store4(float* p, v128_t v) { wasm_v128_store(p, v); }
-inline v128_t lo_f64(v128_t v) { return wasm_f64x2_promote_low_f32x4(v); }
-inline v128_t hi_f64(v128_t v) {
-  return wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3));
-}
-inline v128_t load2d(const double* p) { return wasm_v128_load(p); }
-inline void store_f64x4(double* p, v128_t lo, v128_t hi) {
-  wasm_v128_store(p, lo);
-  wasm_v128_store(p + 2, hi);
-}
 
 }  // namespace
 
@@ -58,19 +48,6 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
       }
       store_f64x4(mean + k, s1a, s1b); store_f64x4(mean + k + 4, s1c, s1d);
       store_f64x4(var + k, s2a, s2b);  store_f64x4(var + k + 4, s2c, s2d);
-    }
-    for (; k + 4 <= n; k += 4) {
-      const v128_t shift = load4(x + k);
-      v128_t s1a = load2d(mean + k), s1b = load2d(mean + k + 2);
-      v128_t s2a = load2d(var + k), s2b = load2d(var + k + 2);
-      for (int i = i0; i < i1; ++i) {
-        const v128_t d = wasm_f32x4_sub(load4(x + static_cast<long>(i) * n + k), shift);
-        const v128_t d0 = lo_f64(d), d1 = hi_f64(d);
-        s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
-        s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
-      }
-      store_f64x4(mean + k, s1a, s1b);
-      store_f64x4(var + k, s2a, s2b);
     }
     for (; k < n; ++k) {
       double s1 = mean[k], s2 = var[k];
@@ -138,23 +115,6 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
       }
       store_f64x4(sum_dy + k, sa, sb); store_f64x4(sum_dy + k + 4, sc, sd);
       store_f64x4(sum_dy_xhat + k, pa, pb); store_f64x4(sum_dy_xhat + k + 4, pc, pd);
-    }
-    for (; k + 4 <= n; k += 4) {
-      const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-      v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
-      v128_t pa = load2d(sum_dy_xhat + k), pb = load2d(sum_dy_xhat + k + 2);
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * n + k;
-        const v128_t g = load4(dy + at);
-        const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
-        const v128_t g0 = lo_f64(g), g1 = hi_f64(g);
-        sa = wasm_f64x2_add(sa, g0);
-        sb = wasm_f64x2_add(sb, g1);
-        pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xhat)));
-        pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xhat)));
-      }
-      store_f64x4(sum_dy + k, sa, sb);
-      store_f64x4(sum_dy_xhat + k, pa, pb);
     }
     for (; k < n; ++k) {
       double s = sum_dy[k], p = sum_dy_xhat[k];
