@@ -21,6 +21,14 @@ void grow(std::vector<T>& v, std::size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
+// Whether every v_k fits float32 (|v_k| <= FLT_MAX; NaN does not): a sum
+// that becomes a float32 gradient.
+inline bool all_float32(const double* v, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k)
+    if (!(std::fabs(v[k]) <= FLT_MAX)) return false;
+  return true;
+}
+
 inline bool all_finite(const double* v, std::size_t n) {
   for (std::size_t k = 0; k < n; ++k)
     if (!std::isfinite(v[k])) return false;

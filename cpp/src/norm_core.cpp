@@ -15,6 +15,7 @@
 #include "norm_checks.hpp"
 #include "norm_errors.hpp"
 #include "norm_fallback.hpp"
+#include "norm_wide_scale.hpp"
 
 namespace bn {
 namespace {
@@ -182,6 +183,8 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   } else {
     runs_->normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   }
+  if (detail::scale_may_overflow(staging_.gamma.data(), config_.params, c.invstd, l.stats))
+    detail::normalize_wide_scale(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   staging_.valid = true;
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);

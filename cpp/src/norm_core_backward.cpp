@@ -7,6 +7,7 @@
 #include "bn/norm_core.hpp"
 #include "norm_checks.hpp"
 #include "norm_errors.hpp"
+#include "norm_wide_scale.hpp"
 
 namespace bn {
 
@@ -40,8 +41,9 @@ void NormCore::backward_columns() {
   double* sum_dy_xhat = staging_.var.data();
   kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                                  saved_.mean_lo.data(), saved_.invstd.data(), sum_dy, sum_dy_xhat);
-  if (!detail::all_finite(sum_dy, n) || !detail::all_finite(sum_dy_xhat, n))
-    detail::throw_dy_not_finite();
+  // A NaN or infinity in dy, or sums past float32 (the message says which).
+  if (!detail::all_float32(sum_dy, n) || !detail::all_float32(sum_dy_xhat, n))
+    detail::throw_dy_not_finite(staging_dy_.data(), saved_.plan.layout.elements());
   detail::grow(dx_, l.elements());
   float* scale = scale_.data();
   float* mean_dy = staging_.mean_hi.data();
@@ -57,6 +59,10 @@ void NormCore::backward_columns() {
   kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
                              saved_.mean_lo.data(), saved_.invstd.data(), scale, mean_dy,
                              mean_dy_xhat, dx_.data());
+  const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
+  if (detail::scale_may_overflow(saved_.gamma.data(), n, c.invstd, n))
+    detail::backward_dx_wide_scale(staging_dy_.data(), saved_x_.data(), m, n, c, saved_.gamma.data(),
+                                   mean_dy, mean_dy_xhat, dx_.data());
 }
 
 }  // namespace bn

@@ -40,11 +40,12 @@ void NormCore::backward_runs() {
   runs_->backward_sums(dy, saved_x_.data(), l, c, saved_.gamma.data(), sum_dxhat, sum_dxhat_xhat,
                        param_a_.data(), param_b_.data());
   // Every element adds into exactly one dbeta sum: a NaN or infinity in dy
-  // makes one non-finite.
-  if (!detail::all_finite(param_b_.data(), l.params()) ||
-      !detail::all_finite(param_a_.data(), l.params()) ||
-      !detail::all_finite(sum_dxhat, l.stats) || !detail::all_finite(sum_dxhat_xhat, l.stats))
-    detail::throw_dy_not_finite();
+  // makes one non-finite; a sum past float32 is refused too (the message
+  // says which).
+  if (!detail::all_float32(param_b_.data(), l.params()) ||
+      !detail::all_float32(param_a_.data(), l.params()) ||
+      !detail::all_float32(sum_dxhat, l.stats) || !detail::all_float32(sum_dxhat_xhat, l.stats))
+    detail::throw_dy_not_finite(staging_dy_.data(), saved_.plan.layout.elements());
   detail::grow(dx_, l.elements());
   const double m = static_cast<double>(l.reduced());
   const bool through = saved_.plan.input_stats;

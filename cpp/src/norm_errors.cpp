@@ -41,7 +41,13 @@ void throw_one_value_per_channel(const std::int64_t* dims, int rank) {
 void throw_logic(const char* message) { throw std::logic_error(message); }
 void throw_invalid(const char* message) { throw std::invalid_argument(message); }
 void throw_x_not_finite() { throw_invalid("x must hold finite numbers (found NaN or Infinity)"); }
-void throw_dy_not_finite() { throw_invalid("dy must hold finite numbers (found NaN or Infinity)"); }
+void throw_dy_not_finite(const float* dy, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i)
+    if (!std::isfinite(dy[i])) throw_invalid("dy must hold finite numbers (found NaN or Infinity)");
+  // dy is finite: a sum over it overflowed (dbeta = sum dy, dgamma = sum dy xhat).
+  throw_invalid("dy is finite but the gradients overflow float32: dgamma = sum(dy * xhat) or dbeta = sum(dy) "
+                "passes 3.4e38 for this batch; scale dy down");
+}
 
 void throw_eps_too_small(double eps, double inv, int q, double var) {
   std::string m = "eps = ";

@@ -3,6 +3,7 @@
 // exception landing pads in every caller; see CMakeLists.txt, built for size).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace bn::detail {
@@ -22,7 +23,9 @@ void check_array(const char* name, const float* v, int n, bool non_negative);
 [[noreturn]] void throw_invalid(const char* message);
 
 [[noreturn]] void throw_x_not_finite();
-[[noreturn]] void throw_dy_not_finite();
+// Names dy when it holds a NaN or an infinity (count values), else says
+// that the gradient sums overflowed float32.
+[[noreturn]] void throw_dy_not_finite(const float* dy, std::size_t count);
 // 1/sqrt(var + eps) = inv overflows float32 at statistic q.
 [[noreturn]] void throw_eps_too_small(double eps, double inv, int q, double var);
 // x - mean overflows float32 at statistic q.
