@@ -96,7 +96,9 @@ function advance(session, count) {
   for (const key of ["bn", "plain"]) if (session.nets[key]) session.batchLoss[key] = session.nets[key].step(count);
 }
 
-const stepsOf = (session) => (session.nets.bn ?? session.nets.plain).steps;
+// The steps taken (a diverged network stops counting; the other goes on).
+const stepsOf = (session) => Math.max(...Object.values(session.nets).map((net) => net?.steps ?? 0));
+const allDiverged = (session) => Object.values(session.nets).every((net) => !net || net.diverged);
 
 // At most `count` steps, stopping at the next of view.checkpoints (steps
 // where the page records layer statistics), so every checkpoint has a frame.
@@ -124,7 +126,7 @@ function tick() {
       const steps = stepsOf(session);
       advance(session, chunk(session, until === null ? session.view.stepsPerFrame
         : Math.min(Math.max(session.view.stepsPerFrame, Math.ceil(until / 250)), until - steps)));
-      const reached = until !== null && stepsOf(session) >= until;
+      const reached = until !== null && (stepsOf(session) >= until || allDiverged(session));
       if (reached) { session.playing = false; session.until = null; }
       post(session, undefined, { until: reached ? null : until, reached });
     } catch (error) {
@@ -145,7 +147,7 @@ function figures(trainer, batchLoss, view, extent, refused) {
   const layer = trainer.steps > 0 ? trainer.activations(Math.min(view.layerIndex, trainer.options.hidden.length - 1)) : null;
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
   return {
-    steps: trainer.steps, epoch: trainer.epoch, batchLoss,
+    steps: trainer.steps, epoch: trainer.epoch, batchLoss, diverged: trainer.diverged,
     // Eval mode, on the training split (test split apart).
     loss: evaluation.trainLoss, accuracy: evaluation.trainAccuracy,
     testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,

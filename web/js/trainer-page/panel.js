@@ -107,7 +107,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       layerStats.reset({ shown: Boolean(view.layerStats), points: view.checkpoints });
       refused.hidden = true;
       refused.replaceChildren();
-      for (const name of Object.values(ATTRIBUTES)) delete element.dataset[name];
+      for (const name of [...Object.values(ATTRIBUTES), "diverged"]) delete element.dataset[name];
       element.dataset.steps = "0";
       for (const s of strips) { s.strip.clear(); s.stats.textContent = ""; }
       layerLabel.textContent = String(layer);
@@ -137,7 +137,8 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       this.frame = frame;
       this.gridResolution = gridResolution;
       for (const [name, attribute] of Object.entries(ATTRIBUTES)) element.dataset[attribute] = String(frame[name]);
-      cells.steps.textContent = String(frame.steps);
+      cells.steps.textContent = frame.diverged ? `${frame.steps} (diverged)` : String(frame.steps);
+      element.dataset.diverged = String(Boolean(frame.diverged));
       cells.epoch.textContent = String(frame.epoch);
       for (const name of ["loss", "testLoss", "trainModeLoss"]) cells[name].textContent = lossText(frame[name]);
       for (const name of ["accuracy", "testAccuracy", "trainModeAccuracy"]) cells[name].textContent = percent(frame[name]);
