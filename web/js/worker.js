@@ -142,7 +142,15 @@ function tick() {
 function figures(trainer, batchLoss, view, extent, refused) {
   if (!trainer) return { refused, steps: 0 };
   const evaluation = trainer.evaluate();
-  const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  // A deep plain network can overflow away from the data: no map then (NaN
+  // paints the middle colour), and the core's message beside it.
+  let grid, gridProblem = null;
+  try {
+    grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  } catch (error) {
+    grid = new Float32Array(view.gridResolution ** 2).fill(NaN);
+    gridProblem = error.message;
+  }
   // Layer values exist once a training batch has gone through.
   const layer = trainer.steps > 0 ? trainer.activations(Math.min(view.layerIndex, trainer.options.hidden.length - 1)) : null;
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
@@ -158,7 +166,7 @@ function figures(trainer, batchLoss, view, extent, refused) {
     layers: trainer.steps > 0 && !trainer.diverged ? trainer.layerStats().map(({ preMean, preStd, saturation, gradNorm }) =>
       ({ preMean, preStd, saturation, gradNorm })) : null,
     // x̂ of the layer (the JS API calls it post until it is renamed xhat).
-    grid, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
+    grid, gridProblem, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
   };
 }
 

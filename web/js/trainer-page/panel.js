@@ -36,6 +36,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     trainModeLoss: figure("trainModeLoss"), trainModeAccuracy: figure("trainModeAccuracy"),
   };
   const network = h("p", { class: "bnt-panel-network" });
+  const gridProblem = h("p", { class: "bnt-grid-problem", hidden: true });
   const refused = h("div", { class: "bnt-refused", role: "alert", hidden: true });
   const heatCanvas = h("canvas", { width: 240, height: 240, role: "img", class: "bnt-heatmap",
     "aria-label": `Decision boundary of the ${who}: class-1 probability over the plane, with the training points ` +
@@ -67,7 +68,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
         ["trainModeLoss", "Train loss, train mode"], ["trainModeAccuracy", "Train accuracy, train mode"]]
         .map(([name, label]) => h("div", { "data-for": name }, h("dt", {}, label), cells[name]))),
     h("div", { class: "bnt-plots" },
-      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas,
+      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas, gridProblem,
         h("figcaption", { class: "bnt-point-key" },
           h("span", { class: "bnt-point bnt-point-train", "aria-hidden": "true" }), "training point ",
           h("span", { class: "bnt-point bnt-point-test", "aria-hidden": "true" }), "test point (held out); ",
@@ -137,6 +138,8 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       this.frame = frame;
       this.gridResolution = gridResolution;
       for (const [name, attribute] of Object.entries(ATTRIBUTES)) element.dataset[attribute] = String(frame[name]);
+      gridProblem.hidden = !frame.gridProblem;
+      gridProblem.textContent = frame.gridProblem ? `No decision map: ${frame.gridProblem}` : "";
       cells.steps.textContent = frame.diverged ? `${frame.steps} (diverged)` : String(frame.steps);
       element.dataset.diverged = String(Boolean(frame.diverged));
       cells.epoch.textContent = String(frame.epoch);

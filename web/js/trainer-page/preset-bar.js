@@ -24,7 +24,8 @@ export function createPresetBar({ onPreset, onControl }) {
       const preset = presetById(id);
       for (const button of buttons) button.setAttribute("aria-pressed", String(button.dataset.preset === id));
       caption.hidden = !preset;
-      explanation.textContent = preset ? `${preset.text} Train to step ${preset.steps} to see the claim.` : "";
+      explanation.textContent = preset ? `${preset.text} (Figures measured at step ${preset.steps} over seeds 1–5, ` +
+        "by this trainer and by the same networks in PyTorch.)" : "";
       if (!preset) { controls.replaceChildren(); controlText.textContent = ""; shown = { preset: null, control: "" }; return; }
       if (shown.preset !== id) {
         controls.replaceChildren(...preset.controls.map((c) => h("button", { type: "button", class: "bnt-preset-control",
