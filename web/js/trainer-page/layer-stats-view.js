@@ -14,8 +14,8 @@ import { createLineChart } from "./line-chart.js";
 export const MAX_LINES = 8;   // layers drawn (the first ones); the figures use every layer
 
 export function createLayerStatsView(panelElement, who) {
-  const stdHost = h("div", { class: "bnt-loss" });
-  const meanHost = h("div", { class: "bnt-loss" });
+  const stdHost = h("div", { class: "bnt-chart" });
+  const meanHost = h("div", { class: "bnt-chart" });
   const element = h("div", { class: "bnt-layer-stats", hidden: true },
     h("figure", {}, h("figcaption", { class: "bnt-chart-title" }, "Std of each layer's activation input"), stdHost),
     h("figure", {}, h("figcaption", { class: "bnt-chart-title" }, "Mean of each layer's activation input"), meanHost));

@@ -42,7 +42,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     "aria-label": `Decision boundary of the ${who}: class-1 probability over the plane, with the training points ` +
       "(filled) and the held-out test points (rings)" });
   const lossHost = h("div", { class: "bnt-loss" });
-  const modeHost = h("div", { class: "bnt-loss" });
+  const modeHost = h("div", { class: "bnt-chart" });
   const layerStatsHolder = h("div");
   const strips = [];
   const stripFigure = (source, caption) => {
