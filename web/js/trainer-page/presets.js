@@ -23,6 +23,7 @@ const PAGE = {
       "layers above it keep chasing a moving distribution. The means move in both networks (β learns in the " +
       "batch-norm one): shown, not claimed. Both networks classify the circles (99 %): the claim is the held " +
       "spread, not accuracy.",
+    headline: null,
     layerStats: true,
   },
   noise: {
@@ -56,6 +57,7 @@ const PAGE = {
       "standardized: before, the sigmoid's inputs are held near mean 0 and std 1 and at most 4.3 % of its outputs " +
       "sit in the flat ends; after, the linear outputs are not normalized and in the busiest layer 52–74 % of " +
       "the sigmoids saturate.",
+    headline: null,
     layerStats: true,
   },
   slowStats: {
@@ -71,7 +73,7 @@ const PAGE = {
 
 export const PRESETS = Object.entries(PRESET_CONFIGS).map(([id, config]) => ({
   id, name: config.name, steps: config.steps, thresholds: config.thresholds, checkpoints: config.checkpoints ?? [],
-  text: PAGE[id].text, headline: PAGE[id].headline ?? "accuracy", layerStats: PAGE[id].layerStats ?? false,
+  text: PAGE[id].text, headline: PAGE[id].headline === undefined ? "accuracy" : PAGE[id].headline, layerStats: PAGE[id].layerStats ?? false,
   controls: config.controls.map((c) => ({ id: c.id, label: c.label, text: PAGE[id].controls?.[c.id] ?? "" })),
 }));
 
