@@ -7,7 +7,7 @@ import { launchBrowser, openPage, serve } from "../tests/browser/browser.mjs";
 const SHOTS = [
   { file: "trainer-desktop.png", hash: "#preset=aggressive&step=1000", colorScheme: "light" },
   { file: "trainer-dark.png", hash: "#dataset=spiral&hidden=32,32&lr=0.3&seed=2&step=1500", colorScheme: "dark" },
-  { file: "trainer-recalibrate.png", hash: "#preset=slowStats&step=300", colorScheme: "light", recalibrate: true },
+  { file: "trainer-recalibrate.png", hash: "#preset=slowStats&step=300", colorScheme: "light", recalibrate: true, fullPage: true },
   { file: "trainer-standardized.png", hash: "#preset=standardized&step=2000", colorScheme: "light", fullPage: true },
 ];
 

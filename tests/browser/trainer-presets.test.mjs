@@ -35,6 +35,11 @@ test("each preset button sets the config's networks, explains itself with figure
       const controls = page.getByRole("group", { name: "Controls of the preset" }).getByRole("button");
       assert.deepEqual(await controls.allTextContents(), preset.controls.map((c) => c.label), id);
       await waitForSteps(page, 10);
+      // Where the pair is not with / without batch norm, the titles say what it is.
+      const titles = await page.locator(".bnt-panel-title").allTextContents();
+      const expected = { placement: ["Batch norm before the activation", "Batch norm after the activation"],
+        slowStats: ["Batch norm, momentum 0.001", "Batch norm, momentum 0.1"] }[id] ?? ["With batch norm", "Without batch norm"];
+      assert.deepEqual(titles, expected, id);
     }
     await page.getByRole("button", { name: "Pause", exact: true }).click();
     assert.deepEqual(problems, []);

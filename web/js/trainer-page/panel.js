@@ -36,6 +36,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     trainModeLoss: figure("trainModeLoss"), trainModeAccuracy: figure("trainModeAccuracy"),
   };
   const network = h("p", { class: "bnt-panel-network" });
+  const heading = h(`h${headingLevel}`, { id: titleId, class: "bnt-panel-title" }, title);
   const gridProblem = h("p", { class: "bnt-grid-problem", hidden: true });
   const refused = h("div", { class: "bnt-refused", role: "alert", hidden: true });
   const heatCanvas = h("canvas", { width: 240, height: 240, role: "img", class: "bnt-heatmap",
@@ -60,7 +61,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
   const layerLabel = h("span", { class: "bnt-layer-label" }, "1");
   const element = h("section", { class: `bnt-panel bnt-panel-${key}`, "data-panel": key,
       "aria-labelledby": titleId, "data-steps": 0 },
-    h(`h${headingLevel}`, { id: titleId, class: "bnt-panel-title" }, title),
+    heading,
     network, refused,
     h("dl", { class: "bnt-figures" },
       ...[["steps", "Steps"], ["epoch", "Epoch"], ["loss", "Train loss"], ["testLoss", "Test loss"],
@@ -94,8 +95,9 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     element,
     title,
     // layer: the histograms' layer; options: the network's Trainer options;
-    // view: { headline (a figure's name), layerStats, checkpoints }.
+    // view: { headline (a figure's name), layerStats, checkpoints, title (else the panel's own) }.
     reset(layer, options, view = {}) {
+      heading.textContent = view.title ?? title;
       lossChart.clear();
       modeChart.clear();
       curves.clear();

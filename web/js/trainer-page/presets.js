@@ -50,6 +50,7 @@ const PAGE = {
       "enough alone.",
     controls: { alone: "Batch norm without residual blocks stays near 50 % (at most 62 %), residual blocks without " +
       "batch norm diverge, on every seed (1–5)." },
+    titles: { alone: { bn: "Batch norm, no residual blocks", plain: "Residual blocks, no batch norm" } },
   },
   placement: {
     text: "Six sigmoid layers with batch norm, SGD at learning rate 1: left, batch norm before each sigmoid; right, " +
@@ -57,6 +58,7 @@ const PAGE = {
       "standardized: before, the sigmoid's inputs are held near mean 0 and std 1 and at most 4.3 % of its outputs " +
       "sit in the flat ends; after, the linear outputs are not normalized and in the busiest layer 52–74 % of " +
       "the sigmoids saturate.",
+    titles: { "": { bn: "Batch norm before the activation", plain: "Batch norm after the activation" } },
     headline: null,
     layerStats: true,
   },
@@ -68,6 +70,7 @@ const PAGE = {
       "the running statistics are re-estimated over the training split and eval accuracy rises to 99.5 %, within " +
       "0.03 of train mode. At momentum 0.1 there is no gap to close.",
     headline: "trainMode",
+    titles: { "": { bn: "Batch norm, momentum 0.001", plain: "Batch norm, momentum 0.1" } },
   },
 };
 
@@ -75,6 +78,8 @@ export const PRESETS = Object.entries(PRESET_CONFIGS).map(([id, config]) => ({
   id, name: config.name, steps: config.steps, thresholds: config.thresholds, checkpoints: config.checkpoints ?? [],
   text: PAGE[id].text, headline: PAGE[id].headline === undefined ? "accuracy" : PAGE[id].headline, layerStats: PAGE[id].layerStats ?? false,
   controls: config.controls.map((c) => ({ id: c.id, label: c.label, text: PAGE[id].controls?.[c.id] ?? "" })),
+  // Panel titles where the pair is not "with / without batch norm", per control ("" the preset's own pair).
+  titles: PAGE[id].titles ?? {},
 }));
 
 export const presetById = (id) => PRESETS.find((p) => p.id === id) ?? null;

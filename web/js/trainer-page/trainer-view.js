@@ -104,7 +104,8 @@ export function mountTrainer(root, {
   function restart() {
     generation += 1;
     const options = panelOptions(state);
-    for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], presentation());
+    const titles = presetById(state.preset)?.titles[state.control ?? ""] ?? {};
+    for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], { ...presentation(), title: titles[key] });
     session.create(generation, options, view());
     if (playing) session.play();
     writeUrl(0);
