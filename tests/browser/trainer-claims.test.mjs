@@ -84,8 +84,10 @@ const CLAIMS = {
   },
   async placement(t, seed) {
     const { bn: before, plain: after } = await trainedTo("placement", { seed });
+    // Train mode, as scripts/preset-claims.mjs measures "both train" (the
+    // after-network's eval accuracy swings from one checkpoint to the next).
     for (const [name, p] of [["before", before], ["after", after]]) {
-      assert.ok(p.allPointsAccuracy >= t.accuracyMin, `${name}: accuracy ${p.allPointsAccuracy}`);
+      assert.ok(p.trainModeAllPointsAccuracy >= t.accuracyMin, `${name}: train-mode accuracy ${p.trainModeAllPointsAccuracy}`);
     }
     assert.ok(before.maxSaturation <= t.beforeSaturationMax, `before: saturation ${before.maxSaturation}`);
     assert.ok(after.maxSaturation >= t.afterSaturationMin, `after: saturation ${after.maxSaturation}`);
