@@ -54,6 +54,7 @@ test("loss charts: uPlot, 12 px axis text, the latest values in the legend, valu
     assert.equal(Number(train), Number(bn.loss.toPrecision(3)));
     // Over the plot's left edge it shows the values of an early step.
     const over = chart.locator(".u-over");
+    await over.scrollIntoViewIfNeeded();   // below the fold at 1024 × 768 since the panels show train-mode figures
     const box = await over.boundingBox();
     await page.mouse.move(box.x + 3, box.y + box.height / 2);
     await page.waitForFunction((el) => Number(el.querySelector(".u-value").textContent) < 10, await legend.elementHandle());

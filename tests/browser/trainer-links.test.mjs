@@ -113,7 +113,7 @@ test("Download PNG gives a picture of both panels; Download CSV every recorded s
     const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
     assert.equal(csv.suggestedFilename(), "batchnorm-trainer-curves.csv");
     const lines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
-    assert.equal(lines[0], "network,step,epoch,batchLoss,loss,testLoss,accuracy,testAccuracy");
+    assert.equal(lines[0], "network,step,epoch,batchLoss,loss,testLoss,accuracy,testAccuracy,trainModeLoss,trainModeAccuracy");
     const last = (key) => lines.filter((l) => l.startsWith(`${key},`)).at(-1).split(",");
     for (const key of ["bn", "plain"]) {
       const figures = await readPanel(page, key);

@@ -7,24 +7,43 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   FIELDS, applySchema, controlKeys, defaultState, fieldByName, formatField, parseField, presetState, stateFromEntries, stateFromHash,
-  stateToHash, trainerOptions,
+  stateToHash, trainerOptions, panelOptions,
 } from "../../web/js/trainer-page/state.js";
 import { PRESETS } from "../../web/js/trainer-page/presets.js";
+import { PRESET_CONFIGS, presetOptions } from "../../web/js/presets-config.js";
 import { loadBN } from "../../web/js/bn.js";
 import { readOptions } from "../../web/js/validate.js";
 
 const bn = await loadBN();
 
 // One non-default value per field; a field added without one fails here.
+// (preset and control: below, with a preset's own settings.)
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
-  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250, preset: "noise",
+  samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250,
+  norm: "none", momentum: null, normPlacement: "after", residual: true, preset: "", control: "",
 };
+const PRESET_KEYS = ["preset", "control"];
 
 test("the sample covers every field with a value that is not its default", () => {
   assert.deepEqual(Object.keys(SAMPLE).sort(), FIELDS.map((f) => f.key).sort());
   const d = defaultState();
-  for (const f of FIELDS) assert.notDeepEqual(SAMPLE[f.key], d[f.key], f.key);
+  for (const f of FIELDS) if (!PRESET_KEYS.includes(f.key)) assert.notDeepEqual(SAMPLE[f.key], d[f.key], f.key);
+});
+
+test("every preset and each of its controls round-trips through the URL hash, its panels the config's", () => {
+  for (const [id, config] of Object.entries(PRESET_CONFIGS)) {
+    for (const control of ["", ...config.controls.map((c) => c.id)]) {
+      const state = { ...presetState(id, defaultState(), control), seed: 3, layer: 1, step: 40 };
+      assert.deepEqual(stateFromHash(stateToHash(state)), state, `${id} ${control}`);
+      const panels = panelOptions(state);
+      for (const panel of ["bn", "plain"]) {
+        assert.deepEqual(panels[panel], presetOptions(id, panel, { control: control || null, seed: 3 }), `${id} ${control} ${panel}`);
+      }
+    }
+  }
+  assert.equal(stateFromHash("#preset=aggressive&control=nonsense").control, "", "an unknown control is the preset's own pair");
+  assert.equal(stateFromHash("#preset=aggressive&control=shallow").control, "", "another preset's control is not this one's");
 });
 
 test("every field round-trips through the URL hash and through its widget attribute", () => {
@@ -84,11 +103,18 @@ test("a preset is read first: its settings are the base, the other entries overr
   for (const p of PRESETS) {
     const s = stateFromHash(`#preset=${p.id}`);
     assert.equal(s.preset, p.id);
-    for (const [key, value] of Object.entries(p.overrides)) assert.deepEqual(s[key], value, `${p.id}: ${key}`);
+    const { seed, ...left } = presetOptions(p.id, "bn");
+    for (const [key, value] of Object.entries(left)) assert.deepEqual(s[key], value, `${p.id}: ${key}`);
   }
+  assert.deepEqual(PRESETS.map((p) => p.name), ["Aggressive learning rate", "Standardized inputs", "Minibatch noise",
+    "Deep network", "100 layers: residual blocks and BN", "BN before or after the activation", "Slow running statistics"]);
   const s = stateFromEntries([["lr", "0.5"], ["preset", "aggressive"]]);
   assert.equal(s.lr, 0.5, "an entry overrides the preset, in any order");
-  assert.equal(s.activation, "sigmoid");
+  assert.equal(s.activation, "relu");
+  assert.equal(s.preset, "", "a network setting that differs from the preset's: the view is no longer the preset");
+  assert.deepEqual(panelOptions(s).bn, trainerOptions(s));
+  assert.equal(panelOptions(s).plain.norm, "none");
+  assert.equal(stateFromEntries([["seed", "4"], ["preset", "aggressive"]]).preset, "aggressive", "the seed keeps the preset");
   assert.equal(stateFromHash("#preset=nonsense").preset, "");
   assert.doesNotMatch(stateToHash(defaultState()), /preset=/, "no preset, no preset key");
   assert.match(stateToHash(presetState("noise")), /preset=noise/);
@@ -97,13 +123,17 @@ test("a preset is read first: its settings are the base, the other entries overr
 });
 
 test("bad values are skipped with a sentence naming the control; the layer stays inside the network", () => {
-  const s = stateFromHash("#batchSize=1&lr=0&init=he&testFraction=0.9&hidden=abc&layer=5&dataset=moons");
-  assert.deepEqual([s.batchSize, s.lr, s.init, s.testFraction, s.hidden], [32, 0.1, "auto", 0.2, [16, 16]]);
+  const s = stateFromHash("#batchSize=0&lr=0&init=he&testFraction=0.9&hidden=abc&layer=5&dataset=moons&momentum=2");
+  assert.deepEqual([s.batchSize, s.lr, s.init, s.testFraction, s.hidden, s.momentum], [32, 0.1, "auto", 0.2, [16, 16], 0.1]);
   assert.equal(s.layer, 2, "clamped to the two hidden layers");
   assert.equal(s.dataset, "moons");
   assert.match(parseField("testFraction", "0.9").error, /^Test fraction must be a number from 0 to 0\.5/);
   assert.match(parseField("init", "he").error, /^Initialization must be one of auto, kaiming, xavier/);
-  assert.match(parseField("hidden", "9").error, /layer count 1–8/);
+  assert.match(parseField("hidden", "101").error, /layer count 1–100/);
+  assert.deepEqual(parseField("hidden", "100x16").value, new Array(100).fill(16), "100 layers, as the core allows");
+  assert.deepEqual(parseField("batchSize", "1").value, 1, "batch size 1 is a setting: batch norm refuses it in its panel");
+  assert.deepEqual(parseField("momentum", "null").value, null);
+  assert.match(parseField("momentum", "1.5").error, /^Momentum must be a number from 0 to 1, or null/);
 });
 
 test("applySchema: ranges, choices and defaults from an outside schema, in one place", () => {

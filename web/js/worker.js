@@ -1,6 +1,6 @@
 // The training worker: one WebAssembly instance (loadBN) that runs, for each
-// session a page opens, two Trainers from the same options and seed, one
-// with batch norm and one without. Steps run here so the page's main thread
+// session a page opens, two Trainers (the panels "bn" and "plain", each from
+// its own options, the same seed). Steps run here so the page's main thread
 // only draws. See trainer-page/worker-client.js for the message protocol.
 import { loadBN } from "./bn.js";
 import { wasmDirectory } from "./trainer-page/assets.js";
@@ -37,6 +37,9 @@ async function handle(message) {
     case "step":
       if (session) { advance(session, message.count); post(session); }
       return;
+    case "recalibrate":
+      if (session) { for (const net of Object.values(session.nets)) net?.recalibrate(); post(session); }
+      return;
     default:
       throw new Error(`unknown worker op ${JSON.stringify(message.op)}`);
   }
@@ -49,39 +52,60 @@ function report(message, error) {
     message: error?.message ?? String(error) });
 }
 
+// options: { bn, plain }, each panel's Trainer options. A panel whose
+// options the core refuses (batch norm at batch size 1) shows the message
+// in its place; the other trains. Both refused: an error.
 function create(bn, { id, generation, options, view }) {
   dispose(id);   // a failed create leaves no stale session playing
   if (typeof bn.Trainer !== "function") throw new Error("this build of bn-wasm has no Trainer");
-  const withNorm = new bn.Trainer({ ...options, batchNorm: true });
-  let without;
-  try {
-    without = new bn.Trainer({ ...options, batchNorm: false });
-  } catch (error) {
-    withNorm.dispose();
-    throw error;
+  const nets = {}, refused = {};
+  for (const key of ["bn", "plain"]) {
+    try { nets[key] = new bn.Trainer(options[key]); } catch (error) { nets[key] = null; refused[key] = error.message; }
   }
-  const points = withNorm.points();
+  const first = nets.bn ?? nets.plain;
+  if (!first) throw new Error(refused.bn);
+  const points = first.points();
   const session = {
-    id, generation, view, playing: false, until: null, wasm: buildName(bn),
-    nets: { bn: withNorm, plain: without },
+    id, generation, view, playing: false, until: null, wasm: buildName(bn), nets, refused,
     batchLoss: { bn: NaN, plain: NaN },
     extent: dataExtent(points.x),
   };
   sessions.set(id, session);
-  post(session, { x: points.x, y: points.y, test: points.test });
+  post(session, { x: points.x, y: points.y, test: points.test }, { schema: bn.schema.Trainer.options, norms: normsAvailable(bn) });
+}
+
+// The schema's norm values this build can train (layer and group are in
+// the schema before the core has them): each tried on a tiny network.
+let norms = null;
+function normsAvailable(bn) {
+  norms ??= (bn.schema.Trainer.options.norm?.values ?? ["batch", "none"]).filter((norm) => {
+    try { new bn.Trainer({ norm, samples: 10, hidden: [2], batchSize: 2 }).dispose(); return true; } catch { return false; }
+  });
+  return norms;
 }
 
 function dispose(id) {
   const session = sessions.get(id);
   if (!session) return;
-  session.nets.bn.dispose();
-  session.nets.plain.dispose();
+  for (const net of Object.values(session.nets)) net?.dispose();
   sessions.delete(id);
 }
 
 function advance(session, count) {
   if (count <= 0) return;
-  for (const key of ["bn", "plain"]) session.batchLoss[key] = session.nets[key].step(count);
+  for (const key of ["bn", "plain"]) if (session.nets[key]) session.batchLoss[key] = session.nets[key].step(count);
+}
+
+// The steps taken (a diverged network stops counting; the other goes on).
+const stepsOf = (session) => Math.max(...Object.values(session.nets).map((net) => net?.steps ?? 0));
+const allDiverged = (session) => Object.values(session.nets).every((net) => !net || net.diverged);
+
+// At most `count` steps, stopping at the next of view.checkpoints (steps
+// where the page records layer statistics), so every checkpoint has a frame.
+function chunk(session, count) {
+  const steps = stepsOf(session);
+  const next = (session.view.checkpoints ?? []).find((c) => c > steps);
+  return next === undefined ? count : Math.min(count, next - steps);
 }
 
 function schedule() {
@@ -99,10 +123,10 @@ function tick() {
     anyPlaying = true;
     try {
       const { until } = session;
-      const steps = session.nets.bn.steps;
-      advance(session, until === null ? session.view.stepsPerFrame
-        : Math.min(Math.max(session.view.stepsPerFrame, Math.ceil(until / 250)), until - steps));
-      const reached = until !== null && session.nets.bn.steps >= until;
+      const steps = stepsOf(session);
+      advance(session, chunk(session, until === null ? session.view.stepsPerFrame
+        : Math.min(Math.max(session.view.stepsPerFrame, Math.ceil(until / 250)), until - steps)));
+      const reached = until !== null && (stepsOf(session) >= until || allDiverged(session));
       if (reached) { session.playing = false; session.until = null; }
       post(session, undefined, { until: reached ? null : until, reached });
     } catch (error) {
@@ -115,28 +139,43 @@ function tick() {
 }
 
 // The figures of one network, as the page shows them.
-function figures(trainer, batchLoss, view, extent) {
+function figures(trainer, batchLoss, view, extent, refused) {
+  if (!trainer) return { refused, steps: 0 };
   const evaluation = trainer.evaluate();
-  const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  // A deep plain network can overflow away from the data: no map then (NaN
+  // paints the middle colour), and the core's message beside it.
+  let grid, gridProblem = null;
+  try {
+    grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  } catch (error) {
+    grid = new Float32Array(view.gridResolution ** 2).fill(NaN);
+    gridProblem = error.message;
+  }
   // Layer values exist once a training batch has gone through.
-  const layer = trainer.steps > 0 ? trainer.activations(view.layerIndex) : null;
+  const layer = trainer.steps > 0 ? trainer.activations(Math.min(view.layerIndex, trainer.options.hidden.length - 1)) : null;
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);
   return {
-    steps: trainer.steps, epoch: trainer.epoch, batchLoss,
+    steps: trainer.steps, epoch: trainer.epoch, batchLoss, diverged: trainer.diverged,
     // Eval mode, on the training split (test split apart).
     loss: evaluation.trainLoss, accuracy: evaluation.trainAccuracy,
     testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,
+    // Train mode (batch statistics), and both modes on all points.
+    trainModeLoss: evaluation.trainModeTrainLoss, trainModeAccuracy: evaluation.trainModeTrainAccuracy,
+    allAccuracy: evaluation.accuracy, trainModeAllAccuracy: evaluation.trainModeAccuracy,
+    // Per hidden layer, from the last step (none before it or once diverged).
+    layers: trainer.steps > 0 && !trainer.diverged ? trainer.layerStats().map(({ preMean, preStd, saturation, gradNorm }) =>
+      ({ preMean, preStd, saturation, gradNorm })) : null,
     // x̂ of the layer (the JS API calls it post until it is renamed xhat).
-    grid, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
+    grid, gridProblem, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
   };
 }
 
 // extra: { until, reached } while training to a link's step.
 function post(session, points, extra = {}) {
   const { view, extent, nets, batchLoss } = session;
-  const bn = figures(nets.bn, batchLoss.bn, view, extent);
-  const plain = figures(nets.plain, batchLoss.plain, view, extent);
-  const transfer = [bn.grid.buffer, plain.grid.buffer];
+  const bn = figures(nets.bn, batchLoss.bn, view, extent, session.refused.bn);
+  const plain = figures(nets.plain, batchLoss.plain, view, extent, session.refused.plain);
+  const transfer = [bn.grid?.buffer, plain.grid?.buffer].filter(Boolean);
   self.postMessage({
     type: "frame", id: session.id, generation: session.generation, playing: session.playing,
     wasm: session.wasm, extent, points, bn, plain, ...extra,

@@ -12,11 +12,13 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
     const id = uniqueId(`bnt-${key}`);
     const messageId = `${id}-message`;
     const message = h("span", { id: messageId, class: "bnt-error", role: "status" });
+    // Layer lists and momentum (a number or null) are text; other numbers are number boxes.
+    const text = field.kind === "layers" || field.kind === "momentum";
     const input = field.kind === "choice"
-      ? h("select", { id, name: key }, field.choices.map((c) => h("option", { value: c }, c)))
-      : h("input", { id, name: key, type: field.kind === "layers" ? "text" : "number",
+      ? h("select", { id, name: key }, options(field))
+      : h("input", { id, name: key, type: text ? "text" : "number",
         inputmode: field.kind === "layers" ? "numeric" : "decimal", step: field.kind === "integer" ? 1 : "any",
-        min: field.kind === "layers" ? undefined : field.min, max: field.kind === "layers" ? undefined : field.max,
+        min: text ? undefined : field.min, max: text ? undefined : field.max,
         size: 6, autocomplete: "off", spellcheck: "false" });
     input.value = formatField(key, state[key]);
     // A list of widths is never cut: the box grows with its text.
@@ -58,13 +60,28 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
     if (field.kind !== "choice") {
       input.addEventListener("input", () => { fit(); clearTimeout(typingTimer); typingTimer = setTimeout(commit, 600); });
     }
-    inputs.set(key, { input, slider, message, fit });
+    inputs.set(key, { input, slider, message, fit, commit, field });
     rows.push(h("div", { class: `bnt-control bnt-control-${key}` },
       h("label", { for: id }, field.label), input, ...extra, message));
   }
 
   return {
     element: h("div", { class: "bnt-controls" }, rows),
+    // Sets one control as if the user had chosen the value (a fix button).
+    set(key, value) {
+      const entry = inputs.get(key);
+      if (!entry) return;
+      entry.input.value = formatField(key, value);
+      entry.commit();
+    },
+    // After the table changed (the core's schema, applySchema): choices and limits again.
+    refresh(newState) {
+      for (const { input, field } of inputs.values()) {
+        if (field.kind === "choice") input.replaceChildren(...options(field));
+        else if (input.type === "number") { input.min = field.min; input.max = field.max; }
+      }
+      this.show(newState);
+    },
     // Shows a state set from elsewhere (a preset, the URL).
     show(newState) {
       for (const [key, { input, slider, message, fit }] of inputs) {
@@ -77,4 +94,9 @@ export function createControls({ state, onChange, fields = controlKeys() }) {
       }
     },
   };
+}
+
+// A select's options, from the table.
+function options(field) {
+  return field.choices.map((c) => h("option", { value: c }, c));
 }

@@ -16,6 +16,9 @@ const PROPERTIES = {
   batchLoss: "--bnt-series-batchLoss",
   loss: "--bnt-series-loss",
   testLoss: "--bnt-series-testLoss",
+  trainMode: "--bnt-series-trainMode",
+  // One colour per hidden layer in the layer-statistics charts (layer-stats-view.js).
+  ...Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`layer${i + 1}`, `--bnt-series-layer${i + 1}`])),
 };
 
 // { heatClass0: "#f8c48c", ... } as the CSS of `element` resolves them.

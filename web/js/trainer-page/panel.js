@@ -1,15 +1,26 @@
 // One side of the comparison: a network's figures (also exposed as
-// data-loss / data-accuracy / data-steps on the data-panel element), its
-// decision boundary, loss curves and layer histograms.
+// data-loss / data-accuracy / data-steps, data-train-mode-accuracy, ... on
+// the data-panel element), a line saying what the network is, its decision
+// boundary, loss curves, accuracy in eval and train mode, layer histograms
+// and (for some presets) each layer's statistics; or, when the core refused
+// its options, the core's message and the fixes it allows.
 import { h, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
 import { createLossChart } from "./loss-chart.js";
 import { createHistogramStrip } from "./histogram-strip.js";
 import { createSeriesHistory } from "./series-history.js";
+import { createModeChart } from "./mode-chart.js";
+import { createLayerStatsView } from "./layer-stats-view.js";
+import { describeNetwork } from "./presets.js";
 
 export const HISTOGRAM_RANGE = 5;
 // The figures kept per frame for the CSV of the curves (export-view.js).
-export const CURVE_KEYS = ["epoch", "batchLoss", "loss", "testLoss", "accuracy", "testAccuracy"];
+export const CURVE_KEYS = ["epoch", "batchLoss", "loss", "testLoss", "accuracy", "testAccuracy", "trainModeLoss",
+  "trainModeAccuracy"];
+// Frame figure -> data- attribute of the panel.
+const ATTRIBUTES = { loss: "loss", accuracy: "accuracy", testLoss: "testLoss", testAccuracy: "testAccuracy",
+  steps: "steps", epoch: "epoch", trainModeLoss: "trainModeLoss", trainModeAccuracy: "trainModeAccuracy",
+  allAccuracy: "allPointsAccuracy", trainModeAllAccuracy: "trainModeAllPointsAccuracy" };
 
 const percent = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
 const lossText = (v) => (Number.isFinite(v) ? v.toFixed(3) : v === undefined ? "–" : "diverged");
@@ -22,11 +33,18 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     steps: figure("steps"), epoch: figure("epoch"),
     loss: figure("loss"), testLoss: figure("testLoss"),
     accuracy: figure("accuracy"), testAccuracy: figure("testAccuracy"),
+    trainModeLoss: figure("trainModeLoss"), trainModeAccuracy: figure("trainModeAccuracy"),
   };
+  const network = h("p", { class: "bnt-panel-network" });
+  const heading = h(`h${headingLevel}`, { id: titleId, class: "bnt-panel-title" }, title);
+  const gridProblem = h("p", { class: "bnt-grid-problem", hidden: true });
+  const refused = h("div", { class: "bnt-refused", role: "alert", hidden: true });
   const heatCanvas = h("canvas", { width: 240, height: 240, role: "img", class: "bnt-heatmap",
     "aria-label": `Decision boundary of the ${who}: class-1 probability over the plane, with the training points ` +
       "(filled) and the held-out test points (rings)" });
   const lossHost = h("div", { class: "bnt-loss" });
+  const modeHost = h("div", { class: "bnt-chart" });
+  const layerStatsHolder = h("div");
   const strips = [];
   const stripFigure = (source, caption) => {
     const canvas = h("canvas", { width: 300, height: 64, role: "img", class: "bnt-strip",
@@ -43,14 +61,15 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
   const layerLabel = h("span", { class: "bnt-layer-label" }, "1");
   const element = h("section", { class: `bnt-panel bnt-panel-${key}`, "data-panel": key,
       "aria-labelledby": titleId, "data-steps": 0 },
-    h(`h${headingLevel}`, { id: titleId, class: "bnt-panel-title" }, title),
+    heading,
+    network, refused,
     h("dl", { class: "bnt-figures" },
-      h("div", {}, h("dt", {}, "Steps"), cells.steps), h("div", {}, h("dt", {}, "Epoch"), cells.epoch),
-      h("div", {}, h("dt", {}, "Train loss"), cells.loss), h("div", {}, h("dt", {}, "Test loss"), cells.testLoss),
-      h("div", {}, h("dt", {}, "Train accuracy"), cells.accuracy),
-      h("div", {}, h("dt", {}, "Test accuracy"), cells.testAccuracy)),
+      ...[["steps", "Steps"], ["epoch", "Epoch"], ["loss", "Train loss"], ["testLoss", "Test loss"],
+        ["accuracy", "Train accuracy"], ["testAccuracy", "Test accuracy"],
+        ["trainModeLoss", "Train loss, train mode"], ["trainModeAccuracy", "Train accuracy, train mode"]]
+        .map(([name, label]) => h("div", { "data-for": name }, h("dt", {}, label), cells[name]))),
     h("div", { class: "bnt-plots" },
-      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas,
+      h("figure", { class: "bnt-heatmap-figure" }, heatCanvas, gridProblem,
         h("figcaption", { class: "bnt-point-key" },
           h("span", { class: "bnt-point bnt-point-train", "aria-hidden": "true" }), "training point ",
           h("span", { class: "bnt-point bnt-point-test", "aria-hidden": "true" }), "test point (held out); ",
@@ -58,6 +77,9 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
           h("span", { class: "bnt-swatch bnt-swatch-1", "aria-hidden": "true" }), "class 1")),
       h("div", { class: "bnt-side" },
         h("figure", { class: "bnt-loss-figure" }, h("figcaption", { class: "bnt-chart-title" }, "Loss"), lossHost),
+        h("figure", { class: "bnt-mode-figure" },
+          h("figcaption", { class: "bnt-chart-title" }, "Accuracy, eval mode and train mode (batch statistics)"), modeHost),
+        layerStatsHolder,
         h("p", { class: "bnt-strip-title" }, "Hidden layer ", layerLabel, ", values per frame"),
         stripFigure("pre", normalized ? "before batch norm (Wx + b)" : "input to the activation (Wx + b)"),
         normalized ? stripFigure("xhat", "after batch norm: x̂, before γ and β") : null)));
@@ -65,20 +87,49 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
   const heatmap = createHeatmap(heatCanvas);
   const lossChart = createLossChart(lossHost, who);
   const curves = createSeriesHistory(CURVE_KEYS, 2000);
+  const modeChart = createModeChart(modeHost, who);
+  const layerStats = createLayerStatsView(element, who);
+  layerStatsHolder.replaceWith(layerStats.element);
 
   return {
     element,
     title,
-    reset(layer) {
+    // layer: the histograms' layer; options: the network's Trainer options;
+    // view: { headline (a figure's name), layerStats, checkpoints, title (else the panel's own) }.
+    reset(layer, options, view = {}) {
+      heading.textContent = view.title ?? title;
       lossChart.clear();
+      modeChart.clear();
       curves.clear();
+      this.frame = null;
+      network.textContent = options ? describeNetwork(options) : "";
+      for (const div of element.querySelectorAll(".bnt-figures > div")) {
+        div.classList.toggle("bnt-headline", div.dataset.for === view.headline ||
+          (view.headline === "trainMode" && ["accuracy", "trainModeAccuracy"].includes(div.dataset.for)));
+      }
+      layerStats.reset({ shown: Boolean(view.layerStats), points: view.checkpoints });
+      refused.hidden = true;
+      refused.replaceChildren();
+      for (const name of [...Object.values(ATTRIBUTES), "diverged"]) delete element.dataset[name];
+      element.dataset.steps = "0";
       for (const s of strips) { s.strip.clear(); s.stats.textContent = ""; }
       layerLabel.textContent = String(layer);
     },
     setPoints(points, extent) { heatmap.setPoints(points, extent); },
     // Records a frame (cheap); draw() paints it.
+    // The core's message for options it refused, with buttons for the fixes.
+    showRefused(message, fixes = []) {
+      refused.hidden = false;
+      refused.replaceChildren(h("p", {}, `This network cannot train: ${message}`),
+        fixes.length ? h("p", {}, "Normalizations that do not use batch statistics train at batch size 1: ", ...fixes) : null);
+      element.dataset.refused = message;
+    },
     update(frame, gridResolution) {
+      if (frame.refused) return;
+      delete element.dataset.refused;
       lossChart.add(frame);
+      modeChart.add(frame);
+      layerStats.add(frame);
       curves.add(frame.steps, frame);
       for (const s of strips) {
         const hist = frame[s.source];
@@ -88,18 +139,14 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       }
       this.frame = frame;
       this.gridResolution = gridResolution;
-      element.dataset.loss = String(frame.loss);
-      element.dataset.accuracy = String(frame.accuracy);
-      element.dataset.testLoss = String(frame.testLoss);
-      element.dataset.testAccuracy = String(frame.testAccuracy);
-      element.dataset.steps = String(frame.steps);
-      element.dataset.epoch = String(frame.epoch);
-      cells.steps.textContent = String(frame.steps);
+      for (const [name, attribute] of Object.entries(ATTRIBUTES)) element.dataset[attribute] = String(frame[name]);
+      gridProblem.hidden = !frame.gridProblem;
+      gridProblem.textContent = frame.gridProblem ? `No decision map: ${frame.gridProblem}` : "";
+      cells.steps.textContent = frame.diverged ? `${frame.steps} (diverged)` : String(frame.steps);
+      element.dataset.diverged = String(Boolean(frame.diverged));
       cells.epoch.textContent = String(frame.epoch);
-      cells.loss.textContent = lossText(frame.loss);
-      cells.testLoss.textContent = lossText(frame.testLoss);
-      cells.accuracy.textContent = percent(frame.accuracy);
-      cells.testAccuracy.textContent = percent(frame.testAccuracy);
+      for (const name of ["loss", "testLoss", "trainModeLoss"]) cells[name].textContent = lossText(frame[name]);
+      for (const name of ["accuracy", "testAccuracy", "trainModeAccuracy"]) cells[name].textContent = percent(frame[name]);
     },
     maxLoss: () => lossChart.maxLoss(),
     // The curves so far: [{ x: step, epoch, batchLoss, ... }] (CURVE_KEYS).
@@ -109,9 +156,11 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       if (!this.frame) return;
       heatmap.draw(this.frame.grid, this.gridResolution, palette);
       lossChart.draw(yMax, palette);
+      modeChart.draw(palette);
+      layerStats.draw(palette);
       for (const s of strips) s.strip.draw(palette);
     },
-    destroy() { lossChart.destroy(); },
+    destroy() { lossChart.destroy(); modeChart.destroy(); layerStats.destroy(); },
   };
 }
 

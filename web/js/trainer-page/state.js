@@ -4,13 +4,15 @@
 // view is a link (the seed and the preset are part of the state).
 //
 // Each entry: key (state and URL name), label (the control's), kind
-// (choice | number | integer | layers), default, the range of its kind
+// (choice | number | integer | layers | boolean | momentum: a number or
+// null, the cumulative average), default, the range of its kind
 // (choices; min, max; for layers minLayers..maxLayers widths
 // minWidth..maxWidth), and optionally attribute (the kebab-case <bn-trainer>
 // attribute), aliases (older names still read), help, control: false (not
 // a form control) and omitDefault (left out of the URL at its default).
 // Ranges and choices can come from an outside schema: applySchema().
-import { PRESETS } from "./presets.js";
+import { PRESET_CONFIGS } from "../presets-config.js";
+import { presetPanels } from "./presets.js";
 
 export const DEFAULT_WIDTH = 16;     // width of each layer when "Hidden layers" is a count
 
@@ -20,9 +22,16 @@ export const FIELDS = [
   { key: "dataset", label: "Dataset", kind: "choice", choices: ["spiral", "moons", "circles", "xor", "gaussians"], default: "spiral" },
   { key: "activation", label: "Activation", kind: "choice", choices: ["relu", "tanh", "sigmoid"], default: "relu" },
   { key: "optimizer", label: "Optimizer", kind: "choice", choices: ["sgd", "momentum", "adam"], default: "sgd" },
-  { key: "batchSize", label: "Batch size", kind: "integer", min: 2, max: 256, default: 32, attribute: "batch-size", aliases: ["batch"] },
-  { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 8, minWidth: 1, maxWidth: 256, default: [16, 16],
+  { key: "batchSize", label: "Batch size", kind: "integer", min: 1, max: 256, default: 32, attribute: "batch-size", aliases: ["batch"] },
+  { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 100, minWidth: 1, maxWidth: 256, default: [16, 16],
     help: `A layer count (${DEFAULT_WIDTH} units each), a count × width (6x32), or a comma list of widths, e.g. 32,16.` },
+  { key: "norm", label: "Normalization", kind: "choice", choices: ["batch", "layer", "group", "none"], default: "batch",
+    help: "The normalization of the left network (the right one has none): batch, layer or group norm, or none." },
+  { key: "momentum", label: "Momentum", kind: "momentum", min: 0, max: 1, default: 0.1,
+    help: "Running-statistics momentum of every batch norm (PyTorch's convention); null: the cumulative average." },
+  { key: "normPlacement", label: "Normalization placement", kind: "choice", choices: ["before", "after"], default: "before",
+    control: false, attribute: "norm-placement", help: "Normalization before or after the activation." },
+  { key: "residual", label: "Residual blocks", kind: "boolean", default: false, control: false },
   { key: "noise", label: "Noise", kind: "number", min: 0, max: 1, default: 0.1 },
   { key: "samples", label: "Samples", kind: "integer", min: 20, max: 2000, default: 400 },
   { key: "testFraction", label: "Test fraction", kind: "number", min: 0, max: 0.5, default: 0.2, attribute: "test-fraction",
@@ -30,15 +39,21 @@ export const FIELDS = [
   { key: "init", label: "Initialization", kind: "choice", choices: ["auto", "kaiming", "xavier"], default: "auto",
     help: "Initial weights: auto is Kaiming for relu, Xavier otherwise." },
   { key: "seed", label: "Seed", kind: "integer", min: 0, max: 2 ** 31 - 1, default: 1 },
-  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 8, default: 1,
+  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 100, default: 1,
     help: "Which hidden layer the histograms show, from 1." },
   { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
     attribute: "steps-per-frame", aliases: ["speed"] },
   { key: "step", label: "Train to step", kind: "integer", min: 0, max: 1_000_000, default: 0, control: false, omitDefault: true,
     help: "On load, train both networks to this step and pause (the same seed gives the same state)." },
-  { key: "preset", label: "Preset", kind: "choice", choices: ["", ...PRESETS.map((p) => p.id)], default: "",
+  { key: "preset", label: "Preset", kind: "choice", choices: ["", ...Object.keys(PRESET_CONFIGS)], default: "",
     control: false, omitDefault: true },
+  // One of the preset's controls (its alternative pair of networks), or "".
+  { key: "control", label: "Control", kind: "choice", default: "", control: false, omitDefault: true,
+    choices: ["", ...new Set(Object.values(PRESET_CONFIGS).flatMap((p) => p.controls.map((c) => c.id)))] },
 ];
+
+// The settings that make the networks (the rest choose what is shown, the seed apart).
+const VIEW_KEYS = new Set(["seed", "layer", "stepsPerFrame", "step", "preset", "control"]);
 
 const BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 const RANGE_PROPERTIES = ["min", "max", "choices", "default", "minLayers", "maxLayers", "minWidth", "maxWidth"];
@@ -92,6 +107,14 @@ export function parseField(key, text) {
     }
     case "layers":
       return parseLayers(raw, field);
+    case "boolean":
+      return raw === "true" || raw === "false" ? { value: raw === "true" } : { error: `${field.label} must be true or false` };
+    case "momentum": {
+      if (raw === "null") return { value: null };
+      const value = raw === "" ? NaN : Number(raw);
+      return Number.isFinite(value) && value >= field.min && value <= field.max ? { value }
+        : { error: `${field.label} must be a number from ${field.min} to ${field.max}, or null (the cumulative average)` };
+    }
     default:
       return { error: `unknown kind ${field.kind}` };
   }
@@ -124,7 +147,7 @@ export function parseLayers(raw, field = BY_KEY.get("hidden")) {
 const REPEAT_FORM_FROM = 9;
 
 export function formatField(key, value) {
-  if (BY_KEY.get(key).kind !== "layers") return String(value);
+  if (BY_KEY.get(key).kind !== "layers") return String(value);   // null momentum: "null"
   const uniform = value.length >= REPEAT_FORM_FROM && value.every((w) => w === value[0]);
   return uniform ? `${value.length}x${value[0]}` : value.join(",");
 }
@@ -134,11 +157,34 @@ export function clampLayer(state) {
   return { ...state, layer: Math.min(state.layer, state.hidden.length) };
 }
 
-// A preset's full state: the defaults (or `base`) with its overrides.
-export function presetState(id, base = defaultState()) {
-  const preset = PRESETS.find((p) => p.id === id);
+// A preset's full state (or that of one of its controls): the defaults (or
+// `base`) with the settings of its left network ("bn" in the config); the
+// panels train presetPanels() (panelOptions below), the config's networks.
+export function presetState(id, base = defaultState(), control = "") {
+  const preset = PRESET_CONFIGS[id];
   if (!preset) return null;
-  return { ...base, ...structuredClone(preset.overrides), preset: id };
+  const known = preset.controls.some((c) => c.id === control) ? control : "";
+  const { seed, ...left } = presetPanels(id, known, base.seed).bn;
+  const settings = Object.fromEntries(Object.entries(left).filter(([key]) => BY_KEY.has(key)));
+  // What the preset leaves out is the default (the Trainer's), not base's.
+  const defaults = Object.fromEntries(FIELDS.filter((f) => !VIEW_KEYS.has(f.key)).map((f) => [f.key, structuredClone(f.default)]));
+  return { ...base, ...defaults, ...settings, preset: id, control: known };
+}
+
+// The options of each panel's bn.Trainer: a preset's own networks, or the
+// settings with the left network normalized by `norm` and the right one not.
+export function panelOptions(state) {
+  if (state.preset && PRESET_CONFIGS[state.preset]) return presetPanels(state.preset, state.control, state.seed);
+  const shared = trainerOptions(state);
+  return { bn: shared, plain: { ...shared, norm: "none" } };
+}
+
+// A state whose network settings differ from its preset's is no longer the preset.
+function keepPresetIfSame(state) {
+  if (!state.preset) return { ...state, control: "" };
+  const own = presetState(state.preset, state, state.control);
+  const same = FIELDS.every((f) => VIEW_KEYS.has(f.key) || JSON.stringify(own[f.key]) === JSON.stringify(state[f.key]));
+  return same ? { ...state, control: own.control } : { ...state, preset: "", control: "" };
 }
 
 // Reads [name, text] pairs (a URL hash or widget attributes), each name a
@@ -154,9 +200,11 @@ export function stateFromEntries(entries, base = defaultState()) {
     if (!("error" in result)) parsed.push([field.key, result.value]);
   }
   const preset = parsed.findLast(([key]) => key === "preset")?.[1];
-  const state = (preset && presetState(preset, base)) || { ...base };
+  const control = parsed.findLast(([key]) => key === "control")?.[1] ?? "";
+  const seed = parsed.findLast(([key]) => key === "seed")?.[1] ?? base.seed;
+  const state = (preset && presetState(preset, { ...base, seed }, control)) || { ...base };
   for (const [key, value] of parsed) state[key] = value;
-  return clampLayer(state);
+  return clampLayer(keepPresetIfSame(state));
 }
 
 export function stateFromHash(hash) {
@@ -172,8 +220,10 @@ export function stateToHash(state) {
   return `#${params}`;
 }
 
-// The options of bn.Trainer (docs/api.md) for a state; batchNorm is set per panel.
+// The options of bn.Trainer (docs/api.md) for a state's settings (the left panel's).
 export function trainerOptions(state) {
-  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction } = state;
-  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction };
+  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction,
+    norm, momentum, normPlacement, residual } = state;
+  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction,
+    norm, momentum, normPlacement, residual };
 }

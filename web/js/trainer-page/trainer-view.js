@@ -7,8 +7,10 @@ import { createControls } from "./controls.js";
 import { createExportView } from "./export-view.js";
 import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
-import { PRESETS } from "./presets.js";
-import { clampLayer, controlKeys, defaultState, presetState, stateToHash, trainerOptions } from "./state.js";
+import { presetById } from "./presets.js";
+import { createPresetBar } from "./preset-bar.js";
+import { clampLayer, controlKeys, defaultState, panelOptions, presetState, stateToHash } from "./state.js";
+import { adoptSchema, normFixes } from "./schema-fields.js";
 import { openSession } from "./worker-client.js";
 import { readPalette } from "./palette.js";
 
@@ -34,7 +36,10 @@ export function mountTrainer(root, {
   const stepButton = h("button", { type: "button", title: "One minibatch step for each network" }, "Step");
   const resetButton = h("button", { type: "button", title: "Back to step 0 with the same settings and seed" }, "Reset");
   const status = h("p", { class: "bnt-status", role: "status" }, "Starting the training worker…");
-  const explanation = h("p", { class: "bnt-explanation", "aria-live": "polite" });
+  const recalibrateButton = h("button", { type: "button", title: "Re-estimate every running statistic over the " +
+    "training split (tr.recalibrate(), as torch.optim.swa_utils.update_bn); the eval-mode curves show the effect" },
+  "Recalibrate statistics");
+  const presetBar = createPresetBar({ onPreset: (id) => applyPreset(id, ""), onControl: (id) => applyPreset(state.preset, id) });
   const controls = createControls({ state, fields, onChange: (key, value) => {
     if (JSON.stringify(state[key]) === JSON.stringify(value)) return;
     state = clampLayer({ ...state, [key]: value, preset: "" });   // the view is no longer the preset's
@@ -47,16 +52,14 @@ export function mountTrainer(root, {
   };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
-  const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
-    "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
 
   root.classList.add("bnt-root");
   root.replaceChildren(
-    presets ? h("div", { class: "bnt-presets", role: "group", "aria-label": "Presets" },
-      h("span", { class: "bnt-presets-label" }, "Try:"), presetButtons) : null,
-    presets ? explanation : null,
+    presets ? presetBar.element : null,
+    presets ? presetBar.caption : null,
     h("div", { class: "bnt-toolbar" },
-      h("div", { class: "bnt-buttons", role: "group", "aria-label": "Training" }, playButton, stepButton, resetButton),
+      h("div", { class: "bnt-buttons", role: "group", "aria-label": "Training" }, playButton, stepButton, resetButton,
+        recalibrateButton),
       controls.element),
     status,
     panelsElement,
@@ -67,6 +70,7 @@ export function mountTrainer(root, {
   playButton.addEventListener("click", () => setPlaying(!playing));
   stepButton.addEventListener("click", () => { setPlaying(false); session.step(1); });
   resetButton.addEventListener("click", () => { setPlaying(false); restart(); });
+  recalibrateButton.addEventListener("click", () => session.recalibrate());
 
   // until: train to that step and pause there (a link's "step").
   function setPlaying(value, until = null) {
@@ -87,13 +91,22 @@ export function mountTrainer(root, {
   // Trainer.activations(layerIndex) takes it.
   function view() {
     return { gridResolution: GRID_RESOLUTION, layerIndex: state.layer - 1, stepsPerFrame: state.stepsPerFrame,
-      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS };
+      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS, checkpoints: presentation().checkpoints };
+  }
+
+  // How the panels present the claim of the state's preset (none: the plain view).
+  function presentation() {
+    const preset = presetById(state.preset);
+    return preset ? { headline: preset.headline, layerStats: preset.layerStats, checkpoints: preset.checkpoints }
+      : { headline: null, layerStats: false, checkpoints: [] };
   }
 
   function restart() {
     generation += 1;
-    for (const panel of Object.values(panels)) panel.reset(state.layer);
-    session.create(generation, trainerOptions(state), view());
+    const options = panelOptions(state);
+    const titles = presetById(state.preset)?.titles[state.control ?? ""] ?? {};
+    for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], { ...presentation(), title: titles[key] });
+    session.create(generation, options, view());
     if (playing) session.play();
     writeUrl(0);
   }
@@ -112,14 +125,12 @@ export function mountTrainer(root, {
   }
 
   function showPreset() {
-    const preset = PRESETS.find((p) => p.id === state.preset);
-    for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === state.preset));
-    explanation.textContent = preset ? preset.text : "";
-    explanation.hidden = !preset;
+    presetBar.show(state);
   }
 
-  function applyPreset(id) {
-    state = clampLayer(presetState(id));
+  // A preset's networks (control: one of its controls, or "").
+  function applyPreset(id, control) {
+    state = clampLayer(presetState(id, defaultState(), control));
     controls.show(state);
     showPreset();
     start(true);
@@ -133,17 +144,26 @@ export function mountTrainer(root, {
       if (playing) setPlaying(false);
       return;
     }
-    status.textContent = message.until ? `Training to step ${message.until}… (${message.bn.steps})` : "";
+    const steps = Math.max(message.bn.steps, message.plain.steps);
+    status.textContent = message.until ? `Training to step ${message.until}… (${steps})` : "";
     status.classList.remove("bnt-status-error");
     root.dataset.wasm = message.wasm;   // "simd" | "scalar": the worker's build
+    if (message.schema) { adoptSchema(message.schema, message.norms); controls.refresh(state); }
     // The worker stops by itself at a link's step.
     if (playing && message.playing === false && message.reached) setPlaying(false);
-    if (!playing) writeUrl(message.bn.steps);
+    if (!playing) writeUrl(steps);
     for (const key of ["bn", "plain"]) {
       if (message.points) panels[key].setPoints(message.points, message.extent);
+      if (message[key].refused && message.points) panels[key].showRefused(message[key].refused, fixButtons());
       panels[key].update(message[key], GRID_RESOLUTION);
     }
     scheduleDraw();
+  }
+
+  // Buttons that swap the normalization for one that trains at this batch size.
+  function fixButtons() {
+    return normFixes(state).map(({ norm, label }) => h("button", { type: "button", class: "bnt-fix",
+      onclick: () => controls.set("norm", norm) }, `Use ${label}`));
   }
 
   function scheduleDraw() {

@@ -4,12 +4,13 @@
 //
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
 // | { op: "play", id, until } | { op: "pause" | "dispose", id }
-// | { op: "step", id, count }. until (optional): train to that step, then
+// | { op: "step", id, count } | { op: "recalibrate", id } (tr.recalibrate()
+//   on both networks, then a frame). until (optional): train to that step, then
 //   stop playing (a link's "step"); null or absent: play until paused.
-//   options: the bn.Trainer options (state.js trainerOptions; batchNorm is
-//     set by the worker, true for one network and false for the other).
+//   options: { bn, plain }, the bn.Trainer options of each panel
+//     (state.js panelOptions).
 //   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
-//     histogramBins }. layerIndex counts hidden layers from 0, as the JS
+//     histogramBins, checkpoints } (checkpoints: steps that get a frame). layerIndex counts hidden layers from 0, as the JS
 //     API's Trainer.activations(layerIndex) does; the page shows and stores
 //     layer numbers from 1 (state.layer) and converts in one place
 //     (trainer-view.js view()). stepsPerFrame: training steps per frame
@@ -17,8 +18,14 @@
 // Worker -> main: { type: "frame", id, generation, playing, wasm, extent,
 //   points, bn, plain } where wasm is the worker's build ("simd" | "scalar")
 //   and bn and plain are one network's figures: steps, epoch, batchLoss,
-//   loss, accuracy, testLoss, testAccuracy, grid, width, and the histograms
-//   pre (Wx + b) and xhat (x̂) of layer layerIndex; while training to a
+//   loss, accuracy, testLoss, testAccuracy (eval mode), trainModeLoss,
+//   trainModeAccuracy (train mode, training split), allAccuracy and
+//   trainModeAllAccuracy (all points), layers ([{ preMean, preStd,
+//   saturation, gradNorm }] per hidden layer, or null), grid, width, and the
+//   histograms pre (Wx + b) and xhat (x̂) of layer layerIndex; a panel whose
+//   options the core refused is { refused: its message, steps: 0 }. The
+//   first frame of a session also has schema (bn.schema.Trainer.options) and
+//   norms (the norm values this build trains). While training to a
 //   step, also until (the step, null once there) and reached (true on the
 //   frame that got there, with playing false);
 // | { type: "error", id, generation, message }.
@@ -56,6 +63,7 @@ export function openSession(workerUrl, onMessage) {
     play: (until = null) => send({ op: "play", until }),
     pause: () => send({ op: "pause" }),
     step: (count) => send({ op: "step", count }),
+    recalibrate: () => send({ op: "recalibrate" }),
     close() {
       send({ op: "dispose" });
       entry.sessions.delete(id);
