@@ -19,6 +19,7 @@ const bn = await loadBN();
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
   samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250, preset: "noise",
+  residual: "on", normPlacement: "after",
 };
 
 test("the sample covers every field with a value that is not its default", () => {
@@ -103,7 +104,7 @@ test("bad values are skipped with a sentence naming the control; the layer stays
   assert.equal(s.dataset, "moons");
   assert.match(parseField("testFraction", "0.9").error, /^Test fraction must be a number from 0 to 0\.5/);
   assert.match(parseField("init", "he").error, /^Initialization must be one of auto, kaiming, xavier/);
-  assert.match(parseField("hidden", "9").error, /layer count 1–8/);
+  assert.match(parseField("hidden", "101").error, /layer count 1–100/);
 });
 
 test("applySchema: ranges, choices and defaults from an outside schema, in one place", () => {

@@ -6,6 +6,7 @@ import { loadBN } from "./bn.js";
 import { wasmDirectory } from "./trainer-page/assets.js";
 import { histogram, dataExtent } from "./trainer-page/frame-math.js";
 import { buildName, simdChoice } from "./wasm-choice.js";
+import { landscapeEvery, landscapeSample, packLayerStats, stepSampling } from "./trainer-page/depth-figures.js";
 
 const FRAME_MS = 33;            // about 30 frames a second while playing
 const sessions = new Map();     // id -> session
@@ -37,6 +38,15 @@ async function handle(message) {
     case "step":
       if (session) { advance(session, message.count); post(session); }
       return;
+    case "view":
+      // A new view of the same run (the depth view opened, another layer):
+      // nothing restarts; a paused session posts a frame at once.
+      if (!session) return;
+      // Opening the landscape view samples the networks as they are now.
+      if (message.view.landscape && !session.view.landscape) sampleNow(session);
+      session.view = { ...session.view, ...message.view };
+      if (!session.playing) post(session);
+      return;
     default:
       throw new Error(`unknown worker op ${JSON.stringify(message.op)}`);
   }
@@ -66,6 +76,8 @@ function create(bn, { id, generation, options, view }) {
     nets: { bn: withNorm, plain: without },
     batchLoss: { bn: NaN, plain: NaN },
     extent: dataExtent(points.x),
+    // Landscape samples taken since the last frame (landscape view open).
+    samples: { bn: [], plain: [] }, every: landscapeEvery(options.hidden.length),
   };
   sessions.set(id, session);
   post(session, { x: points.x, y: points.y, test: points.test });
@@ -81,7 +93,14 @@ function dispose(id) {
 
 function advance(session, count) {
   if (count <= 0) return;
-  for (const key of ["bn", "plain"]) session.batchLoss[key] = session.nets[key].step(count);
+  session.batchLoss = stepSampling(session.nets, count, session.view.landscape ? session.every : 0, session.samples);
+}
+
+function sampleNow(session) {
+  for (const key of ["bn", "plain"]) {
+    const sample = landscapeSample(session.nets[key]);
+    if (sample) session.samples[key].push(sample);
+  }
 }
 
 function schedule() {
@@ -115,7 +134,7 @@ function tick() {
 }
 
 // The figures of one network, as the page shows them.
-function figures(trainer, batchLoss, view, extent) {
+function figures(trainer, batchLoss, view, extent, samples) {
   const evaluation = trainer.evaluate();
   const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
   // Layer values exist once a training batch has gone through.
@@ -128,17 +147,19 @@ function figures(trainer, batchLoss, view, extent) {
     testLoss: evaluation.testLoss, testAccuracy: evaluation.testAccuracy,
     // x̂ of the layer (the JS API calls it post until it is renamed xhat).
     grid, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
+    // The depth view's figures, only while it is shown.
+    layers: view.depth ? packLayerStats(trainer) : null, landscape: samples.splice(0),
   };
 }
 
 // extra: { until, reached } while training to a link's step.
 function post(session, points, extra = {}) {
   const { view, extent, nets, batchLoss } = session;
-  const bn = figures(nets.bn, batchLoss.bn, view, extent);
-  const plain = figures(nets.plain, batchLoss.plain, view, extent);
+  const bn = figures(nets.bn, batchLoss.bn, view, extent, session.samples.bn);
+  const plain = figures(nets.plain, batchLoss.plain, view, extent, session.samples.plain);
   const transfer = [bn.grid.buffer, plain.grid.buffer];
   self.postMessage({
     type: "frame", id: session.id, generation: session.generation, playing: session.playing,
-    wasm: session.wasm, extent, points, bn, plain, ...extra,
+    wasm: session.wasm, extent, points, bn, plain, landscapeEvery: session.every, ...extra,
   }, transfer);
 }

@@ -72,6 +72,10 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
     reset(layer) {
       lossChart.clear();
       curves.clear();
+      this.setLayer(layer);
+    },
+    // Another layer for the histograms, same run: the strips start again.
+    setLayer(layer) {
       for (const s of strips) { s.strip.clear(); s.stats.textContent = ""; }
       layerLabel.textContent = String(layer);
     },

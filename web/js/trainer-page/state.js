@@ -21,8 +21,12 @@ export const FIELDS = [
   { key: "activation", label: "Activation", kind: "choice", choices: ["relu", "tanh", "sigmoid"], default: "relu" },
   { key: "optimizer", label: "Optimizer", kind: "choice", choices: ["sgd", "momentum", "adam"], default: "sgd" },
   { key: "batchSize", label: "Batch size", kind: "integer", min: 2, max: 256, default: 32, attribute: "batch-size", aliases: ["batch"] },
-  { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 8, minWidth: 1, maxWidth: 256, default: [16, 16],
+  { key: "hidden", label: "Hidden layers", kind: "layers", minLayers: 1, maxLayers: 100, minWidth: 1, maxWidth: 256, default: [16, 16],
     help: `A layer count (${DEFAULT_WIDTH} units each), a count × width (6x32), or a comma list of widths, e.g. 32,16.` },
+  { key: "residual", label: "Residual blocks", kind: "choice", choices: ["off", "on"], default: "off", omitDefault: true,
+    help: "on: each block whose input and output widths match outputs x + f(x) (docs/api.md)." },
+  { key: "normPlacement", label: "BN placement", kind: "choice", choices: ["before", "after"], default: "before",
+    attribute: "norm-placement", omitDefault: true, help: "Batch norm before the activation (on Wx + b) or after it." },
   { key: "noise", label: "Noise", kind: "number", min: 0, max: 1, default: 0.1 },
   { key: "samples", label: "Samples", kind: "integer", min: 20, max: 2000, default: 400 },
   { key: "testFraction", label: "Test fraction", kind: "number", min: 0, max: 0.5, default: 0.2, attribute: "test-fraction",
@@ -30,8 +34,8 @@ export const FIELDS = [
   { key: "init", label: "Initialization", kind: "choice", choices: ["auto", "kaiming", "xavier"], default: "auto",
     help: "Initial weights: auto is Kaiming for relu, Xavier otherwise." },
   { key: "seed", label: "Seed", kind: "integer", min: 0, max: 2 ** 31 - 1, default: 1 },
-  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 8, default: 1,
-    help: "Which hidden layer the histograms show, from 1." },
+  { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 100, default: 1,
+    help: "Which hidden layer the histograms show, from 1 (clicking a layer in the depth view picks it too)." },
   { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
     attribute: "steps-per-frame", aliases: ["speed"] },
   { key: "step", label: "Train to step", kind: "integer", min: 0, max: 1_000_000, default: 0, control: false, omitDefault: true,
@@ -174,6 +178,7 @@ export function stateToHash(state) {
 
 // The options of bn.Trainer (docs/api.md) for a state; batchNorm is set per panel.
 export function trainerOptions(state) {
-  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction } = state;
-  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction };
+  const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction, normPlacement } = state;
+  return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction,
+    residual: state.residual === "on", normPlacement };
 }

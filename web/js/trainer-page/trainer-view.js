@@ -4,6 +4,7 @@
 // handles controls and paints frames (once per animation frame).
 import { h } from "../dom.js";
 import { createControls } from "./controls.js";
+import { createDepthView } from "./depth-view.js";
 import { createExportView } from "./export-view.js";
 import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
@@ -14,7 +15,9 @@ import { readPalette } from "./palette.js";
 
 const GRID_RESOLUTION = 48;
 const HISTOGRAM_BINS = 48;
-const MAX_CHART_LOSS = 2.5;    // loss axis cap, so one diverging net does not flatten the other
+const MAX_CHART_LOSS = 2.5;
+// Presets about depth open the depth view (presets-config.js ids).
+const DEPTH_PRESETS = ["deep", "residual100", "placement"];    // loss axis cap, so one diverging net does not flatten the other
 
 export function mountTrainer(root, {
   workerUrl, state: initialState = defaultState(), syncUrl = false,   // state.preset: whose text to show
@@ -37,6 +40,7 @@ export function mountTrainer(root, {
   const explanation = h("p", { class: "bnt-explanation", "aria-live": "polite" });
   const controls = createControls({ state, fields, onChange: (key, value) => {
     if (JSON.stringify(state[key]) === JSON.stringify(value)) return;
+    if (key === "layer") { selectLayer(value); return; }   // the same run, another layer shown
     state = clampLayer({ ...state, [key]: value, preset: "" });   // the view is no longer the preset's
     showPreset();
     restart();
@@ -47,6 +51,7 @@ export function mountTrainer(root, {
   };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
+  const depthView = createDepthView({ onViewChange: (parts) => session.setView(parts), onPickLayer: selectLayer });
   const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
     "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
 
@@ -60,6 +65,7 @@ export function mountTrainer(root, {
       controls.element),
     status,
     panelsElement,
+    depthView.element,
     exportView.element);
 
   const session = openSession(workerUrl, onMessage);
@@ -87,12 +93,24 @@ export function mountTrainer(root, {
   // Trainer.activations(layerIndex) takes it.
   function view() {
     return { gridResolution: GRID_RESOLUTION, layerIndex: state.layer - 1, stepsPerFrame: state.stepsPerFrame,
-      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS };
+      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS, ...depthView.view() };
+  }
+
+  // Shows another layer in the histograms (a control, a click in the depth
+  // view): nothing restarts; the link keeps it.
+  function selectLayer(layer) {
+    state = clampLayer({ ...state, layer });
+    controls.show(state);
+    for (const panel of Object.values(panels)) panel.setLayer(state.layer);
+    depthView.setLayer(state.layer);
+    session.setView({ layerIndex: state.layer - 1 });
+    scheduleDraw();
   }
 
   function restart() {
     generation += 1;
     for (const panel of Object.values(panels)) panel.reset(state.layer);
+    depthView.reset(state.hidden.length, state.layer);
     session.create(generation, trainerOptions(state), view());
     if (playing) session.play();
     writeUrl(0);
@@ -116,6 +134,7 @@ export function mountTrainer(root, {
     for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === state.preset));
     explanation.textContent = preset ? preset.text : "";
     explanation.hidden = !preset;
+    if (DEPTH_PRESETS.includes(state.preset)) depthView.open();
   }
 
   function applyPreset(id) {
@@ -143,6 +162,7 @@ export function mountTrainer(root, {
       if (message.points) panels[key].setPoints(message.points, message.extent);
       panels[key].update(message[key], GRID_RESOLUTION);
     }
+    depthView.update(message);
     scheduleDraw();
   }
 
@@ -159,6 +179,7 @@ export function mountTrainer(root, {
     const palette = readPalette(root);
     panels.bn.draw(yMax, palette);
     panels.plain.draw(yMax, palette);
+    depthView.draw(palette);
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
     if (chartsPending()) scheduleDraw();
@@ -186,6 +207,7 @@ export function mountTrainer(root, {
       setPlaying(false);
       session.close();
       for (const panel of Object.values(panels)) panel.destroy();
+      depthView.destroy();
       root.replaceChildren();
     },
   };

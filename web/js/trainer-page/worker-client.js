@@ -4,12 +4,17 @@
 //
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
 // | { op: "play", id, until } | { op: "pause" | "dispose", id }
-// | { op: "step", id, count }. until (optional): train to that step, then
+// | { op: "step", id, count } | { op: "view", id, view } (a partial view:
+//   changes what frames carry without restarting; a paused session posts
+//   a frame at once). until (optional): train to that step, then
 //   stop playing (a link's "step"); null or absent: play until paused.
 //   options: the bn.Trainer options (state.js trainerOptions; batchNorm is
 //     set by the worker, true for one network and false for the other).
 //   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
-//     histogramBins }. layerIndex counts hidden layers from 0, as the JS
+//     histogramBins, depth, landscape }. depth: true while the depth view
+//     is shown (frames then carry layers); landscape: true while the
+//     Santurkar measures are shown (sampled every landscapeEvery steps and
+//     when it opens; depth-figures.js). layerIndex counts hidden layers from 0, as the JS
 //     API's Trainer.activations(layerIndex) does; the page shows and stores
 //     layer numbers from 1 (state.layer) and converts in one place
 //     (trainer-view.js view()). stepsPerFrame: training steps per frame
@@ -18,7 +23,12 @@
 //   points, bn, plain } where wasm is the worker's build ("simd" | "scalar")
 //   and bn and plain are one network's figures: steps, epoch, batchLoss,
 //   loss, accuracy, testLoss, testAccuracy, grid, width, and the histograms
-//   pre (Wx + b) and xhat (x̂) of layer layerIndex; while training to a
+//   pre (Wx + b) and xhat (x̂) of layer layerIndex, layers (with depth:
+//   per hidden layer preMean, preStd, actStd, saturation, gradNorm as
+//   Float64Arrays; null before the first step or without depth) and
+//   landscape (the Santurkar samples taken since the last frame, each
+//   depth-figures.js landscapeSample(); [] without them; the frame's
+//   landscapeEvery says how often); while training to a
 //   step, also until (the step, null once there) and reached (true on the
 //   frame that got there, with playing false);
 // | { type: "error", id, generation, message }.
@@ -56,6 +66,7 @@ export function openSession(workerUrl, onMessage) {
     play: (until = null) => send({ op: "play", until }),
     pause: () => send({ op: "pause" }),
     step: (count) => send({ op: "step", count }),
+    setView: (view) => send({ op: "view", view }),
     close() {
       send({ op: "dispose" });
       entry.sessions.delete(id);
