@@ -133,10 +133,22 @@ function tick() {
   if (anyPlaying) timer = setTimeout(tick, catchingUp ? 0 : Math.max(0, FRAME_MS - (performance.now() - started)));
 }
 
+// The class-1 probability over the plane. A deep network whose values stop
+// being finite off the data (100 residual blocks without normalization)
+// has none there: NaN, drawn as the neutral colour, as for a diverged one.
+function gridOf(trainer, resolution, { xmin, xmax, ymin, ymax }) {
+  try {
+    return trainer.predictGrid(resolution, xmin, xmax, ymin, ymax);
+  } catch (error) {
+    if (!/stop being finite/.test(error.message)) throw error;
+    return new Float32Array(resolution * resolution).fill(NaN);
+  }
+}
+
 // The figures of one network, as the page shows them.
 function figures(trainer, batchLoss, view, extent, samples) {
   const evaluation = trainer.evaluate();
-  const grid = trainer.predictGrid(view.gridResolution, extent.xmin, extent.xmax, extent.ymin, extent.ymax);
+  const grid = gridOf(trainer, view.gridResolution, extent);
   // Layer values exist once a training batch has gone through.
   const layer = trainer.steps > 0 ? trainer.activations(view.layerIndex) : null;
   const hist = (values) => (values ? histogram(values, view.histogramRange, view.histogramBins) : null);

@@ -14,7 +14,7 @@ import { createLineChart, formatValue } from "./line-chart.js";
 const positiveOrNull = (values) => Array.from(values, (v) => (v > 0 && Number.isFinite(v) ? v : null));
 const percentText = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
 
-export function createDepthNetwork({ key, title, who, onPick, selectedLayer }) {
+export function createDepthNetwork({ key, title, who, onPick, selectedLayer, headingLevel }) {
   const section = h("section", { class: `bnt-depth-net bnt-depth-${key}`, "data-depth-panel": key,
     "aria-label": `Depth view of the ${who}` });
   const selectedText = h("p", { class: "bnt-depth-selected", "data-layer-selected": "" });
@@ -25,7 +25,7 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer }) {
     return createLineChart(host, { label: `${label}, ${who}`, xLabel: "layer", height: 150, xRange: layerRange,
       marker: selectedLayer, onPick, ...options });
   };
-  section.append(h("h4", { class: "bnt-depth-title" }, title), selectedText);
+  section.append(h(`h${headingLevel}`, { class: "bnt-depth-title" }, title), selectedText);
   const charts = {
     grad: chart("Gradient norm of each layer's weights ‖∂L/∂W‖", { log: true, yLabel: "norm",
       series: [{ key: "gradNorm", label: "‖∂L/∂W‖", colour: "loss", width: 2 }] }),

@@ -8,12 +8,12 @@ import { h } from "../dom.js";
 import { createDepthNetwork } from "./depth-network.js";
 import { createLandscapeView } from "./landscape-view.js";
 
-export function createDepthView({ onViewChange, onPickLayer }) {
+export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 }) {
   let layer = 1;
   const selectedLayer = () => layer;
   const networks = {
-    bn: createDepthNetwork({ key: "bn", title: "With batch norm", who: "batch-norm network", onPick: onPickLayer, selectedLayer }),
-    plain: createDepthNetwork({ key: "plain", title: "Without batch norm", who: "plain network", onPick: onPickLayer, selectedLayer }),
+    bn: createDepthNetwork({ key: "bn", title: "With batch norm", who: "batch-norm network", onPick: onPickLayer, selectedLayer, headingLevel }),
+    plain: createDepthNetwork({ key: "plain", title: "Without batch norm", who: "plain network", onPick: onPickLayer, selectedLayer, headingLevel }),
   };
   const landscape = createLandscapeView();
 

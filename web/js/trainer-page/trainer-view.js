@@ -51,7 +51,7 @@ export function mountTrainer(root, {
   };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
-  const depthView = createDepthView({ onViewChange: (parts) => session.setView(parts), onPickLayer: selectLayer });
+  const depthView = createDepthView({ onViewChange: (parts) => session.setView(parts), onPickLayer: selectLayer, headingLevel });
   const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
     "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
 
@@ -179,7 +179,9 @@ export function mountTrainer(root, {
     const palette = readPalette(root);
     panels.bn.draw(yMax, palette);
     panels.plain.draw(yMax, palette);
+    const depthStarted = performance.now();
     depthView.draw(palette);
+    performance.measure("bn-trainer depth draw", { start: depthStarted, end: performance.now() });
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
     if (chartsPending()) scheduleDraw();
