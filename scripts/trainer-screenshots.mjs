@@ -1,23 +1,33 @@
 // Screenshots of the live trainer for the README (docs/screenshots/), taken
 // from links with a step= key, so each picture is a reproducible state:
 //   node scripts/trainer-screenshots.mjs        (after scripts/build.sh)
+//   node scripts/trainer-screenshots.mjs trainer-depth.png   (only that one)
+// A shot may picture one element (element: a selector) instead of the window.
 // Debian's chromium via playwright-core, the page served with the strict CSP.
 import { launchBrowser, openPage, serve } from "../tests/browser/browser.mjs";
 
 const SHOTS = [
   { file: "trainer-desktop.png", hash: "#preset=aggressive&step=400", colorScheme: "light" },
   { file: "trainer-dark.png", hash: "#dataset=spiral&hidden=32,32&lr=0.3&seed=2&step=1500", colorScheme: "dark" },
+  // The depth view of the deep sigmoid net (presets-config.js "deep").
+  { file: "trainer-depth.png", hash: "#dataset=moons&hidden=10x16&activation=sigmoid&lr=1&seed=1&lab=on&step=1000",
+    colorScheme: "light", element: '[data-view="depth"]' },
 ];
+const only = process.argv.slice(2);
 
 const browser = await launchBrowser();
 const server = await serve();
 try {
-  for (const { file, hash, colorScheme } of SHOTS) {
+  for (const { file, hash, colorScheme, element = null } of SHOTS) {
+    if (only.length && !only.includes(file)) continue;
     const step = /step=(\d+)/.exec(hash)[1];
     const { page, context } = await openPage(browser, `${server.url}trainer.html${hash}`, { width: 1280, height: 900, colorScheme });
     await page.locator(`[data-panel="plain"][data-steps="${step}"]`).waitFor({ timeout: 120_000 });
+    if (element) await page.locator(`[data-depth-panel="plain"][data-steps="${step}"]`).waitFor();
     await page.waitForTimeout(500);
-    await page.screenshot({ path: new URL(`../docs/screenshots/${file}`, import.meta.url).pathname });
+    const path = new URL(`../docs/screenshots/${file}`, import.meta.url).pathname;
+    if (element) await page.locator(element).screenshot({ path });
+    else await page.screenshot({ path });
     console.log(`docs/screenshots/${file}: ${hash}`);
     await context.close();
   }

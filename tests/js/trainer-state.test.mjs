@@ -19,7 +19,7 @@ const bn = await loadBN();
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
   samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250, preset: "noise",
-  residual: "on", normPlacement: "after",
+  residual: "on", normPlacement: "after", lab: "on",
 };
 
 test("the sample covers every field with a value that is not its default", () => {

@@ -72,7 +72,7 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     axes: [
       { label: xLabel, font: FONT, labelFont: FONT, size: 30, labelSize: 16, gap: 3,
         stroke: () => palette.label, grid: { stroke: () => palette.axis, width: 1 }, ticks: { stroke: () => palette.axis, size: 4 } },
-      { label: yLabel, font: FONT, labelFont: FONT, size: 46, labelSize: 16, gap: 3,
+      { label: yLabel, font: FONT, labelFont: FONT, size: log ? 58 : 46, labelSize: 16, gap: 3,
         stroke: () => palette.label, grid: { stroke: () => palette.axis, width: 1 }, ticks: { stroke: () => palette.axis, size: 4 },
         values: (u, ticks) => ticks.map(format), ...(log ? { splits: decades, filter: (u, ticks) => ticks } : {}) },
     ],

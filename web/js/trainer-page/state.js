@@ -38,6 +38,8 @@ export const FIELDS = [
     help: "Which hidden layer the histograms show, from 1 (clicking a layer in the depth view picks it too)." },
   { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
     attribute: "steps-per-frame", aliases: ["speed"] },
+  { key: "lab", label: "Depth lab", kind: "choice", choices: ["off", "on"], default: "off", control: false, omitDefault: true,
+    help: "on: the depth lab's two parts are open (they are computed only while open)." },
   { key: "step", label: "Train to step", kind: "integer", min: 0, max: 1_000_000, default: 0, control: false, omitDefault: true,
     help: "On load, train both networks to this step and pause (the same seed gives the same state)." },
   { key: "preset", label: "Preset", kind: "choice", choices: ["", ...PRESETS.map((p) => p.id)], default: "",

@@ -51,7 +51,10 @@ export function mountTrainer(root, {
   };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
-  const depthView = createDepthView({ onViewChange: (parts) => session.setView(parts), onPickLayer: selectLayer, headingLevel });
+  const depthView = createDepthView({ onPickLayer: selectLayer, headingLevel, onViewChange: (parts) => {
+    state = { ...state, lab: parts.depth || parts.landscape ? "on" : "off" };   // a paused view's next frame writes the link
+    session.setView(parts);
+  } });
   const presetButtons = PRESETS.map((p) => h("button", { type: "button", class: "bnt-preset", "data-preset": p.id,
     "aria-pressed": "false", onclick: () => applyPreset(p.id) }, p.name));
 
@@ -134,7 +137,7 @@ export function mountTrainer(root, {
     for (const button of presetButtons) button.setAttribute("aria-pressed", String(button.dataset.preset === state.preset));
     explanation.textContent = preset ? preset.text : "";
     explanation.hidden = !preset;
-    if (DEPTH_PRESETS.includes(state.preset)) depthView.open();
+    if (DEPTH_PRESETS.includes(state.preset) || state.lab === "on") depthView.open();
   }
 
   function applyPreset(id) {
