@@ -4,9 +4,9 @@
 // the depth view picks it for the histograms without restarting; axe finds
 // nothing with both parts open, light and dark; at depth 100 with both
 // parts open, the page's worker trains at least 100 steps/s and the main
-// thread's frames stay under 16 ms of work (the "bn-trainer draw" measure,
-// as in trainer-responsive.test.mjs, and a Chromium trace of its tasks;
-// the 95th percentile always, the worst frame on a machine not overloaded).
+// thread's frames stay under 16 ms of work (a Chromium trace of its tasks'
+// CPU time, always; the "bn-trainer draw" measure's wall time, as in
+// trainer-responsive.test.mjs, and steps/s on a machine not overloaded).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpus, loadavg } from "node:os";
@@ -143,16 +143,18 @@ test("depth 100, depth lab open: ≥ 100 steps/s in the page's worker; frames un
       `${draws.length} frames drawn, work per frame median ${pick(0.5).toFixed(1)} ms, p95 ${pick(0.95).toFixed(1)} ms, ` +
       `max ${draws.at(-1).toFixed(1)} ms; longest main-thread task ${Math.max(...cpu).toFixed(1)} ms CPU; load ${load.toFixed(1)} per core`);
     assert.ok(draws.length > 20, `only ${draws.length} frames drawn`);
-    assert.ok(pick(0.95) < 16, `frames over 16 ms: ${draws.filter((d) => d >= 16).map((d) => d.toFixed(1))}`);
-    // The longest frame and task, and steps/s, also measure what else the
-    // machine runs (other builds descheduling the browser): asserted on a
-    // machine with at most 2 runnable tasks per core, reported otherwise.
+    // CPU time is the page's own work (a frame is one task: its script,
+    // style, layout, paint): every task under 16 ms, on any machine.
+    assert.ok(Math.max(...cpu) < 16, `a main-thread task used ${Math.max(...cpu).toFixed(1)} ms of CPU`);
+    // Wall times and steps/s also measure what else the machine runs (other
+    // builds descheduling the browser): asserted with at most 2 runnable
+    // tasks per core, reported otherwise.
     if (load <= 2) {
       assert.ok(rate >= 100, `${rate.toFixed(0)} steps/s`);
+      assert.ok(pick(0.95) < 16, `frames over 16 ms: ${draws.filter((d) => d >= 16).map((d) => d.toFixed(1))}`);
       assert.ok(draws.at(-1) < 16, `a frame took ${draws.at(-1).toFixed(1)} ms`);
-      assert.ok(Math.max(...cpu) < 16, `a main-thread task used ${Math.max(...cpu).toFixed(1)} ms of CPU`);
     } else {
-      console.log(`machine load ${load.toFixed(1)} per core: steps/s, the longest frame and task reported, not asserted`);
+      console.log(`machine load ${load.toFixed(1)} per core: steps/s and the frames' wall times reported, not asserted`);
     }
     assert.deepEqual(problems, []);
   } finally {

@@ -58,13 +58,16 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
   let layers = 0;
   let markerMoved = false;   // the charts' dashed line must move
 
+  // Text changes only when its value does: a page this size lays out again for each change.
+  const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+
   function showSelected(layer) {
-    markerMoved = true;
+    markerMoved ||= selectedText.dataset.layerSelected !== String(layer);
     for (const s of strips) s.heat.setLayer(layer);
-    if (!stats) { selectedText.textContent = `Layer ${layer}`; return; }
+    if (!stats) { setText(selectedText, `Layer ${layer}`); return; }
     const i = layer - 1;
-    selectedText.textContent = `Layer ${layer} (the histograms' layer): gradient norm ${formatValue(stats.gradNorm[i])}, ` +
-      `input std ${formatValue(stats.preStd[i])}, saturated ${percentText(stats.saturation[i])}`;
+    setText(selectedText, `Layer ${layer} (the histograms' layer): gradient norm ${formatValue(stats.gradNorm[i])}, ` +
+      `input std ${formatValue(stats.preStd[i])}, saturated ${percentText(stats.saturation[i])}`);
     selectedText.dataset.layerSelected = String(layer);
     selectedText.dataset.gradNorm = String(stats.gradNorm[i]);
   }
@@ -102,7 +105,7 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
       for (const s of strips) {
         s.heat.draw(palette);
         const { lo, hi } = s.heat.range();
-        s.scaleText.textContent = `colour from ${formatValue(10 ** lo)} (faint) to ${formatValue(10 ** hi)} (strong)`;
+        setText(s.scaleText, `colour from ${formatValue(10 ** lo)} (faint) to ${formatValue(10 ** hi)} (strong)`);
       }
     },
     destroy() { for (const c of Object.values(charts)) c.destroy(); },

@@ -4,12 +4,14 @@
 // its figures only while it is open (onViewChange({ depth, landscape })).
 // Clicking a layer in a chart or a heat strip picks it for the histograms
 // (onPickLayer(layer), from 1). Drawing is skipped while a part is closed.
+// Its figures are recorded with each frame (update) and painted in draw().
 import { h } from "../dom.js";
 import { createDepthNetwork } from "./depth-network.js";
 import { createLandscapeView } from "./landscape-view.js";
 
 export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 }) {
   let layer = 1;
+  let turn = "plain";   // the network whose column the next frame paints
   const selectedLayer = () => layer;
   const networks = {
     bn: createDepthNetwork({ key: "bn", title: "With batch norm", who: "batch-norm network", onPick: onPickLayer, selectedLayer, headingLevel }),
@@ -51,8 +53,11 @@ export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 })
       for (const key of ["bn", "plain"]) networks[key].update(message[key].steps, message[key].layers, layer);
       landscape.add(message, message.landscapeEvery);
     },
+    // One network's column per frame, in turn (each repaints at half the
+    // frame rate), so that a frame's work stays small at depth 100.
     draw(palette) {
-      if (depthPart.open) for (const n of Object.values(networks)) n.draw(palette);
+      turn = turn === "bn" ? "plain" : "bn";
+      if (depthPart.open) networks[turn].draw(palette);
       if (landscapePart.open) landscape.draw(palette);
     },
     destroy() {
