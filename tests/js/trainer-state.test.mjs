@@ -21,7 +21,7 @@ const bn = await loadBN();
 const SAMPLE = {
   lr: 0.03, dataset: "xor", activation: "tanh", optimizer: "adam", batchSize: 8, hidden: [32, 8, 4], noise: 0.3,
   samples: 300, testFraction: 0.25, init: "xavier", seed: 99, layer: 2, stepsPerFrame: 17, step: 250,
-  norm: "none", momentum: null, normPlacement: "after", residual: true, preset: "", control: "",
+  norm: "none", momentum: null, normPlacement: "after", residual: "on", lab: "on", preset: "", control: "",
 };
 const PRESET_KEYS = ["preset", "control"];
 
@@ -104,7 +104,10 @@ test("a preset is read first: its settings are the base, the other entries overr
     const s = stateFromHash(`#preset=${p.id}`);
     assert.equal(s.preset, p.id);
     const { seed, ...left } = presetOptions(p.id, "bn");
-    for (const [key, value] of Object.entries(left)) assert.deepEqual(s[key], value, `${p.id}: ${key}`);
+    // residual is the Residual blocks control's choice in the state ("on" | "off").
+    for (const [key, value] of Object.entries(left)) {
+      assert.deepEqual(s[key], key === "residual" ? (value ? "on" : "off") : value, `${p.id}: ${key}`);
+    }
   }
   assert.deepEqual(PRESETS.map((p) => p.name), ["Aggressive learning rate", "Standardized inputs", "Minibatch noise",
     "Deep network", "100 layers: residual blocks and BN", "BN before or after the activation", "Slow running statistics"]);

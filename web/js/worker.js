@@ -6,6 +6,7 @@ import { loadBN } from "./bn.js";
 import { wasmDirectory } from "./trainer-page/assets.js";
 import { histogram, dataExtent } from "./trainer-page/frame-math.js";
 import { buildName, simdChoice } from "./wasm-choice.js";
+import { landscapeEvery, landscapeSample, packLayerStats, stepSampling } from "./trainer-page/depth-figures.js";
 
 const FRAME_MS = 33;            // about 30 frames a second while playing
 const sessions = new Map();     // id -> session
@@ -40,6 +41,15 @@ async function handle(message) {
     case "recalibrate":
       if (session) { for (const net of Object.values(session.nets)) net?.recalibrate(); post(session); }
       return;
+    case "view":
+      // A new view of the same run (the depth view opened, another layer):
+      // nothing restarts; a paused session posts a frame at once.
+      if (!session) return;
+      // Opening the landscape view samples the networks as they are now.
+      if (message.view.landscape && !session.view.landscape) sampleNow(session);
+      session.view = { ...session.view, ...message.view };
+      if (!session.playing) post(session);
+      return;
     default:
       throw new Error(`unknown worker op ${JSON.stringify(message.op)}`);
   }
@@ -69,6 +79,8 @@ function create(bn, { id, generation, options, view }) {
     id, generation, view, playing: false, until: null, wasm: buildName(bn), nets, refused,
     batchLoss: { bn: NaN, plain: NaN },
     extent: dataExtent(points.x),
+    // Landscape samples taken since the last frame (landscape view open).
+    samples: { bn: [], plain: [] }, every: landscapeEvery(first.options.hidden.length),
   };
   sessions.set(id, session);
   post(session, { x: points.x, y: points.y, test: points.test }, { schema: bn.schema.Trainer.options, norms: normsAvailable(bn) });
@@ -93,7 +105,17 @@ function dispose(id) {
 
 function advance(session, count) {
   if (count <= 0) return;
-  for (const key of ["bn", "plain"]) if (session.nets[key]) session.batchLoss[key] = session.nets[key].step(count);
+  // The networks the core built (a refused one is null); the landscape
+  // sampled every session.every steps while that view is open.
+  const live = Object.fromEntries(Object.entries(session.nets).filter(([, net]) => net));
+  Object.assign(session.batchLoss, stepSampling(live, count, session.view.landscape ? session.every : 0, session.samples));
+}
+
+function sampleNow(session) {
+  for (const key of ["bn", "plain"]) {
+    const sample = session.nets[key] ? landscapeSample(session.nets[key]) : null;
+    if (sample) session.samples[key].push(sample);
+  }
 }
 
 // The steps taken (a diverged network stops counting; the other goes on).
@@ -139,8 +161,8 @@ function tick() {
 }
 
 // The figures of one network, as the page shows them.
-function figures(trainer, batchLoss, view, extent, refused) {
-  if (!trainer) return { refused, steps: 0 };
+function figures(trainer, batchLoss, view, extent, refused, samples) {
+  if (!trainer) return { refused, steps: 0, landscape: samples.splice(0) };
   const evaluation = trainer.evaluate();
   // A deep plain network can overflow away from the data: no map then (NaN
   // paints the middle colour), and the core's message beside it.
@@ -167,17 +189,19 @@ function figures(trainer, batchLoss, view, extent, refused) {
       ({ preMean, preStd, saturation, gradNorm })) : null,
     // x̂ of the layer (the JS API calls it post until it is renamed xhat).
     grid, gridProblem, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
+    // The depth view's figures, only while it is shown.
+    depthLayers: view.depth ? packLayerStats(trainer) : null, landscape: samples.splice(0),
   };
 }
 
 // extra: { until, reached } while training to a link's step.
 function post(session, points, extra = {}) {
   const { view, extent, nets, batchLoss } = session;
-  const bn = figures(nets.bn, batchLoss.bn, view, extent, session.refused.bn);
-  const plain = figures(nets.plain, batchLoss.plain, view, extent, session.refused.plain);
+  const bn = figures(nets.bn, batchLoss.bn, view, extent, session.refused.bn, session.samples.bn);
+  const plain = figures(nets.plain, batchLoss.plain, view, extent, session.refused.plain, session.samples.plain);
   const transfer = [bn.grid?.buffer, plain.grid?.buffer].filter(Boolean);
   self.postMessage({
     type: "frame", id: session.id, generation: session.generation, playing: session.playing,
-    wasm: session.wasm, extent, points, bn, plain, ...extra,
+    wasm: session.wasm, extent, points, bn, plain, landscapeEvery: session.every, ...extra,
   }, transfer);
 }

@@ -34,9 +34,23 @@ export function formatValue(v) {
 
 // series: [{ key, label, colour (palette key), width, dash }]. options:
 // label (the aria-label of the plot), xLabel, yLabel, height, log (a log y
-// axis), range(min, max) -> [lo, hi] for the y axis (default: from the data).
+// axis), range(min, max) -> [lo, hi] for the y axis (default: from the data),
+// onPick(x): called with the x under the pointer on a click, marker(): an x
+// to mark with a dashed vertical line (or null), xRange(min, max) for x.
+// Ticks of a log axis: powers of ten, every k-th decade so that at most
+// five labels share the axis (uPlot's own log ticks crowd at many decades).
+function decades(u, axisIndex, min, max) {
+  const lo = Math.floor(Math.log10(min)), hi = Math.ceil(Math.log10(max));
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const every = Math.max(1, Math.ceil((hi - lo) / 4));
+  const ticks = [];
+  for (let d = hi; d >= lo; d -= every) ticks.unshift(10 ** d);
+  return ticks.filter((t) => t >= min * (1 - 1e-9) && t <= max * (1 + 1e-9));
+}
+
 export function createLineChart(host, { label, series, xLabel = "step", yLabel = "", height = 150, log = false, range = null,
-  format = formatValue } = {}) {
+  format = formatValue, onPick = null, marker = null,
+  xRange = (min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } = {}) {
   const history = createSeriesHistory(series.map((s) => s.key));
   let plot = null;
   let paletteText = "";
@@ -51,16 +65,16 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     width: Math.max(120, host.clientWidth || 300),
     height,
     scales: {
-      x: { time: false, range: (u, min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] },
+      x: { time: false, range: (u, min, max) => xRange(min, max) },
       y: log ? { distr: 3, ...(yRange ? { range: (u, min, max) => yRange(min, max) } : {}) }
         : { range: (u, min, max) => (yRange ? yRange(min, max) : uPlot.rangeNum(min ?? 0, max ?? 1, 0.1, true)) },
     },
     axes: [
       { label: xLabel, font: FONT, labelFont: FONT, size: 30, labelSize: 16, gap: 3,
         stroke: () => palette.label, grid: { stroke: () => palette.axis, width: 1 }, ticks: { stroke: () => palette.axis, size: 4 } },
-      { label: yLabel, font: FONT, labelFont: FONT, size: 46, labelSize: 16, gap: 3,
+      { label: yLabel, font: FONT, labelFont: FONT, size: log ? 58 : 46, labelSize: 16, gap: 3,
         stroke: () => palette.label, grid: { stroke: () => palette.axis, width: 1 }, ticks: { stroke: () => palette.axis, size: 4 },
-        values: (u, ticks) => ticks.map(format) },
+        values: (u, ticks) => ticks.map(format), ...(log ? { splits: decades, filter: (u, ticks) => ticks } : {}) },
     ],
     series: [
       { label: xLabel, value: (u, v) => (v == null ? "–" : String(v)) },
@@ -72,12 +86,32 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     hooks: {
       // Away from the plot, the legend shows the latest values.
       setLegend: [(u) => { if (u.legend.idx == null && lastIndex() >= 0) u.setLegend({ idx: lastIndex() }, false); }],
+      draw: marker ? [drawMarker] : [],
     },
   });
+
+  function drawMarker(u) {
+    const x = marker();
+    if (x == null) return;
+    const left = u.valToPos(x, "x", true);
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = palette.label;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(left, bbox.top);
+    ctx.lineTo(left, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
 
   function build() {
     plot?.destroy();
     plot = new uPlot(options(), data(), host);
+    if (onPick) {
+      plot.over.style.cursor = "pointer";
+      plot.over.addEventListener("click", () => { const i = plot.cursor.idx; if (i != null) onPick(history.xs[i]); });
+    }
     const canvas = plot.root.querySelector("canvas");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", label);

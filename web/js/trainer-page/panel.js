@@ -112,6 +112,10 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       refused.replaceChildren();
       for (const name of [...Object.values(ATTRIBUTES), "diverged"]) delete element.dataset[name];
       element.dataset.steps = "0";
+      this.setLayer(layer);
+    },
+    // Another layer for the histograms, same run: the strips start again.
+    setLayer(layer) {
       for (const s of strips) { s.strip.clear(); s.stats.textContent = ""; }
       layerLabel.textContent = String(layer);
     },

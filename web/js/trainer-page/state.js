@@ -29,9 +29,10 @@ export const FIELDS = [
     help: "The normalization of the left network (the right one has none): batch, layer or group norm, or none." },
   { key: "momentum", label: "Momentum", kind: "momentum", min: 0, max: 1, default: 0.1,
     help: "Running-statistics momentum of every batch norm (PyTorch's convention); null: the cumulative average." },
-  { key: "normPlacement", label: "Normalization placement", kind: "choice", choices: ["before", "after"], default: "before",
-    control: false, attribute: "norm-placement", help: "Normalization before or after the activation." },
-  { key: "residual", label: "Residual blocks", kind: "boolean", default: false, control: false },
+  { key: "residual", label: "Residual blocks", kind: "choice", choices: ["off", "on"], default: "off", omitDefault: true,
+    help: "on: each block whose input and output widths match outputs x + f(x) (docs/api.md)." },
+  { key: "normPlacement", label: "BN placement", kind: "choice", choices: ["before", "after"], default: "before",
+    attribute: "norm-placement", omitDefault: true, help: "Batch norm before the activation (on Wx + b) or after it." },
   { key: "noise", label: "Noise", kind: "number", min: 0, max: 1, default: 0.1 },
   { key: "samples", label: "Samples", kind: "integer", min: 20, max: 2000, default: 400 },
   { key: "testFraction", label: "Test fraction", kind: "number", min: 0, max: 0.5, default: 0.2, attribute: "test-fraction",
@@ -40,9 +41,11 @@ export const FIELDS = [
     help: "Initial weights: auto is Kaiming for relu, Xavier otherwise." },
   { key: "seed", label: "Seed", kind: "integer", min: 0, max: 2 ** 31 - 1, default: 1 },
   { key: "layer", label: "Histogram layer", kind: "integer", min: 1, max: 100, default: 1,
-    help: "Which hidden layer the histograms show, from 1." },
+    help: "Which hidden layer the histograms show, from 1 (clicking a layer in the depth view picks it too)." },
   { key: "stepsPerFrame", label: "Steps per frame", kind: "integer", min: 1, max: 100, default: 5,
     attribute: "steps-per-frame", aliases: ["speed"] },
+  { key: "lab", label: "Depth lab", kind: "choice", choices: ["off", "on"], default: "off", control: false, omitDefault: true,
+    help: "on: the depth lab's two parts are open (they are computed only while open)." },
   { key: "step", label: "Train to step", kind: "integer", min: 0, max: 1_000_000, default: 0, control: false, omitDefault: true,
     help: "On load, train both networks to this step and pause (the same seed gives the same state)." },
   { key: "preset", label: "Preset", kind: "choice", choices: ["", ...Object.keys(PRESET_CONFIGS)], default: "",
@@ -166,6 +169,7 @@ export function presetState(id, base = defaultState(), control = "") {
   const known = preset.controls.some((c) => c.id === control) ? control : "";
   const { seed, ...left } = presetPanels(id, known, base.seed).bn;
   const settings = Object.fromEntries(Object.entries(left).filter(([key]) => BY_KEY.has(key)));
+  if ("residual" in settings) settings.residual = settings.residual ? "on" : "off";   // the field's choices
   // What the preset leaves out is the default (the Trainer's), not base's.
   const defaults = Object.fromEntries(FIELDS.filter((f) => !VIEW_KEYS.has(f.key)).map((f) => [f.key, structuredClone(f.default)]));
   return { ...base, ...defaults, ...settings, preset: id, control: known };
@@ -223,7 +227,7 @@ export function stateToHash(state) {
 // The options of bn.Trainer (docs/api.md) for a state's settings (the left panel's).
 export function trainerOptions(state) {
   const { dataset, samples, noise, hidden, activation, optimizer, lr, batchSize, seed, init, testFraction,
-    norm, momentum, normPlacement, residual } = state;
+    norm, momentum, normPlacement } = state;
   return { dataset, samples, noise, hidden: [...hidden], activation, optimizer, lr, batchSize, seed, init, testFraction,
-    norm, momentum, normPlacement, residual };
+    norm, momentum, normPlacement, residual: state.residual === "on" };
 }

@@ -4,6 +4,7 @@
 // handles controls and paints frames (once per animation frame).
 import { h } from "../dom.js";
 import { createControls } from "./controls.js";
+import { createDepthView } from "./depth-view.js";
 import { createExportView } from "./export-view.js";
 import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
@@ -17,6 +18,8 @@ import { readPalette } from "./palette.js";
 const GRID_RESOLUTION = 48;
 const HISTOGRAM_BINS = 48;
 const MAX_CHART_LOSS = 2.5;    // loss axis cap, so one diverging net does not flatten the other
+// Presets about depth open the depth view (presets-config.js ids).
+const DEPTH_PRESETS = ["deep", "residual100", "placement"];
 
 export function mountTrainer(root, {
   workerUrl, state: initialState = defaultState(), syncUrl = false,   // state.preset: whose text to show
@@ -42,6 +45,7 @@ export function mountTrainer(root, {
   const presetBar = createPresetBar({ onPreset: (id) => applyPreset(id, ""), onControl: (id) => applyPreset(state.preset, id) });
   const controls = createControls({ state, fields, onChange: (key, value) => {
     if (JSON.stringify(state[key]) === JSON.stringify(value)) return;
+    if (key === "layer") { selectLayer(value); return; }   // the same run, another layer shown
     state = clampLayer({ ...state, [key]: value, preset: "" });   // the view is no longer the preset's
     showPreset();
     restart();
@@ -52,6 +56,10 @@ export function mountTrainer(root, {
   };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
+  const depthView = createDepthView({ onPickLayer: selectLayer, headingLevel, onViewChange: (parts) => {
+    state = { ...state, lab: parts.depth || parts.landscape ? "on" : "off" };   // a paused view's next frame writes the link
+    session.setView(parts);
+  } });
 
   root.classList.add("bnt-root");
   root.replaceChildren(
@@ -63,6 +71,7 @@ export function mountTrainer(root, {
       controls.element),
     status,
     panelsElement,
+    depthView.element,
     exportView.element);
 
   const session = openSession(workerUrl, onMessage);
@@ -91,7 +100,8 @@ export function mountTrainer(root, {
   // Trainer.activations(layerIndex) takes it.
   function view() {
     return { gridResolution: GRID_RESOLUTION, layerIndex: state.layer - 1, stepsPerFrame: state.stepsPerFrame,
-      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS, checkpoints: presentation().checkpoints };
+      histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS, checkpoints: presentation().checkpoints,
+      ...depthView.view() };
   }
 
   // How the panels present the claim of the state's preset (none: the plain view).
@@ -101,11 +111,23 @@ export function mountTrainer(root, {
       : { headline: null, layerStats: false, checkpoints: [] };
   }
 
+  // Shows another layer in the histograms (a control, a click in the depth
+  // view): nothing restarts; the link keeps it.
+  function selectLayer(layer) {
+    state = clampLayer({ ...state, layer });
+    controls.show(state);
+    for (const panel of Object.values(panels)) panel.setLayer(state.layer);
+    depthView.setLayer(state.layer);
+    session.setView({ layerIndex: state.layer - 1 });
+    scheduleDraw();
+  }
+
   function restart() {
     generation += 1;
     const options = panelOptions(state);
     const titles = presetById(state.preset)?.titles[state.control ?? ""] ?? {};
     for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], { ...presentation(), title: titles[key] });
+    depthView.reset(Math.max(options.bn.hidden.length, options.plain.hidden.length), state.layer);
     session.create(generation, options, view());
     if (playing) session.play();
     writeUrl(0);
@@ -126,6 +148,7 @@ export function mountTrainer(root, {
 
   function showPreset() {
     presetBar.show(state);
+    if (DEPTH_PRESETS.includes(state.preset) || state.lab === "on") depthView.open();
   }
 
   // A preset's networks (control: one of its controls, or "").
@@ -157,6 +180,7 @@ export function mountTrainer(root, {
       if (message[key].refused && message.points) panels[key].showRefused(message[key].refused, fixButtons());
       panels[key].update(message[key], GRID_RESOLUTION);
     }
+    depthView.update(message);
     scheduleDraw();
   }
 
@@ -179,6 +203,9 @@ export function mountTrainer(root, {
     const palette = readPalette(root);
     panels.bn.draw(yMax, palette);
     panels.plain.draw(yMax, palette);
+    const depthStarted = performance.now();
+    depthView.draw(palette);
+    performance.measure("bn-trainer depth draw", { start: depthStarted, end: performance.now() });
     // Visible in the browser's performance tools (and read by the tests).
     performance.measure("bn-trainer draw", { start: started, end: performance.now() });
     if (chartsPending()) scheduleDraw();
@@ -206,6 +233,7 @@ export function mountTrainer(root, {
       setPlaying(false);
       session.close();
       for (const panel of Object.values(panels)) panel.destroy();
+      depthView.destroy();
       root.replaceChildren();
     },
   };

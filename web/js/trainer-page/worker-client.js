@@ -5,12 +5,18 @@
 // Protocol (main -> worker): { op: "create", id, generation, options, view }
 // | { op: "play", id, until } | { op: "pause" | "dispose", id }
 // | { op: "step", id, count } | { op: "recalibrate", id } (tr.recalibrate()
-//   on both networks, then a frame). until (optional): train to that step, then
+//   on both networks, then a frame) | { op: "view", id, view } (a partial
+//   view: changes what frames carry without restarting; a paused session
+//   posts a frame at once). until (optional): train to that step, then
 //   stop playing (a link's "step"); null or absent: play until paused.
 //   options: { bn, plain }, the bn.Trainer options of each panel
 //     (state.js panelOptions).
 //   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
-//     histogramBins, checkpoints } (checkpoints: steps that get a frame). layerIndex counts hidden layers from 0, as the JS
+//     histogramBins, checkpoints, depth, landscape } (checkpoints: steps
+//     that get a frame; depth: true while the depth view is shown, frames
+//     then carry depthLayers; landscape: true while the Santurkar measures
+//     are shown, sampled every landscapeEvery steps and when it opens;
+//     depth-figures.js). layerIndex counts hidden layers from 0, as the JS
 //     API's Trainer.activations(layerIndex) does; the page shows and stores
 //     layer numbers from 1 (state.layer) and converts in one place
 //     (trainer-view.js view()). stepsPerFrame: training steps per frame
@@ -22,10 +28,15 @@
 //   trainModeAccuracy (train mode, training split), allAccuracy and
 //   trainModeAllAccuracy (all points), layers ([{ preMean, preStd,
 //   saturation, gradNorm }] per hidden layer, or null), grid, width, and the
-//   histograms pre (Wx + b) and xhat (x̂) of layer layerIndex; a panel whose
-//   options the core refused is { refused: its message, steps: 0 }. The
-//   first frame of a session also has schema (bn.schema.Trainer.options) and
-//   norms (the norm values this build trains). While training to a
+//   histograms pre (Wx + b) and xhat (x̂) of layer layerIndex, depthLayers
+//   (with depth: per hidden layer preMean, preStd, actStd, saturation,
+//   gradNorm as Float64Arrays; null before the first step or without depth)
+//   and landscape (the Santurkar samples taken since the last frame, each
+//   depth-figures.js landscapeSample(); [] without them; the frame's
+//   landscapeEvery says how often); a panel whose options the core refused
+//   is { refused: its message, steps: 0 }. The first frame of a session also
+//   has schema (bn.schema.Trainer.options) and norms (the norm values this
+//   build trains). While training to a
 //   step, also until (the step, null once there) and reached (true on the
 //   frame that got there, with playing false);
 // | { type: "error", id, generation, message }.
@@ -64,6 +75,7 @@ export function openSession(workerUrl, onMessage) {
     pause: () => send({ op: "pause" }),
     step: (count) => send({ op: "step", count }),
     recalibrate: () => send({ op: "recalibrate" }),
+    setView: (view) => send({ op: "view", view }),
     close() {
       send({ op: "dispose" });
       entry.sessions.delete(id);
