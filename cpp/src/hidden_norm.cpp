@@ -1,7 +1,11 @@
 #include "bn/hidden_norm.hpp"
 
 #include <stdexcept>
+#include <string>
+#include <utility>
 
+#include "bn/groupnorm.hpp"
+#include "bn/layernorm.hpp"
 #include "bn/option_schema.hpp"
 
 namespace bn {
@@ -29,6 +33,31 @@ class BatchNormLayer final : public HiddenNorm {
     return o;
   }
   BatchNorm1d bn_;
+};
+
+// Layer norm and group norm: a layer of the shape API (bn::LayerNorm over
+// [width], bn::GroupNorm(groups, width)) on the [m, width] batch, each row
+// normalized by itself in both modes. The shape is kept, only its m
+// changes: no allocation per call.
+template <class L>
+class RowNormLayer final : public HiddenNorm {
+ public:
+  RowNormLayer(L layer, int width) : layer_(std::move(layer)), shape_{1, width}, width_(width) {}
+
+  void set_training(bool training) override { training ? layer_.train() : layer_.eval(); }
+  void forward(const float* x, int m, float* y) override {
+    shape_[0] = m;
+    layer_.forward(x, static_cast<std::size_t>(m) * static_cast<std::size_t>(width_), shape_, y);
+  }
+  void backward(const float* dy, float* dx) override { layer_.backward(dy, dx, nullptr, nullptr); }
+  std::vector<ParamRef> parameters() override {
+    return {{layer_.gamma_data(), layer_.dgamma(), width_}, {layer_.beta_data(), layer_.dbeta(), width_}};
+  }
+
+ private:
+  L layer_;
+  Shape shape_;
+  int width_;
 };
 
 }  // namespace
@@ -61,14 +90,16 @@ std::unique_ptr<HiddenNorm> make_hidden_norm(Norm norm, int width, int groups,
                                              std::optional<double> momentum) {
   switch (norm) {
     case Norm::batch: return std::make_unique<BatchNormLayer>(width, momentum);
-    case Norm::none: return nullptr;
-    case Norm::layer:
+    case Norm::layer: return std::make_unique<RowNormLayer<LayerNorm>>(LayerNorm(Shape{width}), width);
     case Norm::group:
-      break;
+      if (groups < 1 || width % groups != 0)
+        throw std::invalid_argument("groups must divide every hidden width (num_channels must be divisible by "
+                                    "num_groups): width " + std::to_string(width) + ", groups " +
+                                    std::to_string(groups));
+      return std::make_unique<RowNormLayer<GroupNorm>>(GroupNorm(groups, width), width);
+    case Norm::none: break;
   }
-  (void)groups;
-  throw std::invalid_argument(std::string("norm \"") + norm_name(norm) +
-                              "\" is not available in this build yet (use \"batch\" or \"none\")");
+  return nullptr;
 }
 
 }  // namespace bn
