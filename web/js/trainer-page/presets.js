@@ -82,6 +82,9 @@ export const PRESETS = Object.entries(PRESET_CONFIGS).map(([id, config]) => ({
   controls: config.controls.map((c) => ({ id: c.id, label: c.label, text: PAGE[id].controls?.[c.id] ?? "" })),
   // Panel titles where the pair is not "with / without batch norm", per control ("" the preset's own pair).
   titles: PAGE[id].titles ?? {},
+  // Deep networks take more steps per frame, so the worker is not held to
+  // 5 steps × 30 frames/s (150 steps/s) where one step is cheap in time.
+  stepsPerFrame: config.base.hidden.length >= 10 ? 20 : null,
 }));
 
 export const presetById = (id) => PRESETS.find((p) => p.id === id) ?? null;

@@ -12,7 +12,7 @@
 // a form control) and omitDefault (left out of the URL at its default).
 // Ranges and choices can come from an outside schema: applySchema().
 import { PRESET_CONFIGS } from "../presets-config.js";
-import { presetPanels } from "./presets.js";
+import { presetById, presetPanels } from "./presets.js";
 
 export const DEFAULT_WIDTH = 16;     // width of each layer when "Hidden layers" is a count
 
@@ -172,7 +172,9 @@ export function presetState(id, base = defaultState(), control = "") {
   if ("residual" in settings) settings.residual = settings.residual ? "on" : "off";   // the field's choices
   // What the preset leaves out is the default (the Trainer's), not base's.
   const defaults = Object.fromEntries(FIELDS.filter((f) => !VIEW_KEYS.has(f.key)).map((f) => [f.key, structuredClone(f.default)]));
-  return { ...base, ...defaults, ...settings, preset: id, control: known };
+  const speed = presetById(id).stepsPerFrame;
+  return { ...base, ...defaults, ...settings, ...(speed ? { stepsPerFrame: Math.max(speed, base.stepsPerFrame) } : {}),
+    preset: id, control: known };
 }
 
 // The options of each panel's bn.Trainer: a preset's own networks, or the
