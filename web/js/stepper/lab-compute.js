@@ -8,6 +8,10 @@
 import { parseNumber } from "./cells.js";
 import { flatTexts } from "./lab-state.js";
 import { coordsOf, NORM_KEYS, reducedCount } from "./norm-axes.js";
+import { CONVENTIONS } from "./conventions.js";
+
+// PyTorch's default eps, the lab's for every layer.
+export const LAB_EPS = Number(CONVENTIONS.pytorch.eps);
 
 const CLASSES = ["BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d"];
 
@@ -36,11 +40,12 @@ export function readImage(state) {
 export const labDy = (count) => Float64Array.from({ length: count }, (_, j) => ((j % 3) - 1) * 0.5 + (j % 2) * 0.25);
 
 function makeLayer(bn, norm, [N, C, H, W], groups) {
-  if (norm === "batch1d") return { layer: new bn.BatchNorm1d(C), shape: [N, C, H * W] };
-  if (norm === "batch2d") return { layer: new bn.BatchNorm2d(C), shape: [N, C, H, W] };
-  if (norm === "layer") return { layer: new bn.LayerNorm([C, H, W]), shape: [N, C, H, W] };
-  if (norm === "group") return { layer: new bn.GroupNorm(groups, C), shape: [N, C, H, W] };
-  if (norm === "instance") return { layer: new bn.InstanceNorm2d(C, { affine: true }), shape: [N, C, H, W] };
+  const eps = LAB_EPS;
+  if (norm === "batch1d") return { layer: new bn.BatchNorm1d(C, { eps }), shape: [N, C, H * W] };
+  if (norm === "batch2d") return { layer: new bn.BatchNorm2d(C, { eps }), shape: [N, C, H, W] };
+  if (norm === "layer") return { layer: new bn.LayerNorm([C, H, W], { eps }), shape: [N, C, H, W] };
+  if (norm === "group") return { layer: new bn.GroupNorm(groups, C, { eps }), shape: [N, C, H, W] };
+  if (norm === "instance") return { layer: new bn.InstanceNorm2d(C, { eps, affine: true }), shape: [N, C, H, W] };
   throw new Error(`norm must be one of ${NORM_KEYS.join(", ")}`);
 }
 
@@ -59,7 +64,7 @@ export function runNorm(bn, { norm, shape, groups, x, dy = labDy(x.length) }) {
     const t = layer.trace();
     const { dx, dgamma, dbeta } = layer.backward(Float32Array.from(dy));
     return {
-      norm, shape, groups, eps: 1e-5, count: reducedCount(norm, shape, groups), x: Float64Array.from(Float32Array.from(x)),
+      norm, shape, groups, eps: LAB_EPS, count: reducedCount(norm, shape, groups), x: Float64Array.from(Float32Array.from(x)),
       dy: Float64Array.from(Float32Array.from(dy)), statsShape: Array.from(t.statsShape ?? []),
       mean: copy(t.mean), var: copy(t.var), std: copy(t.std), invStd: copy(t.invStd),
       xCentered: copy(t.xCentered), xhat: copy(t.xhat), y: copy(t.y), dx: copy(dx), dgamma: copy(dgamma), dbeta: copy(dbeta),

@@ -2,13 +2,14 @@
 // JS from the axis logic (norm-axes.js), and the gradient check of the
 // core's dx by central differences of L = Σ dy·y (gradcheck.js's
 // centralDifferences, STEP, FLOOR, AGREE_BELOW), one verdict per statistic.
-// Inputs as the core stores them (float32 x and dy; γ = 1, β = 0; eps 1e-5).
+// Inputs as the core stores them (float32 x and dy; γ = 1, β = 0; PyTorch's eps).
 import { AGREE_BELOW, FLOOR, STEP, centralDifferences } from "./gradcheck.js";
 import { statistics } from "./norm-axes.js";
+import { LAB_EPS } from "./lab-compute.js";
 
 // { mean, var, xhat, y } in float64 for every statistic of `norm` (biased
 // variance, as PyTorch normalizes). gamma/beta per element (default 1, 0).
-export function normForward64(x, { norm, shape, groups, eps = 1e-5, gamma = null, beta = null }) {
+export function normForward64(x, { norm, shape, groups, eps = LAB_EPS, gamma = null, beta = null }) {
   const stats = statistics(norm, shape, groups);
   const mean = new Float64Array(stats.length), variance = new Float64Array(stats.length);
   const xhat = new Float64Array(x.length), y = new Float64Array(x.length);
@@ -36,7 +37,7 @@ export function normBackward64(x, dy, spec) {
   const dx = new Float64Array(x.length);
   f.stats.forEach(({ cells }, s) => {
     const m = cells.length;
-    const sigma = Math.sqrt(f.var[s] + (spec.eps ?? 1e-5));
+    const sigma = Math.sqrt(f.var[s] + (spec.eps ?? LAB_EPS));
     let sum = 0, dot = 0;
     for (const j of cells) { sum += dy[j]; dot += dy[j] * f.xhat[j]; }
     for (const j of cells) dx[j] = (m * dy[j] - sum - f.xhat[j] * dot) / (m * sigma);
