@@ -39,7 +39,7 @@ export function createLabView({ prefix, bn, state, update }) {
     patterns: Object.entries(PATTERNS).map(([key, p]) => h("button", { type: "button", "data-pattern": key }, p.label)),
     images: h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "Input image batch x, N×C grids" }),
     stat: h("select", { id: id("stat") }),
-    statInfo: h("p", { class: "status", role: "status" }),
+    statInfo: h("p", { class: "status stat-info", role: "status" }),
     notes: h("div", { class: "notes" }),
     steps: h("div", { class: "lab-steps" }),
     check: h("div", { class: "check" }),
@@ -125,14 +125,16 @@ export function createLabView({ prefix, bn, state, update }) {
   function wire() {
     const s = state;
     ui.norm.addEventListener("change", () => update(T.setNorm(s(), ui.norm.value), "lab-rebuild"));
-    const sized = (input, apply) => input.addEventListener("change", () => {
+    // (a change event also comes on blur: the same value again rebuilds nothing)
+    const sized = (input, current, apply) => input.addEventListener("change", () => {
       const value = Number(input.value), error = T.checkDimension(value);
       if (error) { input.setAttribute("aria-invalid", "true"); ui.shapeMsg.textContent = `${input.labels?.[0]?.textContent ?? ""}: ${error}`; return; }
       input.removeAttribute("aria-invalid");
-      update(apply(value), "lab-rebuild");
+      ui.shapeMsg.textContent = "";
+      if (value !== current()) update(apply(value), "lab-rebuild");
     });
-    sized(ui.groups, (v) => T.setGroups(s(), v));
-    ui.dims.forEach((input, axis) => sized(input, (v) => T.resizeImage(s(), axis, v)));
+    sized(ui.groups, () => s().groups, (v) => T.setGroups(s(), v));
+    ui.dims.forEach((input, axis) => sized(input, () => s().imageShape[axis], (v) => T.resizeImage(s(), axis, v)));
     ui.random.addEventListener("click", () => update(T.randomizeImage(s()), "lab-rebuild"));
     for (const b of ui.patterns) b.addEventListener("click", () => update(T.applyPattern(s(), b.dataset.pattern), "lab-rebuild"));
     ui.images.addEventListener("input", (e) => {
