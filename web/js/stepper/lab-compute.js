@@ -52,7 +52,7 @@ function makeLayer(bn, norm, [N, C, H, W], groups) {
 const copy = (a) => (a ? Float64Array.from(a) : null);
 
 // One training forward and backward of layer `norm`: { norm, shape, groups,
-// eps, count (elements per statistic), x, dy, mean, var, std, invStd,
+// eps, count (elements per statistic), x (as typed; the core stores it as float32), dy, mean, var, std, invStd,
 // xCentered, xhat, y, statsShape, dx, dgamma, dbeta } or { norm, error }.
 export function runNorm(bn, { norm, shape, groups, x, dy = labDy(x.length) }) {
   let made = null;
@@ -64,7 +64,7 @@ export function runNorm(bn, { norm, shape, groups, x, dy = labDy(x.length) }) {
     const t = layer.trace();
     const { dx, dgamma, dbeta } = layer.backward(Float32Array.from(dy));
     return {
-      norm, shape, groups, eps: LAB_EPS, count: reducedCount(norm, shape, groups), x: Float64Array.from(Float32Array.from(x)),
+      norm, shape, groups, eps: LAB_EPS, count: reducedCount(norm, shape, groups), x: Float64Array.from(x),
       dy: Float64Array.from(Float32Array.from(dy)), statsShape: Array.from(t.statsShape ?? []),
       mean: copy(t.mean), var: copy(t.var), std: copy(t.std), invStd: copy(t.invStd),
       xCentered: copy(t.xCentered), xhat: copy(t.xhat), y: copy(t.y), dx: copy(dx), dgamma: copy(dgamma), dbeta: copy(dbeta),

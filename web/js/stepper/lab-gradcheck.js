@@ -50,7 +50,7 @@ export function normBackward64(x, dy, spec) {
 // Returns { relError (the worst), agree, fd, perStat: [{ stat, relError }] }.
 export function labGradientCheck(result) {
   const spec = { norm: result.norm, shape: result.shape, groups: result.groups, eps: result.eps };
-  const x = Float64Array.from(result.x), dy = result.dy;
+  const x = Float64Array.from(Float32Array.from(result.x)), dy = result.dy;
   const f = normForward64(x, spec);
   const sigmaOf = new Float64Array(x.length);
   f.stats.forEach(({ cells }, s) => { for (const j of cells) sigmaOf[j] = Math.sqrt(f.var[s] + spec.eps); });

@@ -33,7 +33,7 @@ const where = ({ sample, channel, h: hh, w }) => `n ${sample}, c ${channel}, h $
 export function labSteps(r, stat) {
   const s = stat.stat, at = stat.coords, m = stat.cells.length;
   const stats = (q, v) => num(v, { quantity: q, at });
-  const x = (j) => given(r.x[j], { paren: true });
+  const x = (j) => given(r.x[j], { paren: true, stored: true });
   const rows = stat.cells.map((j) => {
     const c = cellAt(r.shape, j);
     const q = (name, v) => num(v, { quantity: name, at: c, paren: true });

@@ -172,6 +172,7 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 .bns .mini td.stat-4 { box-shadow: inset 0 -4px var(--s5); } .bns .mini td.stat-5 { box-shadow: inset 0 -4px var(--s6); }
 .bns .mini td.stat-6 { box-shadow: inset 0 -4px var(--s7); } .bns .mini td.stat-7 { box-shadow: inset 0 -4px var(--s8); }
 .bns .lab-cells td, .bns .lab-cells th { padding: 0.1rem 0.5rem; text-align: right; }
+.bns .dependence td, .bns .dependence th { padding: 0.15rem 0.6rem; text-align: left; }
 .bns .lab-steps .eq { overflow-wrap: anywhere; }
 
 /* Paper: every step (print-view.js fills .print-steps), no buttons, no live step. */
