@@ -51,7 +51,7 @@ export function createLabView({ prefix, bn, state, update }) {
   const chooser = h("div", { class: "row-controls norm-chooser" }, labelled("Normalization", ui.norm),
     h("span", { class: "hint" }, "BatchNorm1d on this batch; the others open the normalization lab (an image batch) below."));
   const card = h("section", { class: "card card-lab", "aria-labelledby": headingId, hidden: true },
-    h("h2", { id: headingId }, "6. Normalization lab: one image batch, five normalizations"),
+    h("h2", { id: headingId }, "Normalization lab: one image batch, five normalizations"),
     h("p", {}, "An N×C×H×W batch of small images, normalized in training by the chosen layer of the same C++ core (PyTorch's semantics and default eps, γ = 1, β = 0). BatchNorm1d, in the comparisons below, sees it as [N, C, L = H·W]."),
     h("div", { class: "row-controls" }, h("span", {}, "Layer: ", ui.layerName, " (Normalization, in card 1)"), labelled("Groups", ui.groups)),
     h("div", { class: "row-controls" }, DIMENSIONS.map(([label], i) => labelled(label, ui.dims[i])), ui.shapeMsg),
@@ -124,7 +124,10 @@ export function createLabView({ prefix, bn, state, update }) {
 
   function wire() {
     const s = state;
-    ui.norm.addEventListener("change", () => update(T.setNorm(s(), ui.norm.value), "lab-rebuild"));
+    ui.norm.addEventListener("change", () => {
+      update(T.setNorm(s(), ui.norm.value), "lab-rebuild");
+      if (!card.hidden) card.scrollIntoView?.({ block: "start" });
+    });
     // (a change event also comes on blur: the same value again rebuilds nothing)
     const sized = (input, current, apply) => input.addEventListener("change", () => {
       const value = Number(input.value), error = T.checkDimension(value);

@@ -65,7 +65,7 @@ export function mountStepper(root, bn, options = {}) {
   const inferenceView = createInferenceView(ui, { prefix, state: () => state, update });
   ui.container.querySelector(".card-export").before(inferenceView.card);
   const labView = createLabView({ prefix, bn, state: () => state, update });
-  ui.container.querySelector(".card-export").after(labView.card);
+  ui.container.querySelector(".card-steps").after(labView.card);
   ui.container.querySelector(".card-input h2").after(labView.chooser);
   const exportView = createExportView(ui, () => current);
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
