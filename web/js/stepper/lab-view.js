@@ -40,15 +40,15 @@ export function createLabView({ prefix, bn, state, update }) {
     images: h("div", { class: "scroll", role: "region", tabindex: "0", "aria-label": "Input image batch x, N×C grids" }),
     stat: h("select", { id: id("stat") }),
     statInfo: h("p", { class: "status stat-info", role: "status" }),
-    notes: h("div", { class: "notes" }),
+    notes: h("div", { class: "lab-notes" }),
     steps: h("div", { class: "lab-steps" }),
-    check: h("div", { class: "check" }),
+    check: h("div", { class: "lab-check" }),
     probe: h("select", { id: id("probe") }),
     dependence: h("div", { class: "lab-dependence" }),
     five: h("div", {}),
   };
   const headingId = id("h");
-  const chooser = h("div", { class: "row-controls norm-chooser" }, labelled("Normalization", ui.norm),
+  const chooser = h("div", { class: "row-controls norm-chooser presenter-hide" }, labelled("Normalization", ui.norm),
     h("span", { class: "hint" }, "BatchNorm1d on this batch; the others open the normalization lab (an image batch) below."));
   const card = h("section", { class: "card card-lab", "aria-labelledby": headingId, hidden: true },
     h("h2", { id: headingId }, "Normalization lab: one image batch, five normalizations"),
