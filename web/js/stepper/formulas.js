@@ -53,7 +53,6 @@ export const FORMULAS = {
   dxFolded: String.raw`dx_i = \frac{\gamma}{m\sqrt{\sigma^2_B + \varepsilon}}\Big(m\,dy_i - \sum_j dy_j - \hat x_i \sum_j dy_j\,\hat x_j\Big)`,
 
   // Normalization lab (lab-steps-view.js): the set S of the m cells one statistic reduces over, per layer
-  labMeanBatch1d: String.raw`\mu_c = \frac{1}{N L}\sum_{n,l} x_{ncl}, \quad L = H W`,
   labMeanBatch2d: String.raw`\mu_c = \frac{1}{N H W}\sum_{n,h,w} x_{nchw}`,
   labMeanLayer: String.raw`\mu_n = \frac{1}{C H W}\sum_{c,h,w} x_{nchw}`,
   labMeanGroup: String.raw`\mu_{ng} = \frac{1}{(C/G) H W}\sum_{c \in g,\,h,\,w} x_{nchw}`,

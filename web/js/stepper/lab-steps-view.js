@@ -10,10 +10,18 @@ import { tex } from "./tex.js";
 import { eq, joined } from "./step-parts.js";
 import { coordsOf, paramIndex } from "./norm-axes.js";
 
+// (BatchNorm1d is the batch stepper itself: the lab never steps it.)
 const MEAN = {
-  batch1d: () => tex("labMeanBatch1d"), batch2d: () => tex("labMeanBatch2d"), layer: () => tex("labMeanLayer"),
+  batch2d: () => tex("labMeanBatch2d"), layer: () => tex("labMeanLayer"),
   group: () => tex("labMeanGroup"), instance: () => tex("labMeanInstance"),
 };
+
+// The layer's formulas alone (a build without the lab's layers shows them
+// without numbers).
+export function labFormulas(norm) {
+  return [MEAN[norm](), tex("labVar"), tex("labNormalize"), tex("labDx"),
+    norm === "layer" ? tex("labDparamsLayer") : tex("labDparamsChannel")];
+}
 
 // data-* of element j: sample, channel, h, w (from 1).
 export function cellAt(shape, j) {

@@ -16,7 +16,7 @@ import { PATTERNS } from "./lab-state.js";
 import { NORMS, NORM_KEYS, shapeText, statistics } from "./norm-axes.js";
 import { buildImageGrids, highlightCells } from "./lab-grid-view.js";
 import { dependence, layersAvailable, readImage, runNorm } from "./lab-compute.js";
-import { labBackward, labSteps } from "./lab-steps-view.js";
+import { labBackward, labFormulas, labSteps } from "./lab-steps-view.js";
 import { labCheckView } from "./lab-check-view.js";
 import { smallCaseNotes } from "./lab-explain.js";
 import { fiveNormsView } from "./five-norms-view.js";
@@ -98,7 +98,8 @@ export function createLabView({ prefix, bn, state, update }) {
     ui.notes.replaceChildren(...smallCaseNotes(s.norm, s.imageShape, s.groups, result?.error));
     ui.check.replaceChildren();
     if (!layersAvailable(bn)) {
-      ui.steps.replaceChildren(h("p", { class: "note", "data-note": "layers-missing" }, "This build of the library has no BatchNorm2d, LayerNorm, GroupNorm or InstanceNorm2d yet: the cells that share a statistic are shown, the numbers need those layers."));
+      ui.steps.replaceChildren(h("p", { class: "note", "data-note": "layers-missing" }, "This build of the library has no BatchNorm2d, LayerNorm, GroupNorm or InstanceNorm2d yet: the cells that share a statistic and the formulas are shown, the numbers need those layers."),
+        ...(stats.length ? labFormulas(s.norm) : []));
       ui.dependence.replaceChildren();
       return;
     }
