@@ -7,11 +7,11 @@
 // the gradient check agrees; "Does my sample depend on the others?" says
 // yes for BatchNorm and no for LayerNorm, GroupNorm and InstanceNorm with
 // the right largest change; and a batch of one gets the core's PyTorch
-// message. Needs the layers' JS API (bn.BatchNorm2d, bn.LayerNorm,
+// message; axe finds nothing in those views. Needs the layers' JS API (bn.BatchNorm2d, bn.LayerNorm,
 // bn.GroupNorm, bn.InstanceNorm2d); skipped, saying so, in a build without it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useBrowserAndServer } from "./browser.mjs";
+import { axeViolations, useBrowserAndServer } from "./browser.mjs";
 import { openStepper } from "./fixtures/stepper-helpers.mjs";
 
 let browser, server;
@@ -151,5 +151,21 @@ test("a batch of one: the core refuses with PyTorch's words where PyTorch does, 
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();
+  }
+});
+
+test("axe finds nothing serious in the lab's numbers, the gradient check and the batch-independence view", { timeout: 60_000 }, async (t) => {
+  for (const colorScheme of ["light", "dark"]) {
+    const { context, page, problems } = await openStepper(browser, server.url, { colorScheme, hash: "x=1,2;3,5&norm=layer&shape=2,4,2,2" });
+    try {
+      if (await layersMissing(page)) { t.skip("this build has no BatchNorm2d / LayerNorm / GroupNorm / InstanceNorm2d JS API yet"); return; }
+      await page.getByRole("button", { name: "Check gradient", exact: true }).last().click();
+      await page.locator('.card-lab [data-check="verdict"]').waitFor();
+      const bad = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert.deepEqual(bad, [], `${colorScheme}: ${JSON.stringify(bad)}`);
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
   }
 });
