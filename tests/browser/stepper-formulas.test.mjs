@@ -62,5 +62,20 @@ test("every step of every mode typesets a registered formula, and together they 
       }
     }
   }
+  // The normalization lab's formulas, one layer at a time.
+  for (const norm of ["batch2d", "layer", "group", "instance"]) {
+    const { context, page, problems } = await openStepper(browser, `${server.url}web/`, { hash: `x=1,2;3,5&norm=${norm}` });
+    try {
+      const sources = await page.locator(".card-lab .tex annotation").evaluateAll((els) => els.map((a) => a.textContent.replace(/^\\displaystyle /, "")));
+      assert.equal(sources.length, 5, `${norm}: μ, σ², x̂ and y, dx, dγ and dβ`);
+      for (const source of sources) {
+        assert.ok(nameOf.has(source), `lab ${norm}: "${source}" is not a registered formula`);
+        shown.add(nameOf.get(source));
+      }
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
+  }
   assert.deepEqual(Object.keys(FORMULAS).filter((n) => !shown.has(n)), [], "registered formulas no step showed");
 });

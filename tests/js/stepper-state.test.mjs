@@ -38,6 +38,13 @@ const SAMPLE = {
   linearWeight: [["2", "1;5"], ["", "−0.5 ü"], ["7", "8"]],
   linearBias: ["1", "%,x"],
   linearSeed: 5,
+  norm: "group",
+  groups: 3,
+  imageShape: [3, 2, 2, 2],
+  imageSeed: 9,
+  image: [[[["1/2", "a|b"], ["x;y", " "]], [["1,5", "%2F"], ["é", "-0"]]], [[["1", "2"], ["3", "4"]]]],
+  stat: 2,
+  probe: 2,
 };
 
 const sample = () => normalize(structuredClone(SAMPLE));

@@ -33,7 +33,8 @@ function ensureStylesheets() {
 // <bn-stepper data="1,2;3,5;2,0;4,1" batch="4" features="2" gamma="1,1" beta="0,0"
 //   eps="1e-5" momentum="0.1" mode="train|eval" convention="pytorch|keras"
 //   phase="forward|backward" step="0" earlier presenter dy-source="manual|loss" dy="…"
-//   target="…" history="…" seed="1" random-mean="3" random-spread="2">: every field of the
+//   target="…" history="…" seed="1" random-mean="3" random-spread="2" norm="group" groups="2"
+//   shape="2,4,3,3" image="…" image-seed="1" stat="1" probe="1">: every field of the
 // stepper's state table (stepper/state.js), under the names and in the text
 // forms of its URL (docs/page-hooks.md lists them).
 export class BnStepperElement extends HTMLElement {

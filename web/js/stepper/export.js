@@ -2,6 +2,7 @@
 // torch, and every intermediate as CSV.
 import { visible } from "./state.js";
 import { foldSnippetLines } from "./fold-export.js";
+import { labSnippetLines } from "./lab-export.js";
 
 const pyNum = (v) => {
   const s = String(Number(v));
@@ -50,6 +51,7 @@ export function pytorchSnippet(state, inputs) {
     "print('y', y)", "print('running_mean', bn.running_mean)", "print('running_var', bn.running_var)",
     "print('dx', x.grad)", "print('dgamma', bn.weight.grad)", "print('dbeta', bn.bias.grad)");
   lines.push(...foldSnippetLines(state, { pyRows, pyList }));
+  lines.push(...labSnippetLines(state, { pyList, pyNum }));
   return lines.join("\n") + "\n";
 }
 

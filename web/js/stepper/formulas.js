@@ -52,6 +52,17 @@ export const FORMULAS = {
   dxTrain: String.raw`dx_i = \frac{d\hat x_i}{\sqrt{\sigma^2_B + \varepsilon}} + d\sigma^2_B\,\frac{2(x_i - \mu_B)}{m} + \frac{d\mu_B}{m}`,
   dxFolded: String.raw`dx_i = \frac{\gamma}{m\sqrt{\sigma^2_B + \varepsilon}}\Big(m\,dy_i - \sum_j dy_j - \hat x_i \sum_j dy_j\,\hat x_j\Big)`,
 
+  // Normalization lab (lab-steps-view.js): the set S of the m cells one statistic reduces over, per layer
+  labMeanBatch2d: String.raw`\mu_c = \frac{1}{N H W}\sum_{n,h,w} x_{nchw}`,
+  labMeanLayer: String.raw`\mu_n = \frac{1}{C H W}\sum_{c,h,w} x_{nchw}`,
+  labMeanGroup: String.raw`\mu_{ng} = \frac{1}{(C/G) H W}\sum_{c \in g,\,h,\,w} x_{nchw}`,
+  labMeanInstance: String.raw`\mu_{nc} = \frac{1}{H W}\sum_{h,w} x_{nchw}`,
+  labVar: String.raw`\sigma^2 = \frac{1}{m}\sum_{i \in S} (x_i - \mu)^2, \quad \sqrt{\sigma^2 + \varepsilon}`,
+  labNormalize: String.raw`\hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}, \quad y_i = \gamma\,\hat x_i + \beta`,
+  labDx: String.raw`dx_i = \frac{1}{m\sqrt{\sigma^2 + \varepsilon}}\Big(m\,d\hat x_i - \sum_{j \in S} d\hat x_j - \hat x_i \sum_{j \in S} d\hat x_j\,\hat x_j\Big), \quad d\hat x = \gamma\,dy`,
+  labDparamsChannel: String.raw`\frac{\partial L}{\partial \gamma_c} = \sum_{n,h,w} dy_{nchw}\,\hat x_{nchw}, \quad \frac{\partial L}{\partial \beta_c} = \sum_{n,h,w} dy_{nchw}`,
+  labDparamsLayer: String.raw`\frac{\partial L}{\partial \gamma_{chw}} = \sum_{n} dy_{nchw}\,\hat x_{nchw}, \quad \frac{\partial L}{\partial \beta_{chw}} = \sum_{n} dy_{nchw}`,
+
   // Inference card (eval-map-view.js, fold-view.js)
   evalMap: String.raw`a = \frac{\gamma}{\sqrt{\sigma^2_{\text{run}} + \varepsilon}}, \quad b = \beta - a\,\mu_{\text{run}}, \quad y = a\,x + b`,
   foldLinear: String.raw`y = a \odot (W x + b_{\text{lin}} - \mu_{\text{run}}) + \beta = W' x + b', \quad W' = \operatorname{diag}(a)\,W, \quad b' = a \odot (b_{\text{lin}} - \mu_{\text{run}}) + \beta`,

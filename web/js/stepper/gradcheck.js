@@ -92,19 +92,26 @@ function loss(s, x) {
   return sum;
 }
 
-// dL/dx_ij ≈ (L(x + h e_ij) − L(x − h e_ij)) / 2h with h = STEP · σ_k.
-export function finiteDifferences(s) {
-  const sigma = sigmas(s);
-  const x = Float64Array.from(s.x);
+// dL/dx_j ≈ (L(x + h_j e_j) − L(x − h_j e_j)) / 2h_j for every element j of
+// x (Float64Array; restored after), h_j = stepOf(j). Also used by the
+// normalization lab (lab-gradcheck.js).
+export function centralDifferences(lossAt, x, stepOf) {
   const fd = new Float64Array(x.length);
   for (let j = 0; j < x.length; j++) {
-    const h = STEP * sigma[j % s.features];
+    const h = stepOf(j);
     const x0 = x[j];
-    x[j] = x0 + h; const lp = loss(s, x);
-    x[j] = x0 - h; const lm = loss(s, x);
+    x[j] = x0 + h; const lp = lossAt(x);
+    x[j] = x0 - h; const lm = lossAt(x);
     x[j] = x0;
     fd[j] = (lp - lm) / (2 * h);
   }
+  return fd;
+}
+
+// dL/dx_ij with h = STEP · σ_k.
+export function finiteDifferences(s) {
+  const sigma = sigmas(s);
+  const fd = centralDifferences((x) => loss(s, x), Float64Array.from(s.x), (j) => STEP * sigma[j % s.features]);
   return { fd, sigma };
 }
 

@@ -47,6 +47,7 @@ import { watchOverflow } from "./overflow.js";
 import { setPresenter } from "./transitions.js";
 import { computeInference, readLinear } from "./fold-compute.js";
 import { createInferenceView } from "./inference-view.js";
+import { createLabView } from "./lab-view.js";
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
@@ -63,6 +64,9 @@ export function mountStepper(root, bn, options = {}) {
   const stepsView = createStepsView(ui, root);
   const inferenceView = createInferenceView(ui, { prefix, state: () => state, update });
   ui.container.querySelector(".card-export").before(inferenceView.card);
+  const labView = createLabView({ prefix, bn, state: () => state, update });
+  ui.container.querySelector(".card-steps").after(labView.card);
+  ui.container.querySelector(".card-input h2").after(labView.chooser);
   const exportView = createExportView(ui, () => current);
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
   const presenter = createPresenter(ui, () => update(setPresenter(state, false), "presenter"));
@@ -87,8 +91,16 @@ export function mountStepper(root, bn, options = {}) {
     exportView.show();
   }
 
-  // how: "navigate" | "presenter" (same numbers), "compute", "dy", "rebuild" (events.js).
+  // how: "navigate" | "presenter" (same numbers), "compute", "dy", "rebuild" (events.js);
+  // "lab", "lab-rebuild", "lab-stat": only the normalization lab changes (lab-view.js).
   function update(next, how, { writeUrl = true, fromClick = false } = {}) {
+    if (how.startsWith("lab")) {
+      state = next;
+      current = { ...current, state };
+      labView.show(state, how);
+      if (writeUrl) url?.write(state);
+      return;
+    }
     const phaseChanged = next.phase !== state.phase;
     state = next;
     if (how === "rebuild") showInputs(ui, prefix, state, current?.view);
@@ -98,6 +110,7 @@ export function mountStepper(root, bn, options = {}) {
     presenter.show(state.presenter, { fromClick });
     stepsView.show(current);
     inferenceView.show(current, how);
+    labView.show(state, how);
     overflow.refresh();
     if (writeUrl) url?.write(state);
   }

@@ -55,16 +55,18 @@ export function digitsNearOne(v) {
 
 // A computed number. `quantity` goes to data-quantity (or data-before for a
 // running value before an update, or any other data-* name via `attr`).
-// `digits`: significant digits (default DIGITS). `zero`: { of, ulps, scale }
+// `at`: more data-* attributes locating it ({ sample: 1, channel: 2 } ->
+// data-sample="1" data-channel="2"). `digits`: significant digits (default DIGITS). `zero`: { of, ulps, scale }
 // of isLeftover, where the exact answer is 0 when nothing is rounded; a
 // leftover shows "≈ 0 (float32 rounding)" (in a term of a longer formula,
 // `short`, just "≈ 0").
-export function num(value, { quantity, feature, row, before = false, attr, paren = false, digits, zero, short = false } = {}) {
+export function num(value, { quantity, feature, row, at, before = false, attr, paren = false, digits, zero, short = false } = {}) {
   const v = Number(value);
   const attrs = { class: "num", "data-value": String(v) };
   if (quantity) attrs[before ? "data-before" : attr ?? "data-quantity"] = quantity;
   if (feature !== undefined) attrs["data-feature"] = feature;
   if (row !== undefined) attrs["data-row"] = row;
+  for (const [name, v] of Object.entries(at ?? {})) if (v !== undefined) attrs[`data-${name}`] = v;
   if (zero !== undefined && isLeftover(v, zero)) {
     attrs.class = "num leftover";
     attrs.title = `${fmt(v)}: float32 rounding of an exact 0`;

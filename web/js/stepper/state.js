@@ -15,6 +15,8 @@ import { batches, choice, flag, grid, integer, list, text } from "./codecs.js";
 import { CONVENTIONS, CONVENTION_KEYS } from "./conventions.js";
 import { randomBatch, nextSeed } from "./random.js";
 import { parseNumber } from "./cells.js";
+import { DEFAULT_SHAPE, IMAGE_LIMITS, coverTensor, cutTensor, dims, randomImageCell, tensor } from "./lab-state.js";
+import { NORM_KEYS } from "./norm-axes.js";
 
 export const LIMITS = { minRows: 1, maxRows: 16, minFeatures: 1, maxFeatures: 8, maxHistory: 60 };
 export const FORWARD_STEPS = 8;    // 0 intro … 7 running statistics
@@ -59,6 +61,20 @@ export const FIELDS = [
   { key: "linearBias", url: "lb", attribute: "linear-bias", codec: list, shape: "row", default: [], fill: () => "0", omitDefault: true },
   { key: "linearSeed", url: "ls", attribute: "linear-seed", codec: integer, default: 1, omitDefault: true,
     fit: (v) => (v > 0 ? v : undefined) },
+  // The normalization lab (lab-view.js): the layer (BatchNorm1d, the default, is the batch stepper above; any other
+  // opens the lab), GroupNorm's groups, the N×C×H×W shape, the image batch (a
+  // "tensor" field: [n][c][h][w] typed text, lab-state.js), its seed, the chosen statistic and the watched sample.
+  { key: "norm", url: "norm", attribute: "norm", codec: choice(NORM_KEYS), default: "batch1d", omitDefault: true },
+  { key: "groups", url: "groups", attribute: "groups", codec: integer, default: 2, omitDefault: true,
+    fit: (v) => (v >= 1 && v <= IMAGE_LIMITS.max ? v : undefined) },
+  { key: "imageShape", url: "shape", attribute: "shape", codec: dims, default: DEFAULT_SHAPE, omitDefault: true },
+  { key: "imageSeed", url: "iseed", attribute: "image-seed", codec: integer, default: 1, omitDefault: true,
+    fit: (v) => (v > 0 ? v : undefined) },
+  { key: "image", url: "img", attribute: "image", codec: tensor, shape: "tensor", default: [], omitDefault: true,
+    fill: (s) => randomImageCell(s.imageSeed) },
+  { key: "stat", url: "stat", attribute: "stat", codec: integer, default: 1, omitDefault: true, fit: (v) => (v >= 1 ? v : undefined) },
+  { key: "probe", url: "probe", attribute: "probe", codec: integer, default: 1, omitDefault: true,
+    fit: (v, s) => (v >= 1 ? Math.min(v, s.imageShape[0]) : undefined) },
 ];
 
 // dy by hand starts as a small fixed pattern (−0.5, 0, 0.5, …) so the
@@ -111,6 +127,7 @@ export function normalize(partial = {}) {
 // most the limits, rectangular; a list at least `features` long. What lies
 // beyond the shape is kept.
 function cover(field, s, value) {
+  if (field.shape === "tensor") return coverTensor(value, s.imageShape, field.fill(s));
   if (field.shape === "row") {
     const out = value.slice(0, LIMITS.maxFeatures);
     for (let k = out.length; k < s.features; k++) out.push(field.fill(0, k, s));
@@ -137,6 +154,7 @@ export function visible(state) {
     if (field.shape === "row") s[field.key] = state[field.key].slice(0, state.features);
     if (field.shape === "grid") s[field.key] = state[field.key].slice(0, state.batch).map((r) => r.slice(0, state.features));
     if (field.shape === "matrix") s[field.key] = state[field.key].slice(0, state.features).map((r) => r.slice(0, state.features));
+    if (field.shape === "tensor") s[field.key] = cutTensor(state[field.key], state.imageShape);
   }
   return s;
 }

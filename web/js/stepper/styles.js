@@ -30,7 +30,7 @@ export const STEPPER_CSS = String.raw`
 .bns-layout { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 @container (min-width: 900px) {
   .bns-layout { grid-template-columns: minmax(320px, 5fr) minmax(0, 7fr); align-items: start; }
-  .card-running, .card-inference, .card-export { grid-column: 1 / -1; }
+  .card-running, .card-inference, .card-export, .card-lab { grid-column: 1 / -1; }
 }
 .bns .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 0.9rem 1rem; min-width: 0; }
 @container (max-width: 420px) {
@@ -137,6 +137,7 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 }
 .bns[data-presenter="true"] .bns-layout { grid-template-columns: auto minmax(0, 1fr); align-items: start; gap: 0.6rem; }
 .bns[data-presenter="true"] .card-running, .bns[data-presenter="true"] .card-export, .bns[data-presenter="true"] .card-inference,
+.bns[data-presenter="true"] .card-lab,
 .bns[data-presenter="true"] .presenter-hide,
 .bns[data-presenter="true"] .scroll-cue, .bns[data-presenter="true"] .keys { display: none; }
 /* the cards' headings stay for screen readers (and the heading order) */
@@ -152,6 +153,27 @@ ${[1, 2, 3, 4, 5, 6, 7, 8].map((k) => `.bns .key.s${k}::before { background: var
 .bns[data-presenter="true"] .tex-display { font-size: 1.15em; padding: 0.1rem 0; }
 .bns[data-presenter="true"] .dy-panel fieldset { padding: 0 0.5rem 0.2rem; margin: 0.2rem 0; }
 .bns[data-presenter="true"] details.earlier { display: none; }
+
+/* The normalization lab (lab-view.js): N×C grids, the chosen statistic's cells, the five layers' drawings. */
+.bns .image-batch, .bns .mini-batch { display: flex; flex-direction: column; gap: 0.4rem; }
+.bns .sample-row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-start; }
+.bns .sample-name { font-size: 0.8rem; color: var(--muted); min-width: 4.5rem; padding-top: 1.3rem; }
+.bns .image-grid caption { font-size: 0.8rem; color: var(--muted); text-align: left; }
+.bns input.image-cell { width: 3.6rem; }
+.bns input.in-stat { background: var(--use); border-color: var(--use-line); box-shadow: 0 0 0 2px var(--use-line); }
+.bns .five-norms { display: grid; gap: 0.8rem; grid-template-columns: repeat(auto-fill, minmax(17rem, 1fr)); }
+.bns .mini-batch .sample-row { flex-wrap: nowrap; gap: 0.3rem; }
+.bns .one-norm { overflow-x: auto; margin: 0; padding: 0.5rem; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); }
+.bns .one-norm figcaption { font-size: 0.85rem; margin-bottom: 0.3rem; }
+.bns table.mini { border-collapse: collapse; }
+.bns table.mini td { width: 1.3rem; height: 1.3rem; text-align: center; font-size: 0.7rem; border: 1px solid var(--line); padding: 0; }
+.bns .mini td.stat-0 { box-shadow: inset 0 -4px var(--s1); } .bns .mini td.stat-1 { box-shadow: inset 0 -4px var(--s2); }
+.bns .mini td.stat-2 { box-shadow: inset 0 -4px var(--s3); } .bns .mini td.stat-3 { box-shadow: inset 0 -4px var(--s4); }
+.bns .mini td.stat-4 { box-shadow: inset 0 -4px var(--s5); } .bns .mini td.stat-5 { box-shadow: inset 0 -4px var(--s6); }
+.bns .mini td.stat-6 { box-shadow: inset 0 -4px var(--s7); } .bns .mini td.stat-7 { box-shadow: inset 0 -4px var(--s8); }
+.bns .lab-cells td, .bns .lab-cells th { padding: 0.1rem 0.5rem; text-align: right; }
+.bns .dependence td, .bns .dependence th { padding: 0.15rem 0.6rem; text-align: left; }
+.bns .lab-steps .eq { overflow-wrap: anywhere; }
 
 /* Paper: every step (print-view.js fills .print-steps), no buttons, no live step. */
 @media print {
