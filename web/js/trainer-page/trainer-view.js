@@ -184,10 +184,11 @@ export function mountTrainer(root, {
     scheduleDraw();
   }
 
-  // Buttons that swap the normalization for one that trains at this batch size.
+  // Buttons that swap the normalization for one that trains at this batch
+  // size, and train with it (the user asked for a network that trains).
   function fixButtons() {
     return normFixes(state).map(({ norm, label }) => h("button", { type: "button", class: "bnt-fix",
-      onclick: () => controls.set("norm", norm) }, `Use ${label}`));
+      onclick: () => { controls.set("norm", norm); setPlaying(true); } }, `Use ${label}`));
   }
 
   function scheduleDraw() {
