@@ -10,6 +10,13 @@ import { readFile } from "node:fs/promises";
 import { openPage, useBrowserAndServer } from "./browser.mjs";
 import { readPanel, settle, waitForFirstFrame, waitForSteps } from "./trainer-driver.mjs";
 
+// Opens url as a new document (about:blank first): a hash change then a
+// reload would race the running page's own hash writes.
+async function freshNavigation(page, url) {
+  await page.goto("about:blank");
+  await page.goto(url);
+}
+
 let browser, server;
 useBrowserAndServer((b, s) => { browser = b; server = s; });
 
@@ -32,8 +39,7 @@ test("a link with step=N trains to step N and pauses; Step N times reaches the s
     assert.deepEqual(await readPanel(page, "bn"), linked.bn);
 
     // Step by hand from 0 to 40 and compare with the link to step 40.
-    await page.goto(`${server.url}trainer.html${LINK}`);
-    await page.reload();
+    await freshNavigation(page, `${server.url}trainer.html${LINK}`);
     await waitForFirstFrame(page);
     const step = page.getByRole("button", { name: "Step", exact: true });
     for (let i = 1; i <= 40; i++) await step.click();
@@ -42,8 +48,7 @@ test("a link with step=N trains to step N and pauses; Step N times reaches the s
     const byHand = { bn: await readPanel(page, "bn"), plain: await readPanel(page, "plain"),
       testLoss: await testLoss(page, "plain") };
     assert.match(await page.evaluate(() => location.hash), /step=40(&|$)/, "the link holds the step reached");
-    await page.goto(`${server.url}trainer.html${LINK}&step=40`);
-    await page.reload();
+    await freshNavigation(page, `${server.url}trainer.html${LINK}&step=40`);
     await page.locator('[data-panel="plain"][data-steps="40"]').waitFor({ timeout: 60_000 });
     await settle(page);
     assert.deepEqual({ bn: await readPanel(page, "bn"), plain: await readPanel(page, "plain"),
@@ -69,10 +74,7 @@ test("a preset in a link starts training as its button does; with step=N it stop
     await waitForSteps(page, 20);
     assert.equal(await page.getByRole("button", { name: "Standardized inputs" }).getAttribute("aria-pressed"), "true");
     assert.ok(await page.getByRole("button", { name: "Pause", exact: true }).isVisible());
-    // A fresh navigation (not a hash change then reload: the running page
-    // may rewrite its hash in between, and the reload would lose step=120).
-    await page.goto("about:blank");
-    await page.goto(`${server.url}trainer.html#preset=standardized&step=120`);
+    await freshNavigation(page, `${server.url}trainer.html#preset=standardized&step=120`);
     await page.locator('[data-panel="bn"][data-steps="120"]').waitFor({ timeout: 60_000 });
     await settle(page);
     assert.equal((await readPanel(page, "bn")).steps, 120);
