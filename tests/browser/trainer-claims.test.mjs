@@ -33,6 +33,11 @@ async function trainedTo(id, { seed, control = "" }) {
       if (figures[key].diverged !== "true") assert.equal(figures[key].steps, steps, `${key}: steps`);
     }
     assert.equal(await page.locator(".bnt-preset[aria-pressed=true]").textContent(), PRESET_CONFIGS[id].name);
+    // The depth lab names each network as its panel does (a preset's pair need not be "with / without batch norm").
+    for (const key of ["bn", "plain"]) {
+      assert.equal(await page.locator(`[data-depth-panel="${key}"] .bnt-depth-title`).textContent(),
+        await page.locator(`[data-panel="${key}"] .bnt-panel-title`).textContent(), `${key}: the depth view's title`);
+    }
     assert.deepEqual(problems, []);
     console.log(`${id}${control ? ` (${control})` : ""}, seed ${seed}, ${steps} steps: ` +
       ["bn", "plain"].map((k) => `${k} ${JSON.stringify(figures[k])}`).join("; "));

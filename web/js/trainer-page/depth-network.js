@@ -25,7 +25,8 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
     return createLineChart(host, { label: `${label}, ${who}`, xLabel: "layer", height: 150, xRange: layerRange,
       marker: selectedLayer, onPick, ...options });
   };
-  section.append(h(`h${headingLevel}`, { class: "bnt-depth-title" }, title), selectedText);
+  const heading = h(`h${headingLevel}`, { class: "bnt-depth-title" }, title);
+  section.append(heading, selectedText);
   const charts = {
     grad: chart("Gradient norm of each layer's weights ‖∂L/∂W‖", { log: true, yLabel: "norm",
       series: [{ key: "gradNorm", label: "‖∂L/∂W‖", colour: "loss", width: 2 }] }),
@@ -74,7 +75,10 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
 
   return {
     element: section,
-    reset(layerCount, layer) {
+    // shownTitle: the panel's title where the pair is not "with / without
+    // batch norm" (a preset's, e.g. "Batch norm after the activation").
+    reset(layerCount, layer, shownTitle = null) {
+      heading.textContent = shownTitle ?? title;
       layers = layerCount;
       stats = null;
       for (const c of Object.values(charts)) c.clear();

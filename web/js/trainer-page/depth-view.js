@@ -39,9 +39,10 @@ export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 })
     view,
     // Opens both parts (a depth preset); the toggle events tell the worker.
     open() { depthPart.open = true; landscapePart.open = true; },
-    reset(layerCount, selected) {
+    // titles: { bn, plain } where the panels have their own (a preset's pair).
+    reset(layerCount, selected, titles = {}) {
       layer = selected;
-      for (const n of Object.values(networks)) n.reset(layerCount, selected);
+      for (const [key, n] of Object.entries(networks)) n.reset(layerCount, selected, titles[key] ?? null);
       landscape.reset();
     },
     setLayer(selected) {

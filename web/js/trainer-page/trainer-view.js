@@ -127,7 +127,7 @@ export function mountTrainer(root, {
     const options = panelOptions(state);
     const titles = presetById(state.preset)?.titles[state.control ?? ""] ?? {};
     for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], { ...presentation(), title: titles[key] });
-    depthView.reset(Math.max(options.bn.hidden.length, options.plain.hidden.length), state.layer);
+    depthView.reset(Math.max(options.bn.hidden.length, options.plain.hidden.length), state.layer, titles);
     session.create(generation, options, view());
     if (playing) session.play();
     writeUrl(0);
