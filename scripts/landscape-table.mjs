@@ -5,20 +5,15 @@
 // and their ratio (BN / plain; for icsCosine, of 1 − cosine).
 // Usage: node scripts/landscape-table.mjs [preset] [--seeds 1,2,3] [--steps N]
 import { loadBN } from "../web/js/bn.js";
-import { PRESET_CONFIGS, PRESET_SEEDS, presetOptions } from "../web/js/presets-config.js";
+import { PRESET_CONFIGS, presetOptions } from "../web/js/presets-config.js";
+import { presetArgs } from "./preset-args.mjs";
 import { landscapeEvery, stepSampling } from "../web/js/trainer-page/depth-figures.js";
 
-const args = process.argv.slice(2);
-const take = (name) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args.splice(i, 2)[1] : undefined;
-};
-const seeds = take("seeds")?.split(",").map(Number) ?? [...PRESET_SEEDS];
-const stepsArg = take("steps");
+const { seeds, steps: stepsArg, rest: args } = presetArgs();
 const id = args[0] ?? "deep";
 const preset = PRESET_CONFIGS[id];
 if (!preset) throw new Error(`unknown preset ${JSON.stringify(id)}`);
-const steps = stepsArg === undefined ? preset.steps : Number(stepsArg);
+const steps = stepsArg ?? preset.steps;
 const bn = await loadBN({ simd: true });
 
 const MEASURES = {

@@ -4,17 +4,11 @@
 // prints the same table for PyTorch (same networks, data, weights, batches).
 // Usage: node scripts/preset-table.mjs [preset ...] [--seeds 1,2,3] [--steps N] [--scalar]
 import { loadBN } from "../web/js/bn.js";
-import { PRESET_CONFIGS, PRESET_SEEDS } from "../web/js/presets-config.js";
+import { PRESET_CONFIGS } from "../web/js/presets-config.js";
+import { presetArgs } from "./preset-args.mjs";
 import { PRESET_IDS, measurePreset } from "./preset-claims.mjs";
 
-const args = process.argv.slice(2);
-const take = (name) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args.splice(i, 2)[1] : undefined;
-};
-const seeds = take("seeds")?.split(",").map(Number) ?? [...PRESET_SEEDS];
-const stepsArg = take("steps");
-const steps = stepsArg === undefined ? undefined : Number(stepsArg);
+const { seeds, steps, rest: args } = presetArgs();
 const scalar = args.includes("--scalar");
 const ids = args.filter((a) => !a.startsWith("--"));
 const bn = await loadBN({ simd: !scalar });
