@@ -67,6 +67,10 @@ export function snapshot(name, value) {
 export function createSizes(maxElementsOf) {
   let maxElements = 0;
   return {
+    maxElements() {
+      maxElements ||= maxElementsOf();
+      return maxElements;
+    },
     count(name, value, per = 1, perLabel = null) {
       maxElements ||= maxElementsOf();
       const max = Math.floor(maxElements / per);
@@ -189,4 +193,66 @@ function failLength(heap, name, value, expected, got, role) {
       (role === "output" ? "; pass a live Float32Array" : ""));
   }
   fail(`${name} must have ${expected} entries, got ${got}`);
+}
+
+// 5. Results: `length` floats at heap byte address `at`, copied into
+// `target` (an output array checkOutputs() accepted) or into a fresh
+// Float32Array when no target is given; target === true: the view itself.
+export function deliver(heap, at, length, target) {
+  const view = heap.view(at, length);
+  if (target === true) return view;
+  if (target === undefined) return view.slice();
+  target.set(view);
+  return target;
+}
+
+// The entries of an input as given (a snapshot's, or a typed array's as the
+// engine knows them); undefined for anything else (checkInput() says why).
+export function entryCount(value) {
+  if (value instanceof Snapshot) return value.values.length;
+  const tag = typedTag(value);
+  return tag === undefined ? undefined : typedLength(value);
+}
+
+// 5'. Copies an input checkInput() accepted into the heap at byte address
+// `at` (where the binding's staging call said the core reads it). IN_PLACE:
+// the caller's view `original` already is that buffer, unless the buffer
+// moved since the view was handed out (`pending`, an earlier failed, larger
+// call): then the values, read before, are copied from it.
+export function stage(heap, at, input, original, pending) {
+  if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
+  else if (at !== pending.byteOffset) heap.f32().set(original, at >>> 2);
+}
+
+// A layer's input shape (an array of 1 to 8 integers >= 1, read once)
+// whose element count one WebAssembly buffer holds: { dims, total }.
+export const MAX_RANK = 8;   // bn::kMaxRank
+export function readShape(sizes, value) {
+  const shown = "an array of integers like [N, C, H, W]";
+  if (!Array.isArray(value)) fail(`shape must be ${shown}, got ${describe(value)}`);
+  const length = value.length;
+  if (length < 1 || length > MAX_RANK) fail(`shape must have 1 to ${MAX_RANK} dimensions, got ${length}`);
+  const dims = new Array(length);
+  let total = 1;
+  for (let i = 0; i < length; i++) {
+    const d = value[i];
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 1) fail(`shape[${i}] must be an integer >= 1, got ${describe(d)}`);
+    dims[i] = d;
+    total *= d;
+  }
+  if (total > sizes.maxElements()) {
+    fail(`shape ${shapeText(dims)} has ${total} elements: one WebAssembly buffer holds at most ${sizes.maxElements()} values`);
+  }
+  return { dims, total };
+}
+
+export const shapeText = (dims) => `[${dims.join(", ")}]`;
+
+// x (after snapshot()) must have as many entries as shape has elements; the
+// message names shape (a detached or empty array: checkInput() says why).
+export function checkShapeLength(value, dims, total) {
+  const got = entryCount(value);
+  if (got !== undefined && got !== 0 && got !== total) {
+    fail(`shape ${shapeText(dims)} has ${total} elements but x has ${got}`);
+  }
 }
