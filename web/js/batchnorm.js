@@ -11,7 +11,8 @@
 // the WASM instance never loses stack.
 import { readOptions, fail, checkAllFinite } from "./validate.js";
 import { checked, address, construct, seamFor } from "./seam.js";
-import { record, snapshot, checkInput, checkOutputs, deliver, stage, readShape, checkShapeLength } from "./seam-args.js";
+import { record, snapshot, checkInput, checkOutputs, deliver, stage } from "./seam-args.js";
+import { readShape, checkShapeLength } from "./seam-shape.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 const FORWARD_OPTIONS = ["out", "view"];
