@@ -111,6 +111,9 @@ for (const build of builds) {
       const l = new bn.LayerNorm([3], { elementwiseAffine: false });
       assert.throws(() => l.setParams({ gamma: [1, 1, 1] }), /gamma cannot be set: this LayerNorm has no affine parameters \(built with elementwiseAffine: false\)/);
       assert.throws(() => l.setParams({ runningMean: [0, 0, 0] }), /runningMean cannot be set: this LayerNorm keeps no running statistics/);
+      l.forward([1, 2, 4], [1, 3]);
+      assert.throws(() => l.backward([1, 0, 0], { dgamma: new Float32Array(3) }),
+        /^Error: backward options: this LayerNorm has no affine parameters, so there is no dgamma or dbeta to write$/);
       const i = new bn.InstanceNorm2d(2, { affine: true });
       assert.throws(() => i.setParams({ runningVar: [1, 1] }), /trackRunningStats: false/);
       const b = new bn.BatchNorm2d(2);

@@ -154,10 +154,10 @@ export function makeShapedLayer(wasm) {
       if (this.#lastTotal === 0) fail("backward called before any forward: call forward(x, shape) first");
       const total = this.#lastTotal, p = this.#params;
       const input = checkInput(heap, "dy", data, total, this.#dyView);
-      const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, p, p], "dy", dy);
       if (p === 0 && (given.dgamma !== undefined || given.dbeta !== undefined)) {
         fail(`backward options: this ${this.#label} has no affine parameters, so there is no dgamma or dbeta to write`);
       }
+      const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, p, p], "dy", dy);
       const at = address(native, native.stagingDy());
       stage(heap, at, input, dy, this.#dyView);
       if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
