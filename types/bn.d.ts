@@ -45,11 +45,15 @@ export interface BN {
   /** Every option's name, type, range or values and default, from the C++ core (frozen plain JSON). */
   readonly schema: OptionSchema;
   readonly BatchNorm1d: BatchNorm1dConstructor;
+  readonly BatchNorm2d: BatchNorm2dConstructor;
+  readonly LayerNorm: LayerNormConstructor;
+  readonly GroupNorm: GroupNormConstructor;
+  readonly InstanceNorm2d: InstanceNorm2dConstructor;
   readonly Trainer: TrainerConstructor;
   /** torch.nn.utils.fusion.fuse_linear_bn_eval: the batch norm (in eval mode) folded into the Linear layer before it. */
-  fuseLinearBnEval(linear: LinearParams, layer: BatchNorm1d): FusedParams;
+  fuseLinearBnEval(linear: LinearParams, layer: FoldableLayer): FusedParams;
   /** torch.nn.utils.fusion.fuse_conv_bn_eval: the same for a Conv2d (weight [outChannels, inChannels, kh, kw]). */
-  fuseConvBnEval(conv: ConvParams, layer: BatchNorm1d): FusedParams;
+  fuseConvBnEval(conv: ConvParams, layer: FoldableLayer): FusedParams;
 }
 
 // ---------------------------------------------------------------- folding batch norm (inference)
@@ -118,11 +122,15 @@ export interface Gradients {
   dbeta: Float32Array | null;
 }
 
-/** Every intermediate of the last forward. Per-feature arrays have `features` entries; the others batch·features. */
+/** Every intermediate of the last forward: mean, var, std, invStd have statsShape (BatchNorm [C], LayerNorm [N], GroupNorm [N, G], InstanceNorm [N, C]); xCentered, xhat, y the input's shape. */
 export interface ForwardTrace {
   training: boolean;
+  /** N, the input's first dimension. */
   batch: number;
+  /** Entries of γ and β (BatchNorm1d: features). */
   features: number;
+  shape: number[];
+  statsShape: number[];
   /** Batch mean (training) or running mean (eval). */
   mean: Float32Array;
   /** Biased batch variance (training) or running variance (eval). */
@@ -139,11 +147,13 @@ export interface ForwardTrace {
   saveInvstd: Float32Array | null;
 }
 
-/** Every intermediate of the last backward (dvar, dmean are 0 after an eval forward). */
+/** Every intermediate of the last backward (dvar, dmean are 0 after an eval forward; they have statsShape). */
 export interface BackwardTrace {
   training: boolean;
   batch: number;
   features: number;
+  shape: number[];
+  statsShape: number[];
   dy: Float32Array;
   dxhat: Float32Array;
   dvar: Float32Array;
@@ -171,8 +181,11 @@ export interface BatchNorm1d {
   readonly numBatchesTracked: number;
   /** Any subset; all-or-nothing (a bad field throws and changes nothing). */
   setParams(params: BatchNorm1dParams): this;
-  /** x is row-major [batch, features]; returns y, a fresh copy unless options say otherwise. */
-  forward(x: NumberArray, batch: number, options?: ForwardOptions): Float32Array;
+  /**
+   * x is row-major [batch, features] (batchOrShape: the batch), or of shape [N, C] or [N, C, L] (batchOrShape: that
+   * shape; statistics per channel over N·L, as torch.nn.BatchNorm1d); returns y, a fresh copy unless options say otherwise.
+   */
+  forward(x: NumberArray, batchOrShape: number | readonly number[], options?: ForwardOptions): Float32Array;
   /** Gradients w.r.t. x, γ, β for the last forward, given dy = ∂L/∂y. */
   backward(dy: NumberArray, options?: BackwardOptions): Gradients;
   /** Zero-copy input: write x into this view and pass it to forward(view, batch). */
@@ -183,6 +196,117 @@ export interface BatchNorm1d {
   backwardTrace(): BackwardTrace;
   /** Frees the WASM memory; later use throws, a second dispose() does nothing. */
   dispose(): void;
+}
+
+// ---------------------------------------------------------------- BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d
+
+/** The layers whose eval mode is one fixed affine map per channel (InstanceNorm2d only with trackRunningStats). */
+export type FoldableLayer = BatchNorm1d | BatchNorm2d | InstanceNorm2d;
+
+/** The members every layer taking a shape has (torch.nn semantics; x row-major in shape, NCHW for images). */
+export interface ShapedLayer {
+  /** true after construction and train(); false after eval(). */
+  readonly training: boolean;
+  train(): this;
+  eval(): this;
+  /** PyTorch's weight / bias, fresh copies; null without affine parameters. */
+  readonly gamma: Float32Array | null;
+  readonly beta: Float32Array | null;
+  /** Any subset of what the layer has; all-or-nothing. */
+  setParams(params: BatchNorm1dParams): this;
+  /** y for x of `shape` (e.g. [N, C, H, W]); a fresh copy unless options say otherwise. */
+  forward(x: NumberArray, shape: readonly number[], options?: ForwardOptions): Float32Array;
+  /** Gradients w.r.t. x, γ, β for the last forward, given dy = ∂L/∂y (the last forward's shape). */
+  backward(dy: NumberArray, options?: BackwardOptions): Gradients;
+  /** Zero-copy input: write x into this view and pass it to forward(view, shape). */
+  inputView(shape: readonly number[]): Float32Array;
+  /** Zero-copy dy, sized for the last forward. */
+  gradOutputView(): Float32Array;
+  trace(): ForwardTrace;
+  backwardTrace(): BackwardTrace;
+  /** Frees the WASM memory; later use throws, a second dispose() does nothing. */
+  dispose(): void;
+}
+
+export interface BatchNorm2dConstructor {
+  /** torch.nn.BatchNorm2d(numFeatures, eps, momentum, affine) on [N, C, H, W]: per channel over N·H·W. */
+  new (numFeatures: number, options?: BatchNorm1dOptions): BatchNorm2d;
+}
+
+export interface BatchNorm2d extends ShapedLayer {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly runningMean: Float32Array;
+  /** Unbiased running variance (÷ N·H·W − 1), as PyTorch. */
+  readonly runningVar: Float32Array;
+  readonly numBatchesTracked: number;
+}
+
+export interface LayerNormOptions {
+  /** Added to the variance; > 0. Default 1e-5. */
+  eps?: number;
+  /** Learnable γ and β, one per normalized element. Default true. */
+  elementwiseAffine?: boolean;
+}
+
+export interface LayerNormConstructor {
+  /** torch.nn.LayerNorm(normalizedShape, eps, elementwise_affine): per sample over the trailing dims given. */
+  new (normalizedShape: number | readonly number[], options?: LayerNormOptions): LayerNorm;
+}
+
+export interface LayerNorm extends ShapedLayer {
+  /** A copy. */
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+}
+
+export interface GroupNormOptions {
+  /** Added to the variance; > 0. Default 1e-5. */
+  eps?: number;
+  /** Learnable γ and β per channel. Default true. */
+  affine?: boolean;
+}
+
+export interface GroupNormConstructor {
+  /** torch.nn.GroupNorm(numGroups, numChannels, eps, affine) on [N, C, *]: per sample and group of C/G channels. */
+  new (numGroups: number, numChannels: number, options?: GroupNormOptions): GroupNorm;
+}
+
+export interface GroupNorm extends ShapedLayer {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+}
+
+export interface InstanceNorm2dOptions {
+  /** Added to the variance; > 0. Default 1e-5. */
+  eps?: number;
+  /** Running-statistics momentum in [0, 1] (no null, as torch's instance_norm). Default 0.1. */
+  momentum?: number;
+  /** Learnable γ and β per channel. Default false. */
+  affine?: boolean;
+  /** Keep running statistics and use them in eval mode. Default false. */
+  trackRunningStats?: boolean;
+}
+
+export interface InstanceNorm2dConstructor {
+  /** torch.nn.InstanceNorm2d(numFeatures, eps, momentum, affine, track_running_stats) on [N, C, H, W] or [C, H, W]: per sample and channel over H·W. */
+  new (numFeatures: number, options?: InstanceNorm2dOptions): InstanceNorm2d;
+}
+
+export interface InstanceNorm2d extends ShapedLayer {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  /** null without trackRunningStats. */
+  readonly runningMean: Float32Array | null;
+  readonly runningVar: Float32Array | null;
 }
 
 // ---------------------------------------------------------------- Trainer
@@ -409,6 +533,14 @@ export interface SchemaGroup<Option extends string, Argument extends string> {
 export interface OptionSchema {
   /** arguments: features. */
   readonly BatchNorm1d: SchemaGroup<keyof BatchNorm1dOptions, "features">;
+  /** arguments: numFeatures; the options of BatchNorm1d. */
+  readonly BatchNorm2d: SchemaGroup<keyof BatchNorm1dOptions, "numFeatures">;
+  /** arguments: normalizedShape. */
+  readonly LayerNorm: SchemaGroup<keyof LayerNormOptions, "normalizedShape">;
+  /** arguments: numGroups, numChannels. */
+  readonly GroupNorm: SchemaGroup<keyof GroupNormOptions, "numGroups" | "numChannels">;
+  /** arguments: numFeatures. */
+  readonly InstanceNorm2d: SchemaGroup<keyof InstanceNorm2dOptions, "numFeatures">;
   /** arguments: n (step), res (predictGrid). */
   readonly Trainer: SchemaGroup<keyof TrainerOptions, "n" | "res">;
   /** tr.landscape({ steps, maxScale }): its arguments, with their defaults; no options. */

@@ -16,6 +16,7 @@
 
 #include "bn/batchnorm.hpp"
 #include "convert.hpp"
+#include "trace_values.hpp"
 
 namespace bn::bindings {
 namespace {
@@ -81,6 +82,23 @@ class BatchNormBinding {
     });
   }
 
+  // The same for x of `shape` ([N, C] or [N, C, L], a JS array of numbers):
+  // the address to write x into; forwardShaped() then normalizes it.
+  std::uintptr_t stagingInputShaped(val shape) {
+    return catching_address(error_, "the input buffers", [&] {
+      pending_shape_ = shape_argument(shape);
+      return address(layer_->staging_input(pending_shape_));
+    });
+  }
+  std::uintptr_t forwardShaped() {
+    return catching_address(error_, "the output buffer", [&] {
+      layer_->forward_staged(pending_shape_);
+      return address(layer_->output());
+    });
+  }
+  // Elements of the last forward (0 before any).
+  double lastElements() const { return static_cast<double>(layer_->last_elements()); }
+
   // Address to write dy into.
   std::uintptr_t stagingDy() {
     return catching_address(error_, "the gradient buffers", [&] { return address(layer_->staging_dy()); });
@@ -100,28 +118,11 @@ class BatchNormBinding {
   bool hasForward() const { return layer_->has_forward(); }
   int lastBatch() const { return layer_->last_batch(); }
 
-  // Every intermediate of the last forward, and the batch statistics of the
-  // last training forward (saveMean, saveInvstd; null before any); undefined
-  // on failure.
+  // Every intermediate of the last forward (with shape and statsShape), and
+  // the batch statistics of the last training forward (saveMean,
+  // saveInvstd; null before any); undefined on failure.
   val trace() {
-    return catching(error_, "the trace", [&] {
-      const Trace t = layer_->trace();
-      val out = val::object();
-      out.set("training", t.training);
-      out.set("batch", t.batch);
-      out.set("features", t.features);
-      out.set("mean", float32_copy(t.mean));
-      out.set("var", float32_copy(t.var));
-      out.set("xCentered", float32_copy(t.x_centered));
-      out.set("std", float32_copy(t.std));
-      out.set("invStd", float32_copy(t.inv_std));
-      out.set("xhat", float32_copy(t.xhat));
-      out.set("y", float32_copy(t.y));
-      const bool saved = !t.save_mean.empty();
-      out.set("saveMean", saved ? float32_copy(t.save_mean) : val::null());
-      out.set("saveInvstd", saved ? float32_copy(t.save_invstd) : val::null());
-      return out;
-    });
+    return catching(error_, "the trace", [&] { return trace_value(layer_->trace()); });
   }
 
   // Every intermediate of the last backward (dy, the chain-rule factors
@@ -129,20 +130,7 @@ class BatchNormBinding {
   // no backward since the last forward.
   val backwardTrace() {
     return catching(error_, "the backward trace", [&] {
-      const BackwardTrace t = layer_->backward_trace();
-      val out = val::object();
-      out.set("training", t.training);
-      out.set("batch", t.batch);
-      out.set("features", t.features);
-      out.set("dy", float32_copy(t.dy));
-      out.set("dxhat", float32_copy(t.dxhat));
-      out.set("dvar", float32_copy(t.dvar));
-      out.set("dmean", float32_copy(t.dmean));
-      out.set("dx", float32_copy(t.dx));
-      const bool affine = layer_->options().affine;
-      out.set("dgamma", affine ? float32_copy(t.dgamma) : val::null());
-      out.set("dbeta", affine ? float32_copy(t.dbeta) : val::null());
-      return out;
+      return backward_trace_value(layer_->backward_trace(), layer_->options().affine);
     });
   }
 
@@ -152,6 +140,7 @@ class BatchNormBinding {
   }
 
   std::optional<BatchNorm1d> layer_;
+  Shape pending_shape_;   // of the input stagingInputShaped() staged
   std::vector<float> param_scratch_;
   std::string error_;   // message of the last failed call
 };
@@ -182,6 +171,9 @@ EMSCRIPTEN_BINDINGS(bn_batchnorm) {
       .function("backward", &BatchNormBinding::backward)
       .function("dgamma", &BatchNormBinding::dgamma)
       .function("dbeta", &BatchNormBinding::dbeta)
+      .function("stagingInputShaped", &BatchNormBinding::stagingInputShaped)
+      .function("forwardShaped", &BatchNormBinding::forwardShaped)
+      .function("lastElements", &BatchNormBinding::lastElements)
       .function("hasForward", &BatchNormBinding::hasForward)
       .function("lastBatch", &BatchNormBinding::lastBatch)
       .function("trace", &BatchNormBinding::trace)

@@ -38,6 +38,23 @@ int count_argument(const char* name, double value, double per, const char* per_l
   throw std::invalid_argument(message);
 }
 
+Shape shape_argument(const emscripten::val& v) {
+  const OptionValue list = option_value(v);
+  const bool rank_ok = list.kind == OptionValue::Kind::list && !list.list.empty() &&
+                       list.list.size() <= static_cast<std::size_t>(kMaxRank);
+  Shape shape;
+  for (const OptionValue& d : list.list) {
+    if (!rank_ok || d.kind != OptionValue::Kind::number || !(d.number >= 1 && d.number <= max_elements()) ||
+        std::floor(d.number) != d.number)
+      break;
+    shape.push_back(static_cast<std::int64_t>(d.number));
+  }
+  if (!rank_ok || shape.size() != list.list.size())
+    throw std::invalid_argument("shape must be an array of 1 to " + std::to_string(kMaxRank) +
+                                " integers >= 1, got " + describe(list));
+  return shape;
+}
+
 OptionValue option_value(const emscripten::val& v) {
   using emscripten::val;
   if (v.isUndefined()) return OptionValue{};

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "bn/norm_layout.hpp"
 #include "bn/option_schema.hpp"
 
 namespace bn::bindings {
@@ -99,5 +100,10 @@ double max_elements();
 // message web/js/seam-args.js gives too ("batch must be an integer in
 // [1, 33554431] for 4 features, got 4294967298 (batch × features = ...)").
 int count_argument(const char* name, double value, double per = 1, const char* per_label = nullptr);
+
+// A layer's input shape from JS (an array of 1 to bn::kMaxRank integers,
+// each in [1, max_elements()]; web/js/shaped-layer.js checks it first), or
+// std::invalid_argument naming `shape`. The core checks the product.
+Shape shape_argument(const emscripten::val& v);
 
 }  // namespace bn::bindings

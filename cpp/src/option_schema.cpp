@@ -1,17 +1,12 @@
-// THE option schema: every option of BatchNorm1d and of the Trainer, and the
+// THE option schema: every option of BatchNorm1d and of the Trainer (the other
+// layers' tables: option_schema_layers.cpp), and the
 // arguments whose range the core owns. The bindings export it (optionSchema(),
 // bn.schema in JS); the C++ validators, the JS validators and the page read
 // it. Adding an option = one entry here + the member (with its default) in
 // the options struct; nothing else (see docs/api.md, "Option schema").
 #include "bn/option_schema.hpp"
 
-#include <cmath>
-#include <limits>
-#include <optional>
-#include <stdexcept>
-#include <string>
-#include <type_traits>
-#include <utility>
+#include <vector>
 
 #include "bn/activations.hpp"
 #include "bn/datasets.hpp"
@@ -21,84 +16,16 @@
 #include "bn/optimizer.hpp"
 #include "bn/params.hpp"
 #include "bn/trainer_options.hpp"
+#include "option_fields.hpp"
 
 namespace bn {
-namespace {
 
-constexpr double kNone = OptionSpec::kUnbounded;
+using namespace option_fields;
+
+namespace {
 constexpr int kMaxSamples = 20000;
 constexpr int kMaxLayers = 100;
 constexpr int kMaxWidth = 256;
-
-OptionSpec spec(const char* name, OptionType type, const char* doc) {
-  OptionSpec s;
-  s.name = name;
-  s.type = type;
-  s.doc = doc;
-  return s;
-}
-
-OptionSpec integer_spec(const char* name, double min, double max, const char* doc) {
-  OptionSpec s = spec(name, OptionType::integer, doc);
-  s.min = min;
-  s.max = max;
-  return s;
-}
-
-// The field of member m, its default read back from a default-constructed struct.
-template <typename O>
-OptionField<O> field(OptionSpec s, OptionMember<O> m) {
-  OptionField<O> f{std::move(s), m};
-  f.spec.default_value = field_value(f, O{});
-  return f;
-}
-
-template <typename O>
-OptionField<O> boolean(const char* name, bool O::*m, const char* doc) {
-  return field<O>(spec(name, OptionType::boolean, doc), m);
-}
-
-// An integer member of type M; the range must fit M (checked once, here).
-template <typename O, typename M>
-OptionField<O> integer(const char* name, M O::*m, double min, double max, const char* doc) {
-  if (!(min >= static_cast<double>(std::numeric_limits<M>::lowest()) &&
-        max <= static_cast<double>(std::numeric_limits<M>::max())))
-    throw std::logic_error(std::string("option schema: the range of ") + name + " does not fit its member");
-  return field<O>(integer_spec(name, min, max, doc), m);
-}
-
-// A number member (double), or one that may also be null (std::optional<double>).
-template <typename O, typename M>
-OptionField<O> number(const char* name, M O::*m, double min, bool min_exclusive, double max,
-                      const char* doc) {
-  OptionSpec s = spec(name, OptionType::number, doc);
-  s.min = min;
-  s.min_exclusive = min_exclusive;
-  s.max = max;
-  s.nullable = std::is_same_v<M, std::optional<double>>;
-  return field<O>(std::move(s), m);
-}
-
-template <typename O>
-OptionField<O> choice(const char* name, std::string O::*m, const NameList& values,
-                      const char* doc) {
-  OptionSpec s = spec(name, OptionType::choice, doc);
-  s.values = &values;
-  return field<O>(std::move(s), m);
-}
-
-template <typename O>
-OptionField<O> integer_list(const char* name, std::vector<int> O::*m, int min_length, int max_length,
-                            double min, double max, const char* item_label, const char* doc) {
-  OptionSpec s = spec(name, OptionType::integer_list, doc);
-  s.min_length = min_length;
-  s.max_length = max_length;
-  s.min = min;
-  s.max = max;
-  s.item_label = item_label;
-  return field<O>(std::move(s), m);
-}
-
 }  // namespace
 
 const OptionTable<BatchNormOptions>& batchnorm_option_table() {

@@ -1,6 +1,7 @@
 // The option schema as JSON text, the one form it leaves the core in (the
 // optionSchema() binding hands it to JS, which parses it into bn.schema):
 //   { "BatchNorm1d": { "arguments": { name: descriptor }, "options": { ... } },
+//     "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d": { ... },
 //     "Trainer": { ... }, "landscape": { "arguments": { steps, maxScale }, "options": {} } }
 // A descriptor: "type" (boolean | integer | number | enum | array), "default"
 // (options), the bounds that exist ("min", "max"), "minExclusive" and
@@ -11,6 +12,9 @@
 #include <vector>
 
 #include "bn/option_schema.hpp"
+#include "bn/groupnorm.hpp"
+#include "bn/instancenorm.hpp"
+#include "bn/layernorm.hpp"
 #include "bn/params.hpp"
 #include "bn/trainer_options.hpp"
 
@@ -120,6 +124,14 @@ void put_group(std::string& out, const char* name, const std::vector<OptionSpec>
 std::string option_schema_json() {
   std::string out = "{";
   put_group(out, "BatchNorm1d", batchnorm_arguments(), batchnorm_option_table());
+  out += ',';
+  put_group(out, "BatchNorm2d", batchnorm2d_arguments(), batchnorm_option_table());
+  out += ',';
+  put_group(out, "LayerNorm", layernorm_arguments(), layernorm_option_table());
+  out += ',';
+  put_group(out, "GroupNorm", groupnorm_arguments(), groupnorm_option_table());
+  out += ',';
+  put_group(out, "InstanceNorm2d", instancenorm_arguments(), instancenorm_option_table());
   out += ',';
   put_group(out, "Trainer", trainer_arguments(), trainer_option_table());
   out += ',';

@@ -9,6 +9,7 @@ export const ENGINES = ["chromium", "firefox"];
 export const FIREFOX_FILES = [
   "stepper.test.mjs",
   "stepper-model.test.mjs",
+  "stepper-lab-numbers.test.mjs",
   "trainer.test.mjs",
   "embed.test.mjs",
   "module-load.test.mjs",

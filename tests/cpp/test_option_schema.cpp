@@ -12,6 +12,10 @@
 
 #include "bn/activations.hpp"
 #include "bn/datasets.hpp"
+#include "bn/groupnorm.hpp"
+#include "bn/instancenorm.hpp"
+#include "bn/layernorm.hpp"
+#include "bn/norm_layout.hpp"
 #include "bn/linear.hpp"
 #include "bn/optimizer.hpp"
 #include "bn/params.hpp"
@@ -104,7 +108,7 @@ TEST_CASE("the messages carry the schema's limits") {
 
 TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defaults") {
   const nlohmann::json j = nlohmann::json::parse(bn::option_schema_json());
-  REQUIRE(j.size() == 3);
+  REQUIRE(j.size() == 7);
   CHECK(j.at("landscape").at("arguments").at("steps").at("default") == 8);
   const nlohmann::json& bn1d = j.at("BatchNorm1d");
   const nlohmann::json& tr = j.at("Trainer");
@@ -136,6 +140,56 @@ TEST_CASE("the schema's JSON: every group and descriptor, with the structs' defa
   std::vector<std::string> table_order;
   for (const auto& f : bn::trainer_option_table()) table_order.push_back(f.spec.name);
   CHECK(order == table_order);
+}
+
+TEST_CASE("the schema's JSON: the groups of BatchNorm2d, LayerNorm, GroupNorm and InstanceNorm2d, with torch's defaults") {
+  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(bn::option_schema_json());
+  std::vector<std::string> groups;
+  for (const auto& item : j.items()) groups.push_back(item.key());
+  CHECK(groups == std::vector<std::string>{"BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm2d",
+                                           "Trainer", "landscape"});
+  CHECK(j.at("BatchNorm2d").at("options") == j.at("BatchNorm1d").at("options"));
+  const auto defaults = [&](const char* group) {
+    nlohmann::ordered_json d;
+    for (const auto& [name, spec] : j.at(group).at("options").items()) d[name] = spec.at("default");
+    return d.dump();
+  };
+  CHECK(defaults("LayerNorm") == R"({"eps":1e-05,"elementwiseAffine":true})");
+  CHECK(defaults("GroupNorm") == R"({"eps":1e-05,"affine":true})");
+  CHECK(defaults("InstanceNorm2d") == R"({"eps":1e-05,"momentum":0.1,"affine":false,"trackRunningStats":false})");
+  CHECK_FALSE(j.at("InstanceNorm2d").at("options").at("momentum").contains("nullable"));   // torch's instance_norm takes no None
+  const auto& shape = j.at("LayerNorm").at("arguments").at("normalizedShape");
+  CHECK(shape.at("type") == "array");
+  CHECK(shape.at("minLength") == 1);
+  CHECK(shape.at("maxLength") == bn::kMaxRank - 1);
+  CHECK(j.at("GroupNorm").at("arguments").contains("numGroups"));
+  CHECK(j.at("GroupNorm").at("arguments").at("numChannels").at("min") == 1);
+  CHECK(j.at("InstanceNorm2d").at("arguments").at("numFeatures").at("type") == "integer");
+}
+
+TEST_CASE("the layers' options are read through their tables, naming the layer") {
+  OptionValue o;
+  o.kind = OptionValue::Kind::object;
+  o.fields.emplace_back("trackRunningStats", OptionValue::of(true));
+  o.fields.emplace_back("momentum", OptionValue::of(0.5));
+  const bn::InstanceNormOptions in = bn::read_options("InstanceNorm2d", bn::instancenorm_option_table(), o);
+  CHECK(in.track_running_stats);
+  CHECK(in.momentum == 0.5);
+  CHECK_FALSE(in.affine);
+  OptionValue bad;
+  bad.kind = OptionValue::Kind::object;
+  bad.fields.emplace_back("affine", OptionValue::of(true));
+  CHECK_THROWS_WITH(bn::read_options("LayerNorm", bn::layernorm_option_table(), bad),
+                    "unknown LayerNorm option \"affine\" (expected eps, elementwiseAffine)");
+  OptionValue null_momentum;
+  null_momentum.kind = OptionValue::Kind::object;
+  null_momentum.fields.emplace_back("momentum", OptionValue::null_value());
+  CHECK_THROWS_WITH(bn::read_options("InstanceNorm2d", bn::instancenorm_option_table(), null_momentum),
+                    "momentum must be a finite number >= 0 and <= 1, got null");
+  OptionValue eps;
+  eps.kind = OptionValue::Kind::object;
+  eps.fields.emplace_back("eps", OptionValue::of(0.0));
+  CHECK_THROWS_WITH(bn::read_options("GroupNorm", bn::groupnorm_option_table(), eps), "eps must be a finite number > 0, got 0");
 }
 
 TEST_CASE("parse_* read the enum lists of the schema, with its message") {

@@ -391,8 +391,9 @@ for (const simd of [true, false]) {
       refForward(ref, x, m);
       const t = layer.trace();
       assert.deepEqual(Object.keys(t).sort(),
-        ["batch", "features", "invStd", "mean", "saveInvstd", "saveMean", "std", "training", "var", "xCentered", "xhat", "y"]);
+        ["batch", "features", "invStd", "mean", "saveInvstd", "saveMean", "shape", "statsShape", "std", "training", "var", "xCentered", "xhat", "y"]);
       assert.equal(t.training, true);
+      assert.deepEqual([t.shape, t.statsShape], [[m, n], [n]]);
       assert.equal(t.batch, m);
       assert.equal(t.features, n);
       for (const key of ["mean", "var", "std", "invStd"]) assert.equal(t[key].length, n, key);

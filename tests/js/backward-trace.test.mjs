@@ -65,7 +65,7 @@ function assertNear(got, want, scaleOf, rel, what) {
   }
 }
 
-const KEYS = ["training", "batch", "features", "dy", "dxhat", "dvar", "dmean", "dx", "dgamma", "dbeta"];
+const KEYS = ["training", "batch", "features", "shape", "statsShape", "dy", "dxhat", "dvar", "dmean", "dx", "dgamma", "dbeta"];
 
 for (const simd of [true, false]) {
   describe(`backwardTrace (${simd ? "SIMD" : "scalar"} build)`, async () => {
@@ -92,6 +92,7 @@ for (const simd of [true, false]) {
               const { dx, dgamma, dbeta } = layer.backward(dy);
               const t = layer.backwardTrace();
               assert.deepEqual(Object.keys(t).sort(), [...KEYS].sort(), what);
+              assert.deepEqual([t.shape, t.statsShape], [[batch, features], [features]], what);
               assert.equal(t.training, training);
               assert.equal(t.batch, batch);
               assert.equal(t.features, features);

@@ -113,7 +113,7 @@ for (const build of builds) {
         [() => bn.fuseLinearBnEval({ weight: [1, 2, 3, 4, 5, 6], inFeatures: 2, outFeatures: 3 }, layer), /outFeatures is 3 but the layer normalizes 2 channels/],
         [() => bn.fuseLinearBnEval(LINEAR, training), /layer is in training mode: fusion is for eval only \(call layer.eval\(\) first\)/],
         [() => bn.fuseLinearBnEval(LINEAR, disposed), /layer: BatchNorm1d was disposed/],
-        [() => bn.fuseLinearBnEval(LINEAR, {}), /layer must be a layer with running statistics made by this module \(bn.BatchNorm1d\), got an object/],
+        [() => bn.fuseLinearBnEval(LINEAR, {}), /layer must be a layer with running statistics made by this module \(bn.BatchNorm1d or bn.BatchNorm2d or bn.InstanceNorm2d\), got an object/],
         [() => bn.fuseLinearBnEval(LINEAR), /layer must be .*, got undefined/],
         [() => bn.fuseLinearBnEval(LINEAR, tr), /layer must be .*, got a Trainer/],
         [() => bn.fuseConvBnEval({ ...conv, kernelSize: 2 }, layer), /kernelSize must be \[kh, kw\], two integers >= 1, got 2/],
@@ -158,6 +158,25 @@ for (const build of builds) {
       assert.equal(bn.fuseLinearBnEval(LINEAR, layer).bias.length, 2);
       layer.dispose();
     });
+  });
+}
+
+for (const build of builds) {
+  test(`which real layers fold (${build.name} build): BatchNorm2d and tracking InstanceNorm2d yes, LayerNorm, GroupNorm, untracked InstanceNorm2d no`, async () => {
+    const bn = await loadBN({ simd: build.simd });
+    const conv = { weight: [1, 2, 3, 4], bias: [0.5, -1], inChannels: 2, outChannels: 2, kernelSize: [1, 1] };
+    const b2 = new bn.BatchNorm2d(2);
+    b2.setParams({ runningMean: [1, -2], runningVar: [4, 0.25], gamma: [2, -0.5], beta: [0.1, 3] });
+    const b1 = new bn.BatchNorm1d(2);
+    b1.setParams({ runningMean: [1, -2], runningVar: [4, 0.25], gamma: [2, -0.5], beta: [0.1, 3] });
+    assert.throws(() => bn.fuseConvBnEval(conv, b2), /layer is in training mode/);
+    assert.deepEqual(bn.fuseConvBnEval(conv, b2.eval()), bn.fuseConvBnEval(conv, b1.eval()), "the same eval state folds the same");
+    const tracked = new bn.InstanceNorm2d(2, { trackRunningStats: true }).eval();
+    assert.equal(bn.fuseConvBnEval(conv, tracked).bias.length, 2);
+    assert.throws(() => bn.fuseConvBnEval(conv, new bn.InstanceNorm2d(2).eval()), /this InstanceNorm2d tracks no running statistics \(trackRunningStats: false\)/);
+    assert.throws(() => bn.fuseConvBnEval(conv, new bn.LayerNorm([2, 1, 1]).eval()), /layer: a LayerNorm has no running statistics: it normalizes each sample/);
+    assert.throws(() => bn.fuseConvBnEval(conv, new bn.GroupNorm(1, 2).eval()), /layer: a GroupNorm has no running statistics/);
+    for (const l of [b1, b2, tracked]) l.dispose();
   });
 }
 

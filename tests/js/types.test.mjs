@@ -159,6 +159,11 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
   const tr = new bn.Trainer({ samples: 100, seed: 2 });
   tr.step(2);
   const fused = bn.fuseLinearBnEval({ weight: [1, 0, 0, 1], inFeatures: 2, outFeatures: 2 }, new bn.BatchNorm1d(2).eval());
+  const image = Float32Array.from({ length: 16 }, (_, i) => Math.cos(i));
+  const shaped = { BatchNorm2d: new bn.BatchNorm2d(2), LayerNorm: new bn.LayerNorm([2, 2, 2]), GroupNorm: new bn.GroupNorm(2, 2),
+    InstanceNorm2d: new bn.InstanceNorm2d(2, { trackRunningStats: true }) };
+  for (const s of Object.values(shaped)) { s.forward(image, [2, 2, 2, 2]); s.backward(image); }
+  const base = Object.create(Object.getPrototypeOf(bn.GroupNorm.prototype));   // the members the four share
   // Descriptors carry only the fields of their type: compare the union of all of them.
   const descriptors = Object.values(bn.schema).flatMap((g) => [...Object.values(g.arguments), ...Object.values(g.options)]);
   const runtime = {
@@ -167,11 +172,13 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
     OptionSchema: bn.schema, SchemaGroup: bn.schema.Trainer, OptionDescriptor: Object.assign({}, ...descriptors),
     ItemDescriptor: bn.schema.Trainer.options.hidden.items, FusedParams: fused,
     LayerStats: tr.layerStats()[0], Landscape: tr.landscape(),
+    ...shaped, ShapedLayer: base, ForwardTraceOfGroupNorm: shaped.GroupNorm.trace(), BackwardTraceOfGroupNorm: shaped.GroupNorm.backwardTrace(),
   };
-  const statics = { BatchNorm1dConstructor: bn.BatchNorm1d, TrainerConstructor: bn.Trainer };
+  const statics = { BatchNorm1dConstructor: bn.BatchNorm1d, TrainerConstructor: bn.Trainer, BatchNorm2dConstructor: bn.BatchNorm2d,
+    LayerNormConstructor: bn.LayerNorm, GroupNormConstructor: bn.GroupNorm, InstanceNorm2dConstructor: bn.InstanceNorm2d };
   // Checked by the next test (what the runtime accepts), not as objects it returns.
   const optionTypes = ["LoadOptions", "BatchNorm1dOptions", "BatchNorm1dParams", "TrainerOptions", "LinearParams", "ConvParams",
-    "LandscapeOptions"];
+    "LandscapeOptions", "LayerNormOptions", "GroupNormOptions", "InstanceNorm2dOptions"];
   try {
     const mismatches = [];
     const compare = (name, have) => {
@@ -181,7 +188,7 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
       if (undeclared.length) mismatches.push(`${name}: the runtime has ${undeclared.join(", ")}, not declared in types/bn.d.ts`);
       if (absent.length) mismatches.push(`${name}: types/bn.d.ts declares ${absent.join(", ")}, missing at runtime`);
     };
-    for (const [name, value] of Object.entries(runtime)) compare(name, runtimeMembers(value));
+    for (const [key, value] of Object.entries(runtime)) compare(key.replace(/OfGroupNorm$/, ""), runtimeMembers(value));
     for (const [name, cls] of Object.entries(statics)) compare(name, staticMembers(cls));
 
     const module = await import("../../web/js/bn.js");
@@ -196,6 +203,7 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
   } finally {
     layer.dispose();
     tr.dispose();
+    for (const s of Object.values(shaped)) s.dispose();
   }
 });
 
@@ -229,6 +237,15 @@ test("the options and choices the runtime accepts are the ones declared", async 
     // The schema's option names are the declared ones, and its enum values the declared choices.
     assert.deepEqual(Object.keys(bn.schema.Trainer.options).sort(), declaredKeys("TrainerOptions"), "bn.schema.Trainer.options");
     assert.deepEqual(Object.keys(bn.schema.BatchNorm1d.options).sort(), declaredKeys("BatchNorm1dOptions"), "bn.schema.BatchNorm1d.options");
+    for (const [cls, options, make] of [["BatchNorm2d", "BatchNorm1dOptions", (o) => new bn.BatchNorm2d(2, o)],
+      ["LayerNorm", "LayerNormOptions", (o) => new bn.LayerNorm(2, o)], ["GroupNorm", "GroupNormOptions", (o) => new bn.GroupNorm(1, 2, o)],
+      ["InstanceNorm2d", "InstanceNorm2dOptions", (o) => new bn.InstanceNorm2d(2, o)]]) {
+      assert.deepEqual(Object.keys(bn.schema[cls].options).sort(), declaredKeys(options), `bn.schema.${cls}.options`);
+      assert.deepEqual(expectedNames(await errorOf(() => make({ "?": 1 }))), declaredKeys(options), `${cls} options`);
+      for (const key of declaredKeys(options)) {
+        assert.match(await errorOf(() => make({ [key]: "bad" })), new RegExp(`\\b${key}\\b`), `${cls} option ${key}`);
+      }
+    }
     // loadBN ignores unknown keys: each declared one must exist (a bad value is refused, naming it).
     for (const key of declaredKeys("LoadOptions")) {
       assert.match(await errorOf(() => loadBN({ [key]: Symbol("bad") })), new RegExp(`\\b${key}\\b`), `loadBN option ${key}`);

@@ -20,9 +20,11 @@ export function ulp32(v) {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-// A BatchNorm1d in eval mode holding the case's statistics and parameters.
+// A BatchNorm1d (Linear cases) or BatchNorm2d (Conv2d cases) in eval mode
+// holding the case's statistics and parameters.
 export function evalLayer(bn, c) {
-  const layer = new bn.BatchNorm1d(c.outFeatures, { eps: c.eps, affine: c.affine });
+  const Layer = c.kind === "conv" ? bn.BatchNorm2d : bn.BatchNorm1d;
+  const layer = new Layer(c.outFeatures, { eps: c.eps, affine: c.affine });
   layer.setParams({ runningMean: c.runningMean, runningVar: c.runningVar, ...(c.affine ? { gamma: c.gamma, beta: c.beta } : {}) });
   return layer.eval();
 }
@@ -68,9 +70,8 @@ export function linear(x, m, weight, bias, inF, outF) {
   return z;
 }
 
-// Valid 2-D convolution, stride 1, NCHW, returned as rows (n, r, c) × channels:
-// the layout in which a BatchNorm1d gives BatchNorm2d's per-channel statistics.
-export function conv2dRows(x, weight, bias, { n, inC, outC, h, w, kh, kw }) {
+// Valid 2-D convolution, stride 1, NCHW in and out (what a BatchNorm2d takes).
+export function conv2d(x, weight, bias, { n, inC, outC, h, w, kh, kw }) {
   const oh = h - kh + 1, ow = w - kw + 1;
   const z = new Float32Array(n * oh * ow * outC);
   for (let s = 0; s < n; s++) {
@@ -83,7 +84,7 @@ export function conv2dRows(x, weight, bias, { n, inC, outC, h, w, kh, kw }) {
               for (let v = 0; v < kw; v++) sum += x[((s * inC + i) * h + r + u) * w + c + v] * weight[((o * inC + i) * kh + u) * kw + v];
             }
           }
-          z[((s * oh + r) * ow + c) * outC + o] = sum;
+          z[((s * outC + o) * oh + r) * ow + c] = sum;
         }
       }
     }
@@ -91,14 +92,15 @@ export function conv2dRows(x, weight, bias, { n, inC, outC, h, w, kh, kw }) {
   return z;
 }
 
-// A BatchNorm1d(channels) with random γ, β and running statistics from three
-// training batches made by `batch()`.
-function trainedLayer(bn, channels, seed, batch) {
-  const layer = new bn.BatchNorm1d(channels, { momentum: 0.3 });
+// A batch norm layer (norm.make()) with random γ, β and running statistics
+// from three training batches made by `batch()`; norm.shape(z): what
+// forward takes with z, norm.channel(e): the channel of element e.
+function trainedLayer(bn, norm, channels, seed, batch) {
+  const layer = norm.make(bn, channels);
   layer.setParams({ gamma: randomArray(channels, seed + 1, { offset: 1, scale: 0.8 }), beta: randomArray(channels, seed + 2) });
   for (let t = 0; t < 3; t++) {
     const z = batch(seed + 10 + t);
-    layer.forward(z, z.length / channels);
+    layer.forward(z, norm.shape(z));
   }
   return layer;
 }
@@ -107,8 +109,8 @@ function trainedLayer(bn, channels, seed, batch) {
 // train mode) and the fused one on one batch. Returns the worst eval gap in
 // float32 ulps of the size of each output's terms (|a|(Σ|W x| + |b| + |μ|) + |β|),
 // and the worst train-mode gap (absolute).
-function comparePaths(bn, { channels, seed, forward, fuse, terms }) {
-  const layer = trainedLayer(bn, channels, seed, (s) => forward(s).z);
+function comparePaths(bn, { norm, channels, seed, forward, fuse, terms }) {
+  const layer = trainedLayer(bn, norm, channels, seed, (s) => forward(s).z);
   try {
     const { x, z } = forward(seed + 99);
     layer.eval();
@@ -116,13 +118,13 @@ function comparePaths(bn, { channels, seed, forward, fuse, terms }) {
     const mean = layer.runningMean, beta = layer.beta;
     const a = layer.gamma.map((g, k) => g / Math.sqrt(layer.runningVar[k] + layer.eps));
     const folded = forward(seed + 99, fused).z;
-    const evalY = layer.forward(z, z.length / channels);
+    const evalY = layer.forward(z, norm.shape(z));
     layer.train();
-    const trainY = layer.forward(z, z.length / channels);
+    const trainY = layer.forward(z, norm.shape(z));
     let evalUlps = 0, trainGap = 0;
     const sizes = terms(x);
     for (let e = 0; e < z.length; e++) {
-      const k = e % channels;
+      const k = norm.channel(e);
       const scale = Math.abs(a[k]) * (sizes.terms[e] + Math.abs(sizes.bias[k]) + Math.abs(mean[k])) + Math.abs(beta[k]);
       evalUlps = Math.max(evalUlps, Math.abs(evalY[e] - folded[e]) / ulp32(scale));
       trainGap = Math.max(trainGap, Math.abs(trainY[e] - folded[e]));
@@ -143,18 +145,22 @@ export function linearPaths(bn, seed) {
   };
   const fuse = (layer) => bn.fuseLinearBnEval({ weight, bias, inFeatures: inF, outFeatures: outF }, layer);
   const terms = (x) => ({ terms: linear(x.map(Math.abs), m, weight.map(Math.abs), null, inF, outF), bias });
-  return comparePaths(bn, { channels: outF, seed, forward, fuse, terms });
+  const norm = { make: (b, c) => new b.BatchNorm1d(c, { momentum: 0.3 }), shape: (z) => z.length / outF, channel: (e) => e % outF };
+  return comparePaths(bn, { norm, channels: outF, seed, forward, fuse, terms });
 }
 
-// Conv2d(2 → 3, 3×3) → batch norm per channel (BatchNorm2d's statistics), 3 images 5×6.
+// Conv2d(2 → 3, 3×3) → BatchNorm2d(3), 3 images 5×6.
 export function convPaths(bn, seed) {
   const shape = { n: 3, inC: 2, outC: 3, h: 5, w: 6, kh: 3, kw: 3 };
   const weight = randomArray(shape.outC * shape.inC * 9, seed, { scale: 0.6 }), bias = randomArray(shape.outC, seed + 3);
   const forward = (s, fused) => {
     const x = randomArray(shape.n * shape.inC * shape.h * shape.w, s, { offset: 1, scale: 3 });
-    return { x, z: fused ? conv2dRows(x, fused.weight, fused.bias, shape) : conv2dRows(x, weight, bias, shape) };
+    return { x, z: fused ? conv2d(x, fused.weight, fused.bias, shape) : conv2d(x, weight, bias, shape) };
   };
   const fuse = (layer) => bn.fuseConvBnEval({ weight, bias, inChannels: shape.inC, outChannels: shape.outC, kernelSize: [3, 3] }, layer);
-  const terms = (x) => ({ terms: conv2dRows(x.map(Math.abs), weight.map(Math.abs), null, shape), bias });
-  return comparePaths(bn, { channels: shape.outC, seed, forward, fuse, terms });
+  const terms = (x) => ({ terms: conv2d(x.map(Math.abs), weight.map(Math.abs), null, shape), bias });
+  const [oh, ow] = [shape.h - shape.kh + 1, shape.w - shape.kw + 1];
+  const norm = { make: (b, c) => new b.BatchNorm2d(c, { momentum: 0.3 }), shape: () => [shape.n, shape.outC, oh, ow],
+    channel: (e) => Math.floor(e / (oh * ow)) % shape.outC };
+  return comparePaths(bn, { norm, channels: shape.outC, seed, forward, fuse, terms });
 }

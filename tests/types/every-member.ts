@@ -9,6 +9,7 @@ import type {
   LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
   OptionSchema, OptionDescriptor, ItemDescriptor, LinearParams, ConvParams, FusedParams,
   LayerStats, Landscape, LandscapeOptions,
+  BatchNorm2d, LayerNorm, LayerNormOptions, GroupNorm, GroupNormOptions, InstanceNorm2d, InstanceNorm2dOptions, ShapedLayer, FoldableLayer,
 } from "bn-wasm";
 
 const supported: boolean = simdSupported();
@@ -34,13 +35,13 @@ const out = new Float32Array(6);
 const forwardInto: ForwardOptions = { out };
 const y: Float32Array = layer.forward(x, 3, forwardInto);
 const t: ForwardTrace = layer.trace();
-const traced = [t.training, t.batch, t.features, t.mean, t.var, t.xCentered, t.std, t.invStd, t.xhat, t.y, t.saveMean, t.saveInvstd];
+const traced = [t.training, t.batch, t.features, t.shape, t.statsShape, t.mean, t.var, t.xCentered, t.std, t.invStd, t.xhat, t.y, t.saveMean, t.saveInvstd];
 const g: Gradients = layer.backward([1, 0, 0, 1, -1, 0]);
 const grads = [g.dx, g.dgamma, g.dbeta];
 const into: BackwardOptions = { dx: new Float32Array(6), dgamma: new Float32Array(2), dbeta: new Float32Array(2) };
 layer.backward([1, 0, 0, 1, -1, 0], into);
 const b: BackwardTrace = layer.backwardTrace();
-const backTraced = [b.training, b.batch, b.features, b.dy, b.dxhat, b.dvar, b.dmean, b.dx, b.dgamma, b.dbeta];
+const backTraced = [b.training, b.batch, b.features, b.shape, b.statsShape, b.dy, b.dxhat, b.dvar, b.dmean, b.dx, b.dgamma, b.dbeta];
 // Zero-copy: write x into the layer's input buffer, read y as a view.
 const input = layer.inputView(3);
 input.set(x);
@@ -50,6 +51,41 @@ layer.gradOutputView().fill(1);
 const viewGrads = layer.backward(layer.gradOutputView(), { view: true });
 const state = [layer.gamma, layer.beta, layer.runningMean, layer.runningVar, layer.numBatchesTracked];
 layer.eval().train();
+
+// BatchNorm1d on [N, C, L]: statistics per channel over N·L.
+const y3: Float32Array = layer.forward([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [3, 2, 2]);
+
+// ---- BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d on an image batch [N, C, H, W]
+const image: NumberArray = Array.from({ length: 2 * 2 * 2 * 2 }, (_, i) => Math.sin(i));
+const b2: BatchNorm2d = new bn.BatchNorm2d(2, { eps: 1e-5, momentum: 0.1, affine: true });
+const b2Settings = [b2.numFeatures, b2.eps, b2.momentum, b2.affine, b2.runningMean, b2.runningVar, b2.numBatchesTracked];
+const lnOptions: LayerNormOptions = { eps: 1e-5, elementwiseAffine: true };
+const ln: LayerNorm = new bn.LayerNorm([2, 2, 2], lnOptions);
+const lnSettings = [ln.normalizedShape, ln.eps, ln.elementwiseAffine];
+const lnShape: string = ln.normalizedShape.join();
+const gnOptions: GroupNormOptions = { eps: 1e-5, affine: true };
+const gn: GroupNorm = new bn.GroupNorm(1, 2, gnOptions);
+const gnSettings = [gn.numGroups, gn.numChannels, gn.eps, gn.affine];
+const inOptions: InstanceNorm2dOptions = { eps: 1e-5, momentum: 0.1, affine: false, trackRunningStats: true };
+const inorm: InstanceNorm2d = new bn.InstanceNorm2d(2, inOptions);
+const inSettings = [inorm.numFeatures, inorm.eps, inorm.momentum, inorm.affine, inorm.trackRunningStats, inorm.runningMean, inorm.runningVar];
+const shaped: ShapedLayer[] = [b2, ln, gn, inorm];
+const statShapes = shaped.map((s) => {
+  s.setParams({}).eval().train();
+  s.forward(image, [2, 2, 2, 2], { out: new Float32Array(16) });
+  const view = s.inputView([2, 2, 2, 2]);
+  view.set(image);
+  s.forward(view, [2, 2, 2, 2], { view: true });
+  s.gradOutputView().fill(1);
+  const sg: Gradients = s.backward(image);
+  const st: ForwardTrace = s.trace();
+  const sb: BackwardTrace = s.backwardTrace();
+  return [s.training, s.gamma, s.beta, sg.dx.length, sb.dxhat.length, st.statsShape.join("x")].join(" ");
+});
+inorm.eval();
+const foldable: FoldableLayer = b2.eval();
+const fusedConv2d: FusedParams = bn.fuseConvBnEval({ weight: new Float32Array(2 * 3 * 1 * 1), inChannels: 3, outChannels: 2, kernelSize: [1, 1] }, foldable);
+for (const s of shaped) s.dispose();
 
 // ---- batch norm folded into the layer before it (eval mode)
 layer.eval();
@@ -102,11 +138,18 @@ const rules = [momentum.type, momentum.doc, momentum.default, momentum.min, mome
   eps.minExclusive, schema.Trainer.options.dataset.values, hidden.minLength, hidden.maxLength, hidden.itemLabel,
   items?.type, items?.min, items?.max, schema.BatchNorm1d.arguments.features.min,
   schema.Trainer.arguments.n.max, schema.Trainer.arguments.res.max, schema.landscape.arguments.steps.default];
+const layerSchemas = [schema.BatchNorm2d.arguments.numFeatures, schema.BatchNorm2d.options.momentum,
+  schema.LayerNorm.arguments.normalizedShape, schema.LayerNorm.options.elementwiseAffine,
+  schema.GroupNorm.arguments.numGroups, schema.GroupNorm.arguments.numChannels, schema.GroupNorm.options.affine,
+  schema.InstanceNorm2d.arguments.numFeatures, schema.InstanceNorm2d.options.trackRunningStats];
 
 const checks = [
   module.version === located.version && own.simd === false && located.simd === false,
   settings.length === 5 && y === out && Math.abs(y[0] + 1.2247) < 1e-3,
-  traced.length === 12 && grads[0] instanceof Float32Array && backTraced.length === 10,
+  traced.length === 14 && grads[0] instanceof Float32Array && backTraced.length === 12,
+  y3.length === 12 && b2Settings.length === 7 && lnShape === "2,2,2" && lnSettings.length === 3 && gnSettings.length === 4 && inSettings.length === 7 &&
+    statShapes.join("|") === "true 1,1 0,0 16 16 2|true 1,1,1,1,1,1,1,1 0,0,0,0,0,0,0,0 16 16 2|true 1,1 0,0 16 16 2x1|true   16 16 2x2" &&
+    fusedConv2d.weight.length === 6 && layerSchemas.every((d) => d !== undefined),
   yView.length === 6 && viewGrads.dx.length === 6 && state.length === 5,
   fused.join() === "6,2,18,2",
   Number.isFinite(loss) && resolved.length === 17 && used.init === "xavier" && used.momentum === null,

@@ -32,3 +32,9 @@ bn.fuseLinearBnEval({ weight: [1], inFeatures: 1 }, layer);   // error TS2345
 bn.fuseConvBnEval({ weight: [1], inChannels: 1, outChannels: 1, kernelSize: 3 }, layer); // error TS2322
 bn.fuseLinearBnEval({ weight: [1], inFeatures: 1, outFeatures: 1 }, tr); // error TS2345
 bn.fuseLinearBnEval({ weight: [1], inFeatures: 1, outFeatures: 1 }, layer).bias = null; // error TS2322
+new bn.GroupNorm(2);                                          // error TS2554
+new bn.LayerNorm([4], { affine: true });                      // error TS2353
+new bn.InstanceNorm2d(3, { momentum: null });                 // error TS2322
+new bn.GroupNorm(2, 4).forward([1, 2, 3, 4], 1);              // error TS2345
+new bn.BatchNorm2d(3).numGroups;                              // error TS2339
+bn.fuseLinearBnEval({ weight: [1], inFeatures: 1, outFeatures: 1 }, new bn.LayerNorm(1)); // error TS2345

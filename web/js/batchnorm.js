@@ -11,23 +11,14 @@
 // the WASM instance never loses stack.
 import { readOptions, fail, checkAllFinite } from "./validate.js";
 import { checked, address, construct, seamFor } from "./seam.js";
-import { IN_PLACE, record, snapshot, checkInput, checkOutputs } from "./seam-args.js";
+import { record, snapshot, checkInput, checkOutputs, deliver, stage } from "./seam-args.js";
+import { readShape, checkShapeLength } from "./seam-shape.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 const FORWARD_OPTIONS = ["out", "view"];
 const FORWARD_OUTPUTS = ["out"];
 const BACKWARD_OPTIONS = ["dx", "dgamma", "dbeta", "view"];
 const BACKWARD_OUTPUTS = ["dx", "dgamma", "dbeta"];
-
-// Copies `length` floats at heap byte address `at` into `target`, or into a
-// fresh Float32Array when no target is given; target === true: the view itself.
-function deliver(heap, at, length, target) {
-  const view = heap.view(at, length);
-  if (target === true) return view;
-  if (target === undefined) return view.slice();
-  target.set(view);
-  return target;
-}
 
 // schema: bn.schema (the optionSchema() binding), for the options' rules and defaults.
 export function makeBatchNorm1d(wasm, schema) {
@@ -43,6 +34,7 @@ export function makeBatchNorm1d(wasm, schema) {
     #affine;
     #training = true;
     #lastBatch = 0;        // rows of the last successful forward (0: none yet)
+    #lastTotal = 0;        // its elements (rows × features × L)
     #inputView = null;     // the view inputView() handed out, until the next forward
     #dyView = null;        // the view gradOutputView() handed out, until the next forward / backward
     #dgammaAt = 0;         // where backward leaves dgamma and dbeta: fixed for the layer's life
@@ -110,7 +102,9 @@ export function makeBatchNorm1d(wasm, schema) {
 
     // options.out (optional): a Float32Array(batch * features) that receives
     // y and is returned, instead of a fresh copy; options.view: y as a view.
+    // forward(x, shape) with shape an array: see #forwardShaped.
     forward(x, batch, options) {
+      if (Array.isArray(batch)) return this.#forwardShaped(x, batch, options);
       const native = this.#live();
       const given = record("forward options", options, FORWARD_OPTIONS);
       const data = snapshot("x", x);
@@ -124,14 +118,36 @@ export function makeBatchNorm1d(wasm, schema) {
       // Every argument is read and checked: from here on only the core can
       // refuse (NaN or Infinity in x, out of memory), and it changes nothing when it does.
       const at = address(native, native.stagingInput(rows));   // may grow the memory: no caller array is a heap view now
-      if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
-      else if (at !== this.#inputView.byteOffset) heap.f32().set(x, at >>> 2);   // the buffer moved (an earlier failed, larger forward); x, read before, is intact
+      return this.#commitForward(native, at, input, x, outputs, rows, rows * n, () => native.forward(rows));
+    }
+
+    // forward(x, shape): x of shape [N, C] or [N, C, L] (statistics per
+    // channel over N·L), as torch.nn.BatchNorm1d; the core checks the shape
+    // (PyTorch's messages).
+    #forwardShaped(x, shapeArg, options) {
+      const native = this.#live();
+      const given = record("forward options", options, FORWARD_OPTIONS);
+      const data = snapshot("x", x);
+      const { dims, total } = readShape(seam, shapeArg);
+      checkShapeLength(data, dims, total);
+      const input = checkInput(heap, "x", data, total, this.#inputView);
+      const outputs = checkOutputs(heap, "forward", given, FORWARD_OUTPUTS, [total], "x", x);
+      const at = address(native, native.stagingInputShaped(dims));
+      return this.#commitForward(native, at, input, x, outputs, dims[0], total, () => native.forwardShaped());
+    }
+
+    // Stages x at `at` and runs the core's forward (run()); only the core can
+    // refuse from here on (NaN or Infinity in x, out of memory, the shape),
+    // and it changes nothing when it does.
+    #commitForward(native, at, input, x, outputs, rows, total, run) {
+      stage(heap, at, input, x, this.#inputView);   // x, read before, is intact if the buffer moved
       if (this.#inputView !== null && at !== this.#inputView.byteOffset) this.#inputView = null;   // no longer where forward reads
-      const y = address(native, native.forward(rows));
+      const y = address(native, run());
       this.#lastBatch = rows;
+      this.#lastTotal = total;
       this.#inputView = null;
       this.#dyView = null;
-      return deliver(heap, y, rows * n, outputs.view || outputs.out);
+      return deliver(heap, y, total, outputs.view || outputs.out);
     }
 
     // options { dx, dgamma, dbeta } (each optional): Float32Arrays that
@@ -143,12 +159,11 @@ export function makeBatchNorm1d(wasm, schema) {
       const data = snapshot("dy", dy);
       if (this.#lastBatch === 0) fail("backward called before any forward: call forward(x, batch) first");
       const n = this.#features;
-      const total = this.#lastBatch * n;
+      const total = this.#lastTotal;
       const input = checkInput(heap, "dy", data, total, this.#dyView);
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
       const at = address(native, native.stagingDy());
-      if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
-      else if (at !== this.#dyView.byteOffset) heap.f32().set(dy, at >>> 2);   // as in forward
+      stage(heap, at, input, dy, this.#dyView);   // as in forward
       if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
       const dxAt = address(native, native.backward());   // fails on NaN/Infinity in dy: nothing changed
       this.#dyView = null;
@@ -176,7 +191,7 @@ export function makeBatchNorm1d(wasm, schema) {
       const native = this.#live();
       if (this.#lastBatch === 0) fail("gradOutputView called before any forward: call forward(x, batch) first");
       const at = address(native, native.stagingDy());
-      this.#dyView = heap.view(at, this.#lastBatch * this.#features);
+      this.#dyView = heap.view(at, this.#lastTotal);
       return this.#dyView;
     }
 

@@ -4,6 +4,7 @@
 // Node 20 without a bundler.
 import { makeBatchNorm1d } from "./batchnorm.js";
 import { makeFuse } from "./fuse.js";
+import { makeNormLayers } from "./norm-layers.js";
 import { VERSION } from "./version.js";
 import { describe, fail } from "./validate.js";
 import { seamFor } from "./seam.js";
@@ -120,6 +121,7 @@ async function instantiate(simd, locateFile, bytes) {
     // Extension: every option's name, type, range or values, default (docs/api.md).
     schema,
     BatchNorm1d: makeBatchNorm1d(wasm, schema),
+    ...makeNormLayers(wasm, schema),   // BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d
   };
   Object.assign(api, makeFuse(wasm, api));   // fuseLinearBnEval, fuseConvBnEval (they find the layer classes in api)
   // Only look for the Trainer wrapper when the module has the binding: a

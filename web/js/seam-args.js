@@ -67,6 +67,10 @@ export function snapshot(name, value) {
 export function createSizes(maxElementsOf) {
   let maxElements = 0;
   return {
+    maxElements() {
+      maxElements ||= maxElementsOf();
+      return maxElements;
+    },
     count(name, value, per = 1, perLabel = null) {
       maxElements ||= maxElementsOf();
       const max = Math.floor(maxElements / per);
@@ -189,4 +193,33 @@ function failLength(heap, name, value, expected, got, role) {
       (role === "output" ? "; pass a live Float32Array" : ""));
   }
   fail(`${name} must have ${expected} entries, got ${got}`);
+}
+
+// 5. Results: `length` floats at heap byte address `at`, copied into
+// `target` (an output array checkOutputs() accepted) or into a fresh
+// Float32Array when no target is given; target === true: the view itself.
+export function deliver(heap, at, length, target) {
+  const view = heap.view(at, length);
+  if (target === true) return view;
+  if (target === undefined) return view.slice();
+  target.set(view);
+  return target;
+}
+
+// The entries of an input as given (a snapshot's, or a typed array's as the
+// engine knows them); undefined for anything else (checkInput() says why).
+export function entryCount(value) {
+  if (value instanceof Snapshot) return value.values.length;
+  const tag = typedTag(value);
+  return tag === undefined ? undefined : typedLength(value);
+}
+
+// 5'. Copies an input checkInput() accepted into the heap at byte address
+// `at` (where the binding's staging call said the core reads it). IN_PLACE:
+// the caller's view `original` already is that buffer, unless the buffer
+// moved since the view was handed out (`pending`, an earlier failed, larger
+// call): then the values, read before, are copied from it.
+export function stage(heap, at, input, original, pending) {
+  if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
+  else if (at !== pending.byteOffset) heap.f32().set(original, at >>> 2);
 }

@@ -143,11 +143,21 @@ void set_field(const OptionField<Options>& f, Options& o, const OptionValue& v) 
 // step(n) and predictGrid(res)).
 struct BatchNormOptions;
 struct TrainerOptions;
-const OptionTable<BatchNormOptions>& batchnorm_option_table();
+struct LayerNormOptions;
+struct GroupNormOptions;
+struct InstanceNormOptions;
+const OptionTable<BatchNormOptions>& batchnorm_option_table();   // BatchNorm1d and BatchNorm2d
+const OptionTable<LayerNormOptions>& layernorm_option_table();
+const OptionTable<GroupNormOptions>& groupnorm_option_table();
+const OptionTable<InstanceNormOptions>& instancenorm_option_table();
 const OptionTable<TrainerOptions>& trainer_option_table();
 // tr.landscape({ steps, maxScale }): its arguments, with their defaults.
 const std::vector<OptionSpec>& landscape_arguments();
 const std::vector<OptionSpec>& batchnorm_arguments();
+const std::vector<OptionSpec>& batchnorm2d_arguments();
+const std::vector<OptionSpec>& layernorm_arguments();
+const std::vector<OptionSpec>& groupnorm_arguments();
+const std::vector<OptionSpec>& instancenorm_arguments();
 const std::vector<OptionSpec>& trainer_arguments();
 // The argument (or option) `name` of a list; std::logic_error if there is none.
 const OptionSpec& spec_named(const std::vector<OptionSpec>& specs, const char* name);

@@ -10,7 +10,7 @@
 //   | { kind: "nth", index } | { kind: "filter", hasText }], where a text or
 //   name is a string or { regex: source, flags }.
 // op: "elements" / "element" (the array / the first, for handles) | "probe" |
-//   "value" | "attribute" | "text" | "fill" | "focus" | "dispatch".
+//   "value" | "attribute" | "text" | "fill" | "select" | "focus" | "dispatch".
 // needs: { visible, enabled, editable } that the one element must meet
 //   before op runs. Returns { probe, ready, value } (value once ready).
 export function inPage(steps, op, arg, needs) {
@@ -222,6 +222,15 @@ export function inPage(steps, op, arg, needs) {
           el.dispatchEvent(new InputEvent("input", { bubbles: true, composed: true, inputType: "insertText", data: arg }));
         }
         return null;
+      }
+      case "select": {
+        // As Playwright's selectOption(value | { label }): the option chosen, then input and change.
+        const option = [...el.options].find((o) => (typeof arg === "string" ? o.value === arg : o.label === arg.label));
+        if (!option) throw new Error(`no option ${JSON.stringify(arg)} in the select`);
+        el.value = option.value;
+        el.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+        return [option.value];
       }
       default: throw new Error(`unknown in-page op ${op}`);
     }

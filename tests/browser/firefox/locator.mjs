@@ -96,6 +96,7 @@ export class Locator {
   focus() { return this.#inPage("focus"); }
   dispatchEvent(type, init = {}) { return this.#inPage("dispatch", { type, init }); }
   fill(value) { return this.#inPage("fill", String(value), { visible: true, enabled: true, editable: true }); }
+  selectOption(choice) { return this.#inPage("select", choice, { visible: true, enabled: true }); }
 
   async click() {
     const element = await this.#handle({ visible: true, enabled: true });
