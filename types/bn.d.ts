@@ -435,6 +435,24 @@ export interface Landscape {
   icsCosine: number[];
 }
 
+/**
+ * A hidden layer's BatchNorm1d: its running statistics beside the statistics of its input over the
+ * training split (current weights, eval mode), per feature (docs/api.md, tr.runningStats()).
+ */
+export interface RunningStats {
+  layer: number;
+  features: number;
+  /** Training points the population statistics are over. */
+  rows: number;
+  /** The layer's buffers, as eval mode uses them. */
+  runningMean: Float32Array;
+  runningVar: Float32Array;
+  /** Mean of the layer's input over the training split (float64; NaN when its values are not finite). */
+  populationMean: Float64Array;
+  /** Unbiased variance (÷ rows − 1), the value the running variance estimates. */
+  populationVar: Float64Array;
+}
+
 /** One hidden layer on the last training batch; arrays are batch·width, row-major. */
 export interface Activations {
   layer: number;
@@ -481,6 +499,8 @@ export interface Trainer {
   layerStats(): LayerStats[];
   /** Re-estimates every running statistic over the training split (torch.optim.swa_utils.update_bn). */
   recalibrate(): void;
+  /** layerIndex is 0-based; throws for a layer without BatchNorm1d. Changes nothing. */
+  runningStats(layerIndex: number): RunningStats;
   /** Santurkar et al.'s measures; throws before the first step and once diverged. */
   landscape(options?: LandscapeOptions): Landscape;
   /** res·res class-1 probabilities, row 0 at the top (ymax). */

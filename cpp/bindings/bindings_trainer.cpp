@@ -60,6 +60,10 @@ class TrainerBinding {
     });
   }
 
+  val runningStats(int layer) {
+    return catching(error_, "the network", [&] { return running_stats_to_js(trainer_->running_stats(layer)); });
+  }
+
   // steps, maxScale: checked by the core against bn.schema.landscape.arguments.
   val landscape(int steps, double max_scale) {
     return catching(error_, "the network", [&] {
@@ -139,6 +143,7 @@ EMSCRIPTEN_BINDINGS(bn_trainer) {
       .function("evaluate", &TrainerBinding::evaluate)
       .function("layerStats", &TrainerBinding::layerStats)
       .function("recalibrate", &TrainerBinding::recalibrate)
+      .function("runningStats", &TrainerBinding::runningStats)
       .function("landscape", &TrainerBinding::landscape)
       .function("maxStepsPerCall", &TrainerBinding::maxStepsPerCall)
       .function("parameterCount", &TrainerBinding::parameterCount)

@@ -1,5 +1,5 @@
 // The trainer's results as plain JS objects (docs/api.md, "Trainer"):
-// evaluate()'s figures, layerStats() and landscape(). Only conversion, each
+// evaluate()'s figures, layerStats(), landscape() and runningStats(). Only conversion, each
 // object built by one loop over its field names (small code: one embind
 // call site, not one per field).
 #pragma once
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bn/trainer.hpp"
+#include "convert.hpp"
 
 namespace bn::bindings {
 
@@ -60,6 +61,23 @@ inline emscripten::val landscape_to_js(const Landscape& l) {
   emscripten::val out = emscripten::val::object();
   set_numbers(out, scalars, values, 7);
   for (int i = 0; i < 5; ++i) out.set(arrays[i], numbers_to_js(*lists[i]));
+  return out;
+}
+
+// { layer, features, rows, runningMean, runningVar (Float32Array: the
+// layer's float32 buffers), populationMean, populationVar (Float64Array) }.
+inline emscripten::val running_stats_to_js(const RunningStats& s) {
+  const auto float64 = [](const std::vector<double>& v) {
+    return emscripten::val::global("Float64Array").new_(emscripten::val(emscripten::typed_memory_view(v.size(), v.data())));
+  };
+  emscripten::val out = emscripten::val::object();
+  out.set("layer", s.layer);
+  out.set("features", s.features);
+  out.set("rows", s.rows);
+  out.set("runningMean", float32_copy(s.running_mean));
+  out.set("runningVar", float32_copy(s.running_var));
+  out.set("populationMean", float64(s.population_mean));
+  out.set("populationVar", float64(s.population_var));
   return out;
 }
 

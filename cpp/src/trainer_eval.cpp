@@ -10,18 +10,12 @@
 
 #include "bn/loss.hpp"
 #include "bn/trainer.hpp"
+#include "eval_mode_scope.hpp"
 
 namespace bn {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Eval mode for the scope's life (back to training mode when it ends, also by an exception).
-struct EvalModeScope {
-  Mlp& mlp;
-  explicit EvalModeScope(Mlp& m) : mlp(m) { mlp.eval(); }
-  ~EvalModeScope() { mlp.train(); }
-};
 
 // Rows of the next pass starting at `start` of `total`: eval mode, chunks of
 // `capacity`; train mode, batches of b, where a lone last row joins the batch
@@ -53,8 +47,8 @@ void check_range(const char* lo_name, const char* hi_name, double lo, double hi)
 
 // Throws std::invalid_argument when the network's values stop being finite
 // (a normalization refuses them).
-void Trainer::eval_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows, bool train_mode,
-                        double& loss_sum, int& correct) {
+void Trainer::pass_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows, bool train_mode,
+                        const std::function<void(int, int)>& after) {
   const int total = static_cast<int>(rows.size());
   for (int start = 0; start < total;) {
     const int m = next_rows(train_mode, start, total, options_.batch_size, ws.capacity);
@@ -64,12 +58,19 @@ void Trainer::eval_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows
       eval_x_[2 * r + 1] = data_.x[2 * i + 1];
       eval_y_[r] = data_.y[i];
     }
-    const float* logits = net.forward(eval_x_.data(), m, ws);
-    const LossResult res = softmax_cross_entropy(logits, eval_y_.data(), m, 2, nullptr);
-    loss_sum += res.loss * m;
-    correct += res.correct;
+    net.forward(eval_x_.data(), m, ws);
+    after(start, m);
     start += m;
   }
+}
+
+void Trainer::eval_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows, bool train_mode,
+                        double& loss_sum, int& correct) {
+  pass_rows(net, ws, rows, train_mode, [&](int, int m) {
+    const LossResult res = softmax_cross_entropy(ws.logits.data(), eval_y_.data(), m, 2, nullptr);
+    loss_sum += res.loss * m;
+    correct += res.correct;
+  });
 }
 
 // Eval mode: the network itself. Train mode: the twin, with the network's

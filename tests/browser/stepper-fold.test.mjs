@@ -5,7 +5,7 @@
 // the eval output to float32 rounding, and in train mode the page says why
 // they do not; the Linear layer's cells, Random weights and the link; the
 // PyTorch snippet run in torch (fuse_linear_bn_eval) when python3-torch is
-// installed; axe finds nothing in the card, in eval and train mode.
+// installed; Download the fold as CSV holds the numbers the page shows; axe finds nothing in the card, in eval and train mode.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -163,6 +163,40 @@ test("the Linear layer's cells: typing refolds, a bad cell is marked, Random wei
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();
+  }
+});
+
+test("Download the fold as CSV: the page's a, b, W′, b′ and both paths' outputs, eval and train", { timeout: 60_000 }, async () => {
+  for (const mode of ["eval", "train"]) {
+    const { context, page, problems } = await openStepper(browser, server.url, { hash: `${HASH}&mode=${mode}` });
+    try {
+      const button = page.getByRole("button", { name: "Download the fold as CSV", exact: true });
+      const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+      assert.equal(download.suggestedFilename(), `batchnorm-fold-${mode}.csv`);
+      const lines = (await readFile(await download.path(), "utf8")).trim().split("\n");
+      assert.equal(lines[0], "quantity,feature,input,row,value");
+      const csv = new Map(lines.slice(1).map((l) => { const [q, i, j, r, v] = l.split(","); return [`${q} ${i},${j},${r}`, Number(v)]; }));
+      assert.equal(csv.size, 4 * 2 + 2 * 4 + 4 * 8, "one line per number");
+      for (const q of ["scale", "shift", "fusedBias"]) {
+        for (const [key, v] of await readQuantity(page, q)) assert.equal(csv.get(`${q} ${key.split(":")[0]},,`), v, `${mode} ${q} ${key}`);
+      }
+      for (const [key, v] of await readFused(page)) assert.equal(csv.get(`fusedWeight ${key},`), v, `${mode} W′ ${key}`);
+      W.forEach((row, i) => row.forEach((w, j) => assert.equal(csv.get(`W ${i + 1},${j + 1},`), f32(w))));
+      for (const q of ["unfusedY", "fusedY", "z"]) {
+        const shown = await readQuantity(page, q, { attr: "data-fold" });
+        assert.equal(shown.size, 8, q);
+        for (const [key, v] of shown) {
+          const [feature, row] = key.split(":");
+          assert.equal(csv.get(`${q} ${feature},,${row}`), v, `${mode} ${q} ${key}`);
+        }
+      }
+      const ulps = [...csv].filter(([k]) => k.startsWith("ulpsApart ")).map(([, v]) => v);
+      assert.equal(ulps.length, 8);
+      assert.equal(Math.max(...ulps) <= 4, mode === "eval", `${mode}: fused = unfused to rounding only in eval (${Math.max(...ulps)} ulps)`);
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
   }
 });
 

@@ -1,7 +1,10 @@
-// The train/eval gap on the page (issue 14 items 3 and 5): "Slow running
+// The train/eval gap on the page (issue 14 items 3, 4 and 5): "Slow running
 // statistics" (eval accuracy far below train mode, Recalibrate statistics
 // closes the gap on the eval figures and curve; the momentum-0.1 control has
-// no gap), the Momentum control with null, batch size 1 refused in batch
+// no gap; its running-statistics view: the running variance far from the
+// population's, then snapped onto it, against the control's that follows
+// it), the running-statistics view opening, plotting and closing (nothing
+// computed while closed), the Momentum control with null, batch size 1 refused in batch
 // norm's panel with PyTorch's message and the normalizations that fix it,
 // and 100 hidden layers accepted by the controls.
 import { test } from "node:test";
@@ -14,6 +17,7 @@ let browser, server;
 useBrowserAndServer((b, s) => { browser = b; server = s; });
 
 const figure = async (page, key, name) => Number(await page.locator(`[data-panel="${key}"]`).getAttribute(`data-${name}`));
+const runningGap = async (page, key) => ({ mean: await figure(page, key, "running-mean-gap"), var: await figure(page, key, "running-var-gap") });
 
 for (const seed of [1, 2]) {
   test(`"Slow running statistics", seed ${seed}: a large train/eval gap that Recalibrate statistics closes`, async () => {
@@ -26,6 +30,13 @@ for (const seed of [1, 2]) {
       const read = async (key) => ({ eval: await figure(page, key, "all-points-accuracy"),
         trainMode: await figure(page, key, "train-mode-all-points-accuracy") });
       const before = await read("bn"), control = await read("plain");
+      // The preset opens the running-statistics view on both panels.
+      const lag = await runningGap(page, "bn"), follows = await runningGap(page, "plain");
+      console.log(`running vs population at ${steps} steps: momentum 0.001 ${JSON.stringify(lag)}, momentum 0.1 ${JSON.stringify(follows)}`);
+      assert.ok(lag.var > 1 && follows.var < 0.05, "the slow running variance lags; the control's follows");
+      assert.ok(lag.mean > 3 * follows.mean, "so does the running mean (less: the population mean is near 0)");
+      assert.ok(await figure(page, "bn", "running-points") > 10, "the plot recorded the run");
+      for (const key of ["bn", "plain"]) assert.ok(await page.locator(`[data-panel="${key}"] .bnt-running-stats`).evaluate((d) => d.open), key);
       console.log(`slowStats seed ${seed} at ${steps} steps: momentum 0.001 eval ${before.eval}, train mode ${before.trainMode}; ` +
         `momentum 0.1 eval ${control.eval}, train mode ${control.trainMode}`);
       assert.ok(before.trainMode - before.eval >= t.gapMin, `gap ${before.trainMode - before.eval}`);
@@ -37,7 +48,12 @@ for (const seed of [1, 2]) {
       await page.waitForFunction((v) => Number(document.querySelector('[data-panel="bn"]').dataset.allPointsAccuracy) !== v,
         before.eval, { timeout: 30_000 });
       const after = await read("bn");
-      console.log(`after Recalibrate statistics: eval ${after.eval}, train mode ${after.trainMode}`);
+      await page.waitForFunction((v) => Number(document.querySelector('[data-panel="bn"]').dataset.runningVarGap) !== v,
+        lag.var, { timeout: 30_000 });
+      const snapped = await runningGap(page, "bn");
+      console.log(`after Recalibrate statistics: eval ${after.eval}, train mode ${after.trainMode}; running vs population ` +
+        JSON.stringify(snapped));
+      assert.ok(snapped.mean < 1e-5 && snapped.var < 0.05, "the running statistics snap onto the population");
       assert.ok(Math.abs(after.eval - after.trainMode) <= t.recalibratedWithin, `after: ${JSON.stringify(after)}`);
       assert.ok(after.eval - before.eval >= t.gapMin, `eval rose by ${after.eval - before.eval}`);
       assert.equal(await figure(page, "bn", "steps"), steps, "recalibrating is not a training step");
@@ -51,6 +67,52 @@ for (const seed of [1, 2]) {
     }
   });
 }
+
+test("Running statistics vs the truth: closed, nothing is computed; open, the curves move", async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}trainer.html#dataset=moons&momentum=0.01`);
+  try {
+    await waitForFirstFrame(page);
+    const views = page.locator(".bnt-running-stats");
+    const bnView = page.locator('[data-panel="bn"] .bnt-running-stats'), plainView = page.locator('[data-panel="plain"] .bnt-running-stats');
+    assert.ok(await plainView.isHidden(), "no running statistics without batch norm");
+    assert.equal(await bnView.evaluate((d) => d.open), false);
+    await page.getByRole("button", { name: "Step", exact: true }).click();
+    await waitForSteps(page, 1);
+    assert.equal(await page.locator('[data-panel="bn"]').getAttribute("data-running-points"), null, "closed: no figures in the frames");
+    await bnView.locator("summary").click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-panel="bn"]').dataset.runningPoints) >= 1);
+    const first = await runningGap(page, "bn");
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-panel="bn"]').dataset.runningPoints) >= 8, null, { timeout: 60_000 });
+    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    const later = await runningGap(page, "bn");
+    console.log(`momentum 0.01 on moons: running vs population ${JSON.stringify(first)} at step 1, ${JSON.stringify(later)} later`);
+    assert.notDeepEqual(later, first, "the curves move");
+    for (const name of ["Running mean against the population mean", "Running variance against the population variance"]) {
+      const canvas = bnView.getByRole("img", { name: new RegExp(`^${name} of hidden layer 1's units 1 and 2, batch-norm network`) });
+      assert.equal(await canvas.count(), 1, name);
+      assert.ok((await canvas.boundingBox()).width > 100, name);
+    }
+    assert.match(await bnView.locator(".bnt-running-gap").textContent(), /^Over all 16 units of layer 1 at step \d+/);
+    const serious = (await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert.deepEqual(serious, []);
+    // Closed again: the frames carry no figures (after one step, in case a frame was on its way).
+    await bnView.locator("summary").click();
+    assert.equal(await bnView.evaluate((d) => d.open), false);
+    const stepOnce = async () => {
+      const steps = await figure(page, "bn", "steps");
+      await page.getByRole("button", { name: "Step", exact: true }).click();
+      await waitForSteps(page, steps + 1);
+      return figure(page, "bn", "running-points");
+    };
+    const points = await stepOnce();
+    assert.equal(await stepOnce(), points, "closed again: no new figures");
+    assert.equal(await views.count(), 2);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test("Momentum takes a number in [0, 1] or null (the cumulative average); a bad one is named and not applied", async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}trainer.html`);

@@ -4,7 +4,7 @@
 // and the fused layer equal the eval output to float32 rounding and differ
 // from the train-mode output; a batch of one in train mode; the Linear
 // layer's cells read and refused; Random weights as torch.nn.Linear draws
-// them; the snippet's fold lines.
+// them; the snippet's fold lines; the fold's CSV.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadBN } from "../../web/js/bn.js";
@@ -13,6 +13,7 @@ import { readInputs } from "../../web/js/stepper/inputs.js";
 import { computeView } from "../../web/js/stepper/compute.js";
 import { AGREE_ULPS, computeInference, readLinear, randomizeLinear } from "../../web/js/stepper/fold-compute.js";
 import { pytorchSnippet } from "../../web/js/stepper/export.js";
+import { FOLD_CSV_HEADER, foldCsv } from "../../web/js/stepper/fold-export.js";
 import { ulp32 } from "../../web/js/stepper/float32.js";
 
 const bn = await loadBN();
@@ -139,4 +140,44 @@ test("Copy as PyTorch folds with torch.nn.utils.fusion.fuse_linear_bn_eval, in e
   }
   const bad = normalize({ ...STATES[0], linearWeight: [["x", "1"], ["1", "1"]] });
   assert.match(pytorchSnippet(bad, readInputs(bad)), /the Linear layer of the fold view has bad cells/);
+});
+
+// The CSV's values of one quantity, keyed "feature,input,row".
+function csvValues(csv, quantity) {
+  const values = new Map();
+  for (const line of csv.trim().split("\n").slice(1)) {
+    const [q, feature, input, row, value] = line.split(",");
+    if (q === quantity) values.set(`${feature},${input},${row}`, Number(value));
+  }
+  return values;
+}
+
+test("the fold as CSV: a, b, W, b_lin, W′, b′ and both paths' outputs, each number once at full precision", () => {
+  for (const partial of STATES) {
+    for (const mode of ["eval", "train"]) {
+      const { view, inf } = inference({ ...partial, mode });
+      const csv = foldCsv(view, inf);
+      const K = view.features, m = view.rows, fold = inf.fold;
+      assert.equal(csv.split("\n")[0], FOLD_CSV_HEADER);
+      assert.equal(csv.trim().split("\n").length, 1 + 4 * K + 2 * K * K + 4 * m * K, `${mode}: one line per number`);
+      const expect = (quantity, arr, key) => {
+        const got = csvValues(csv, quantity);
+        assert.equal(got.size, arr.length, quantity);
+        Array.from(arr).forEach((v, e) => assert.equal(got.get(key(e)), v, `${quantity} ${key(e)}`));
+      };
+      const feature = (i) => `${i + 1},,`, weight = (e) => `${Math.floor(e / K) + 1},${e % K + 1},`;
+      const row = (e) => `${e % K + 1},,${Math.floor(e / K) + 1}`;
+      expect("scale", inf.scale, feature);
+      expect("shift", inf.shift, feature);
+      expect("W", Float32Array.from(fold.weight), weight);
+      expect("linearBias", Float32Array.from(fold.bias), feature);
+      expect("fusedWeight", fold.fusedWeight, weight);
+      expect("fusedBias", fold.fusedBias, feature);
+      for (const [q, arr] of [["z", fold.z], ["unfusedY", fold.unfusedY], ["fusedY", fold.fusedY], ["ulpsApart", fold.ulps]]) expect(q, arr, row);
+      // From the CSV alone: fused = unfused to float32 rounding in eval, not in train mode.
+      const worst = Math.max(...csvValues(csv, "ulpsApart").values());
+      if (mode === "eval") assert.ok(worst <= AGREE_ULPS, `eval: ${worst} ulps`);
+      else assert.ok(worst > 100 * AGREE_ULPS, `train: ${worst} ulps`);
+    }
+  }
 });

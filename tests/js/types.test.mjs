@@ -171,7 +171,7 @@ test("the runtime objects have exactly the members declared in types/bn.d.ts, an
     Trainer: tr, ResolvedTrainerOptions: tr.options, Evaluation: tr.evaluate(), Activations: tr.activations(0), Points: tr.points(),
     OptionSchema: bn.schema, SchemaGroup: bn.schema.Trainer, OptionDescriptor: Object.assign({}, ...descriptors),
     ItemDescriptor: bn.schema.Trainer.options.hidden.items, FusedParams: fused,
-    LayerStats: tr.layerStats()[0], Landscape: tr.landscape(),
+    LayerStats: tr.layerStats()[0], Landscape: tr.landscape(), RunningStats: tr.runningStats(0),
     ...shaped, ShapedLayer: base, ForwardTraceOfGroupNorm: shaped.GroupNorm.trace(), BackwardTraceOfGroupNorm: shaped.GroupNorm.backwardTrace(),
   };
   const statics = { BatchNorm1dConstructor: bn.BatchNorm1d, TrainerConstructor: bn.Trainer, BatchNorm2dConstructor: bn.BatchNorm2d,

@@ -291,6 +291,24 @@ class TorchTrainer:
             torch.optim.swa_utils.update_bn(loader, self.net)
         self.net.train()
 
+    def running_stats(self, layer):
+        """As Trainer::running_stats: hidden layer `layer`'s BatchNorm1d running
+        mean and variance, and its input's mean and unbiased variance over the
+        training split (float64), the network in eval mode."""
+        norm = self.net.norms[layer]
+        seen = []
+        hook = norm.register_forward_hook(lambda module, args, out: seen.append(args[0].double()))
+        self.net.eval()
+        try:
+            with torch.no_grad():
+                self.net(self.x[torch.tensor(self.train_index)])
+        finally:
+            hook.remove()
+            self.net.train()
+        z = seen[0]
+        return {"runningMean": norm.running_mean.tolist(), "runningVar": norm.running_var.tolist(),
+                "populationMean": z.mean(0).tolist(), "populationVar": z.var(0, unbiased=True).tolist()}
+
     def layer_stats(self):
         """As Trainer::layer_stats: per hidden block, from the last training step."""
         act = self.o["activation"]

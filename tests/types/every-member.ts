@@ -8,7 +8,7 @@ import type {
   BN, BatchNorm1d, BatchNorm1dOptions, BackwardOptions, ForwardOptions, ForwardTrace, BackwardTrace, Gradients,
   LoadOptions, NumberArray, Trainer, TrainerOptions, Evaluation, Activations, Points, ResolvedTrainerOptions,
   OptionSchema, OptionDescriptor, ItemDescriptor, LinearParams, ConvParams, FusedParams,
-  LayerStats, Landscape, LandscapeOptions,
+  LayerStats, Landscape, LandscapeOptions, RunningStats,
   BatchNorm2d, LayerNorm, LayerNormOptions, GroupNorm, GroupNormOptions, InstanceNorm2d, InstanceNorm2dOptions, ShapedLayer, FoldableLayer,
 } from "bn-wasm";
 
@@ -119,6 +119,8 @@ const l: Landscape = tr.landscape(landscapeOptions);
 const measured = [l.lr, l.loss, l.gradNorm, l.eta, l.lossAt, l.gradChange, l.lossMin, l.lossMax, l.gradChangeMax,
   l.betaSmoothness, l.ics, l.icsCosine];
 tr.recalibrate();
+const rs: RunningStats = tr.runningStats(0);
+const runningValues = [rs.layer, rs.features, rs.rows, rs.runningMean, rs.runningVar, rs.populationMean, rs.populationVar];
 const limits = [tr.maxStepsPerCall, tr.parameterCount];
 const a: Activations = tr.activations(0);
 const layerValues = [a.layer, a.batch, a.width, a.pre, a.xhat, a.activated, a.post];
@@ -156,6 +158,7 @@ const checks = [
   figures.every((f) => Number.isFinite(f)) && !e.diverged && layerValues.length === 7 && a.post === a.xhat && data[0].length === 400 && grid.length === 64,
   statValues.every((v) => Number.isFinite(v)) && measured.length === 12 && l.eta.length === 4 && limits[0] === 1e6,
   progress[0] === 20,
+  runningValues.length === 7 && rs.features === rs.runningMean.length && rs.populationVar instanceof Float64Array,
   rules.length === 18 && momentum.nullable === true && items?.max === 256 && rules[16] === 1024 && rules[17] === 8,
 ];
 console.log(checks.every(Boolean) ? "every member ran" : `failed checks: ${checks.map((c, i) => (c ? "" : i)).join(" ")}`);

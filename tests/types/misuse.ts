@@ -26,6 +26,7 @@ tr.evaluate().acc;                                            // error TS2339
 tr.steps = 0;                                                 // error TS2540
 tr.options.init === "auto";                                   // error TS2367
 tr.activations();                                             // error TS2554
+tr.runningStats("0");                                         // error TS2345
 bn.schema.Trainer.options.lr.min = 1;                         // error TS2540
 bn.schema.Trainer.options.learningRate;                       // error TS2339
 bn.fuseLinearBnEval({ weight: [1], inFeatures: 1 }, layer);   // error TS2345

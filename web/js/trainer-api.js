@@ -108,6 +108,19 @@ export function makeTrainer(wasm, schema) {
       checked(native, native.recalibrate());
     }
 
+    // Hidden layer layerIndex's BatchNorm1d: { layer, features, rows,
+    // runningMean, runningVar (Float32Array(features): its buffers),
+    // populationMean, populationVar (Float64Array(features): its input's
+    // statistics over the rows of the training split, current weights, eval
+    // mode; the variance unbiased, as the running variance estimates it) }
+    // (docs/api.md). Changes nothing. A layer out of range or without
+    // BatchNorm1d (norm "layer", "group", "none") throws, naming layerIndex.
+    runningStats(layerIndex) {
+      const native = this.#live();
+      checkInteger("layerIndex", layerIndex, 0, this.#options.hidden.length - 1);
+      return checked(native, native.runningStats(layerIndex));   // the core names a layer without BatchNorm1d
+    }
+
     // Santurkar et al.'s measures on the last training batch (docs/api.md):
     // options { steps = 8, maxScale = 4 }; plain numbers and arrays of them.
     landscape(options) {

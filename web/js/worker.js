@@ -191,7 +191,16 @@ function figures(trainer, batchLoss, view, extent, refused, samples) {
     grid, gridProblem, width: layer?.width ?? 0, pre: hist(layer?.pre), xhat: hist(layer?.xhat ?? layer?.post),
     // The depth view's figures, only while it is shown.
     depthLayers: view.depth ? packLayerStats(trainer) : null, landscape: samples.splice(0),
+    runningStats: view.runningStats ? firstRunningStats(trainer) : null,
   };
+}
+
+// The running-statistics view's figures: hidden layer 1's (a network
+// without batch norm, or diverged: none).
+function firstRunningStats(trainer) {
+  if (trainer.options.norm !== "batch" || trainer.diverged) return null;
+  const { features, runningMean, runningVar, populationMean, populationVar } = trainer.runningStats(0);
+  return { features, runningMean, runningVar, populationMean, populationVar };
 }
 
 // extra: { until, reached } while training to a link's step.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "bn/datasets.hpp"
@@ -39,6 +40,16 @@ struct LayerActivations {
                                  // before gamma/beta, as the layer computed it (from its
                                  // statistics of that batch); equal to pre without batch norm
   std::vector<float> activated;  // the activation's output h
+};
+
+// One BatchNorm layer's running statistics beside the population statistics
+// of its input over the training split (Trainer::running_stats).
+struct RunningStats {
+  int layer = 0, features = 0;
+  int rows = 0;                          // training points the population is over
+  std::vector<float> running_mean, running_var;         // the layer's buffers, as eval mode uses them
+  std::vector<double> population_mean, population_var;  // var unbiased (divides by rows - 1); NaN when
+                                                        // the values are not finite (or once diverged)
 };
 
 class Trainer {
@@ -92,6 +103,19 @@ class Trainer {
   // without batch norm, or once the run has diverged.
   void recalibrate();
 
+  // Hidden layer `layer`'s BatchNorm1d: its running mean and variance, and
+  // the statistics its input has over the whole training split with the
+  // current weights, the network in eval mode (for layer 0 the input does not
+  // depend on any normalization: the same in either mode), per feature, in
+  // float64. population_var is unbiased (sum of squares / (rows - 1)): the
+  // running variance averages the batches' unbiased variances, and for a
+  // batch drawn without replacement from the split the expected unbiased
+  // variance is exactly that, so it is the value the running variance
+  // estimates (recalibrate() with one batch of the whole split gives it to
+  // float rounding). Changes nothing. Throws std::invalid_argument naming
+  // layerIndex for a bad index or a layer without BatchNorm1d.
+  RunningStats running_stats(int layer);
+
   // Class-1 probabilities on a res x res grid, in eval mode, into out
   // (res * res floats), row-major with row 0 at the TOP:
   //   out[r * res + c] is the point x = xmin + (c + 0.5) (xmax - xmin) / res,
@@ -124,7 +148,11 @@ class Trainer {
   static TrainerOptions normalized(TrainerOptions o);
   void next_batch();
   // Passes rows forward through net (in chunks of ws's capacity, or in train
-  // mode in batches of batch_size), adding their loss sum and correct count.
+  // mode in batches of batch_size); after each pass, after(start, m) with the
+  // pass's first position in rows and its row count (the pass is in ws).
+  void pass_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows, bool train_mode,
+                 const std::function<void(int, int)>& after);
+  // pass_rows, adding the passes' loss sum and correct count.
   void eval_rows(Mlp& net, MlpWorkspace& ws, const std::vector<int>& rows, bool train_mode,
                  double& loss_sum, int& correct);
   Figures figures(bool train_mode);

@@ -2,8 +2,8 @@
 // view), Copy as PyTorch (a snippet that reproduces the numbers in torch,
 // shown below the buttons as well) and Download CSV (every intermediate).
 // The texts come from export.js; here are the buttons and the clipboard.
-import { h } from "../dom.js";
 import { pytorchSnippet, intermediatesCsv } from "./export.js";
+import { download } from "../dom.js";
 
 // current() gives { state, view, inputs } of the stepper now.
 export function createExportView(ui, current) {
@@ -25,12 +25,7 @@ export function createExportView(ui, current) {
   });
   ui.snippetBox.addEventListener("toggle", show);
   ui.csvButton.addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob([intermediatesCsv(current().view)], { type: "text/csv" }));
-    const a = h("a", { href: url, download: "batchnorm-intermediates.csv", hidden: true });
-    ui.container.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    download(new Blob([intermediatesCsv(current().view)], { type: "text/csv" }), "batchnorm-intermediates.csv", ui.container);
     ui.exportStatus.textContent = "CSV downloaded.";
   });
   return { show };

@@ -3,6 +3,7 @@
 import { visible } from "./state.js";
 import { foldSnippetLines } from "./fold-export.js";
 import { labSnippetLines } from "./lab-export.js";
+import { csvLines } from "./csv.js";
 
 const pyNum = (v) => {
   const s = String(Number(v));
@@ -59,8 +60,8 @@ export function pytorchSnippet(state, inputs) {
 export function intermediatesCsv(view) {
   const out = ["quantity,feature,row,value"];
   const { rows, features } = view;
-  const perFeature = (name, arr) => arr && Array.from(arr).forEach((v, k) => out.push(`${name},${k + 1},,${v}`));
-  const perElement = (name, arr) => arr && Array.from(arr).forEach((v, j) => out.push(`${name},${j % features + 1},${Math.floor(j / features) + 1},${v}`));
+  const perFeature = (name, arr) => csvLines(out, name, arr, (k) => `${k + 1},`);
+  const perElement = (name, arr) => csvLines(out, name, arr, (j) => `${j % features + 1},${Math.floor(j / features) + 1}`);
   perElement("x", Float32Array.from(view.x));
   perFeature("mean", view.trace.mean);
   perElement("xCentered", view.trace.xCentered);

@@ -2,7 +2,8 @@
 // data-loss / data-accuracy / data-steps, data-train-mode-accuracy, ... on
 // the data-panel element), a line saying what the network is, its decision
 // boundary, loss curves, accuracy in eval and train mode, layer histograms
-// and (for some presets) each layer's statistics; or, when the core refused
+// (for some presets) each layer's statistics, and with batch norm the
+// running statistics against the population (running-stats-view.js); or, when the core refused
 // its options, the core's message and the fixes it allows.
 import { h, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
@@ -11,6 +12,7 @@ import { createHistogramStrip } from "./histogram-strip.js";
 import { createSeriesHistory } from "./series-history.js";
 import { createModeChart } from "./mode-chart.js";
 import { createLayerStatsView } from "./layer-stats-view.js";
+import { createRunningStatsView } from "./running-stats-view.js";
 import { describeNetwork } from "./presets.js";
 
 export const HISTOGRAM_RANGE = 5;
@@ -25,7 +27,7 @@ const ATTRIBUTES = { loss: "loss", accuracy: "accuracy", testLoss: "testLoss", t
 const percent = (v) => (Number.isFinite(v) ? `${(v * 100).toFixed(1)} %` : "–");
 const lossText = (v) => (Number.isFinite(v) ? v.toFixed(3) : v === undefined ? "–" : "diverged");
 
-export function createPanel({ key, title, normalized, headingLevel = 3 }) {
+export function createPanel({ key, title, normalized, headingLevel = 3, onRunningStatsToggle = () => {} }) {
   const who = normalized ? "batch-norm network" : "plain network";
   const titleId = uniqueId(`bnt-${key}-title`);
   const figure = (name) => h("dd", { "data-figure": name }, "–");
@@ -44,7 +46,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       "(filled) and the held-out test points (rings)" });
   const lossHost = h("div", { class: "bnt-loss" });
   const modeHost = h("div", { class: "bnt-chart" });
-  const layerStatsHolder = h("div");
+  const layerStatsHolder = h("div"), runningStatsHolder = h("div");
   const strips = [];
   const stripFigure = (source, caption) => {
     const canvas = h("canvas", { width: 300, height: 64, role: "img", class: "bnt-strip",
@@ -79,7 +81,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
         h("figure", { class: "bnt-loss-figure" }, h("figcaption", { class: "bnt-chart-title" }, "Loss"), lossHost),
         h("figure", { class: "bnt-mode-figure" },
           h("figcaption", { class: "bnt-chart-title" }, "Accuracy, eval mode and train mode (batch statistics)"), modeHost),
-        layerStatsHolder,
+        layerStatsHolder, runningStatsHolder,
         h("p", { class: "bnt-strip-title" }, "Hidden layer ", layerLabel, ", values per frame"),
         stripFigure("pre", normalized ? "before batch norm (Wx + b)" : "input to the activation (Wx + b)"),
         normalized ? stripFigure("xhat", "after batch norm: x̂, before γ and β") : null)));
@@ -90,12 +92,15 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
   const modeChart = createModeChart(modeHost, who);
   const layerStats = createLayerStatsView(element, who);
   layerStatsHolder.replaceWith(layerStats.element);
+  const runningStats = createRunningStatsView(element, who, onRunningStatsToggle);
+  runningStatsHolder.replaceWith(runningStats.element);
 
   return {
     element,
     title,
     // layer: the histograms' layer; options: the network's Trainer options;
-    // view: { headline (a figure's name), layerStats, checkpoints, title (else the panel's own) }.
+    // view: { headline (a figure's name), layerStats, checkpoints, title (else the panel's own),
+    // runningStats (the running-statistics view open) }.
     reset(layer, options, view = {}) {
       heading.textContent = view.title ?? title;
       lossChart.clear();
@@ -108,6 +113,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
           (view.headline === "trainMode" && ["accuracy", "trainModeAccuracy"].includes(div.dataset.for)));
       }
       layerStats.reset({ shown: Boolean(view.layerStats), points: view.checkpoints });
+      runningStats.reset({ shown: (options?.norm ?? "batch") === "batch", open: Boolean(view.runningStats) });
       refused.hidden = true;
       refused.replaceChildren();
       for (const name of [...Object.values(ATTRIBUTES), "diverged"]) delete element.dataset[name];
@@ -134,6 +140,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       lossChart.add(frame);
       modeChart.add(frame);
       layerStats.add(frame);
+      runningStats.add(frame);
       curves.add(frame.steps, frame);
       for (const s of strips) {
         const hist = frame[s.source];
@@ -162,9 +169,11 @@ export function createPanel({ key, title, normalized, headingLevel = 3 }) {
       lossChart.draw(yMax, palette);
       modeChart.draw(palette);
       layerStats.draw(palette);
+      runningStats.draw(palette);
       for (const s of strips) s.strip.draw(palette);
     },
-    destroy() { lossChart.destroy(); modeChart.destroy(); layerStats.destroy(); },
+    setRunningStatsOpen: (open) => runningStats.setOpen(open),
+    destroy() { lossChart.destroy(); modeChart.destroy(); layerStats.destroy(); runningStats.destroy(); },
   };
 }
 

@@ -50,10 +50,17 @@ export function mountTrainer(root, {
     showPreset();
     restart();
   } });
-  const panels = {
-    bn: createPanel({ key: "bn", title: "With batch norm", normalized: true, headingLevel }),
-    plain: createPanel({ key: "plain", title: "Without batch norm", normalized: false, headingLevel }),
+  // The running-statistics view is open on both panels or on neither; the
+  // worker computes its figures only while it is.
+  let runningStatsOpen = false;
+  const setRunningStats = (open) => {
+    if (open === runningStatsOpen) return;
+    runningStatsOpen = open;
+    for (const panel of Object.values(panels)) panel.setRunningStatsOpen(open);
+    session.setView({ runningStats: open });
   };
+  const panel = (key, title, normalized) => createPanel({ key, title, normalized, headingLevel, onRunningStatsToggle: setRunningStats });
+  const panels = { bn: panel("bn", "With batch norm", true), plain: panel("plain", "Without batch norm", false) };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
   const depthView = createDepthView({ onPickLayer: selectLayer, headingLevel, onViewChange: (parts) => {
@@ -101,7 +108,7 @@ export function mountTrainer(root, {
   function view() {
     return { gridResolution: GRID_RESOLUTION, layerIndex: state.layer - 1, stepsPerFrame: state.stepsPerFrame,
       histogramRange: HISTOGRAM_RANGE, histogramBins: HISTOGRAM_BINS, checkpoints: presentation().checkpoints,
-      ...depthView.view() };
+      runningStats: runningStatsOpen, ...depthView.view() };
   }
 
   // How the panels present the claim of the state's preset (none: the plain view).
@@ -126,7 +133,10 @@ export function mountTrainer(root, {
     generation += 1;
     const options = panelOptions(state);
     const titles = presetById(state.preset)?.titles[state.control ?? ""] ?? {};
-    for (const [key, panel] of Object.entries(panels)) panel.reset(state.layer, options[key], { ...presentation(), title: titles[key] });
+    runningStatsOpen ||= Boolean(presetById(state.preset)?.runningStats);   // the preset's claim is about them
+    for (const [key, panel] of Object.entries(panels)) {
+      panel.reset(state.layer, options[key], { ...presentation(), title: titles[key], runningStats: runningStatsOpen });
+    }
     depthView.reset(Math.max(options.bn.hidden.length, options.plain.hidden.length), state.layer, titles);
     session.create(generation, options, view());
     if (playing) session.play();

@@ -12,7 +12,7 @@
 //   options: { bn, plain }, the bn.Trainer options of each panel
 //     (state.js panelOptions).
 //   view: { gridResolution, layerIndex, stepsPerFrame, histogramRange,
-//     histogramBins, checkpoints, depth, landscape } (checkpoints: steps
+//     histogramBins, checkpoints, depth, landscape, runningStats } (checkpoints: steps
 //     that get a frame; depth: true while the depth view is shown, frames
 //     then carry depthLayers; landscape: true while the Santurkar measures
 //     are shown, sampled every landscapeEvery steps and when it opens;
@@ -33,7 +33,9 @@
 //   gradNorm as Float64Arrays; null before the first step or without depth)
 //   and landscape (the Santurkar samples taken since the last frame, each
 //   depth-figures.js landscapeSample(); [] without them; the frame's
-//   landscapeEvery says how often); a panel whose options the core refused
+//   landscapeEvery says how often), runningStats (with view.runningStats and
+//   batch norm: tr.runningStats(0)'s features, runningMean, runningVar,
+//   populationMean, populationVar; else null); a panel whose options the core refused
 //   is { refused: its message, steps: 0 }. The first frame of a session also
 //   has schema (bn.schema.Trainer.options) and norms (the norm values this
 //   build trains). While training to a
