@@ -188,8 +188,8 @@ export interface BatchNorm1d {
   forward(x: NumberArray, batchOrShape: number | readonly number[], options?: ForwardOptions): Float32Array;
   /** Gradients w.r.t. x, γ, β for the last forward, given dy = ∂L/∂y. */
   backward(dy: NumberArray, options?: BackwardOptions): Gradients;
-  /** Zero-copy input: write x into this view and pass it to forward(view, batch). */
-  inputView(batch: number): Float32Array;
+  /** Zero-copy input: write x into this view and pass it to forward(view, batch) (or forward(view, shape) for a shape). */
+  inputView(batchOrShape: number | readonly number[]): Float32Array;
   /** Zero-copy dy, sized for the last forward's batch. */
   gradOutputView(): Float32Array;
   trace(): ForwardTrace;

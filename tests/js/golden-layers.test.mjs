@@ -9,21 +9,14 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { loadBN, simdSupported } from "../../web/js/bn.js";
-import { maxAbs, maxDiff, normwise } from "../reference/golden.mjs";
+import { maxAbs, maxDiff, normwise, checkArray as checkGoldenArray } from "../reference/golden.mjs";
 import { loadLayerGolden, replayLayer, dxTermScale, expectedStatsShape, inputStats } from "../reference/golden-layers.mjs";
 
 const cases = loadLayerGolden();
 const builds = [{ name: "scalar", simd: false }];
 if (simdSupported()) builds.unshift({ name: "SIMD", simd: true });
 
-function checkArray(what, ours, torch, truth, rel, scale) {
-  assert.equal(ours.length, truth.length, `${what}: length`);
-  const allowed = rel * (scale > 0 ? scale : 1);
-  const off = maxDiff(ours, truth);
-  assert.ok(off <= allowed, `${what}: max |ours - truth| = ${off.toExponential(3)} > ${allowed.toExponential(3)}`);
-  const gap = maxDiff(ours, torch), torchOff = maxDiff(torch, truth);
-  assert.ok(gap <= torchOff + allowed, `${what}: max |ours - torch| = ${gap.toExponential(3)} > ${(torchOff + allowed).toExponential(3)}`);
-}
+const checkArray = (...args) => checkGoldenArray(assert, ...args);
 
 const sumAbs = (a) => a.reduce((s, v) => s + Math.abs(v), 0);
 

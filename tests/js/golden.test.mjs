@@ -6,24 +6,13 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { loadBN, simdSupported } from "../../web/js/bn.js";
-import { loadGolden, replay, normwise, maxAbs, maxDiff, dxTermScale, runningMeanWithinNoise } from "../reference/golden.mjs";
+import { loadGolden, replay, normwise, maxAbs, maxDiff, dxTermScale, runningMeanWithinNoise, checkArray as checkGoldenArray } from "../reference/golden.mjs";
 
 const cases = loadGolden();
 const builds = [{ name: "scalar", simd: false }];
 if (simdSupported()) builds.unshift({ name: "SIMD", simd: true });
 
-// |ours - truth| <= rel * scale, and element by element no farther from torch
-// float32 than torch is from the truth plus that rounding.
-function checkArray(what, ours, torch, truth, rel, scale) {
-  assert.equal(ours.length, truth.length, `${what}: length`);
-  const allowed = rel * (scale > 0 ? scale : 1);
-  const off = maxDiff(ours, truth);
-  assert.ok(off <= allowed, `${what}: max |ours - truth| = ${off.toExponential(3)} > ${allowed.toExponential(3)}`);
-  const torchOff = maxDiff(torch, truth);
-  const gap = maxDiff(ours, torch);
-  assert.ok(gap <= torchOff + allowed,
-    `${what}: max |ours - torch| = ${gap.toExponential(3)} > ${(torchOff + allowed).toExponential(3)}`);
-}
+const checkArray = (...args) => checkGoldenArray(assert, ...args);
 
 for (const build of builds) {
   describe(`golden cases, ${build.name} build`, async () => {

@@ -149,6 +149,9 @@ for (const build of builds) {
       assert.deepEqual(b.trace().shape, [2, 3, 4]);
       assert.equal(b.backward(randomArray(24, 12)).dx.length, 24);
       assert.equal(b.gradOutputView().length, 24);
+      const view = b.inputView([2, 3, 4]);
+      view.set(x);
+      assert.deepEqual(Array.from(b.forward(view, [2, 3, 4])), Array.from(y), "a view of the shape, passed back");
       assert.throws(() => b.forward(x, [2, 4, 3]), /shape \[2, 4, 3\].*expected 3 channels.*got 4/);
       // [N, C] through the shape form is the same as forward(x, N)
       const twin = new bn.BatchNorm1d(3);

@@ -5,21 +5,11 @@
 // scales float32 rounding is measured against (as
 // tests/cpp/test_golden_layers.cpp measures them).
 import { readFileSync } from "node:fs";
+import { f32, f64, readOutputs } from "./golden.mjs";
 
 export const LAYER_FILES = ["golden_batchnorm.json", "golden_layernorm.json", "golden_groupnorm.json", "golden_instancenorm.json"];
 
-const f32 = (values) => Float64Array.from(values, Math.fround);
-const f64 = (values) => Float64Array.from(values);
 const NAMES = { gamma: "gamma", beta: "beta", running_mean: "runningMean", running_var: "runningVar" };
-
-function readOutputs(o, toNumbers) {
-  const out = { numBatchesTracked: o.num_batches_tracked };
-  for (const [from, to] of [["y", "y"], ["dx", "dx"], ["dgamma", "dgamma"], ["dbeta", "dbeta"],
-    ["running_mean", "runningMean"], ["running_var", "runningVar"]]) {
-    out[to] = o[from] ? toNumbers(o[from]) : null;
-  }
-  return out;
-}
 
 export function loadLayerGolden() {
   return LAYER_FILES.flatMap((file) => {

@@ -7,10 +7,10 @@ export const GOLDEN_PATH = new URL("../data/golden.json", import.meta.url);
 
 // Float32 values are stored as the shortest decimals that read back to the
 // float32 through a double: Math.fround restores them exactly.
-const f32 = (values) => Float64Array.from(values, Math.fround);
-const f64 = (values) => Float64Array.from(values);
+export const f32 = (values) => Float64Array.from(values, Math.fround);
+export const f64 = (values) => Float64Array.from(values);
 
-function readOutputs(o, toNumbers) {
+export function readOutputs(o, toNumbers) {
   const out = { numBatchesTracked: o.num_batches_tracked };
   for (const [from, to] of [["y", "y"], ["dx", "dx"], ["dgamma", "dgamma"], ["dbeta", "dbeta"],
     ["running_mean", "runningMean"], ["running_var", "runningVar"]]) {
@@ -136,4 +136,17 @@ export function runningMeanWithinNoise(c, k) {
     size = Math.max(size, Math.abs(v));
   });
   return gap <= 1e-3 * size;
+}
+
+// |ours - truth| <= rel * scale, and element by element no farther from torch
+// float32 than torch is from the truth plus that rounding (tests/js/golden*.test.mjs).
+export function checkArray(assert, what, ours, torch, truth, rel, scale) {
+  assert.equal(ours.length, truth.length, `${what}: length`);
+  const allowed = rel * (scale > 0 ? scale : 1);
+  const off = maxDiff(ours, truth);
+  assert.ok(off <= allowed, `${what}: max |ours - truth| = ${off.toExponential(3)} > ${allowed.toExponential(3)}`);
+  const torchOff = maxDiff(torch, truth);
+  const gap = maxDiff(ours, torch);
+  assert.ok(gap <= torchOff + allowed,
+    `${what}: max |ours - torch| = ${gap.toExponential(3)} > ${(torchOff + allowed).toExponential(3)}`);
 }

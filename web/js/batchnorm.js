@@ -179,6 +179,11 @@ export function makeBatchNorm1d(wasm, schema) {
     // until the memory grows (docs/api.md, "View lifetimes").
     inputView(batch) {
       const native = this.#live();
+      if (Array.isArray(batch)) {   // inputView(shape), for forward(x, shape)
+        const { dims, total } = readShape(seam, batch);
+        this.#inputView = heap.view(address(native, native.stagingInputShaped(dims)), total);
+        return this.#inputView;
+      }
       const rows = seam.count("batch", batch, this.#features, "features");
       const at = address(native, native.stagingInput(rows));
       this.#inputView = heap.view(at, rows * this.#features);

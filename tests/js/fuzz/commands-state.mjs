@@ -8,21 +8,22 @@ import { judge, addLayer, equal } from "./world.mjs";
 import { LAYER_KINDS } from "./layers.mjs";
 
 const PARAMS = ["gamma", "beta", "runningMean", "runningVar"];
+const GETTERS = ["gamma", "runningVar", "numBatchesTracked", "features", "eps", "momentum"];
 
 export class SetParams extends LayerCommand {
   build(world, entry) {
     const { fields: fs, container, shape } = this.spec, kind = entry.kind;
-    const n = kind.paramLength(entry);
     const fields = {}, values = {}, expected = [], counted = [];
     fs.forEach((f, i) => {
       if (f === null) return;
-      const name = PARAMS[i];
+      const name = PARAMS[i], n = i < 2 ? kind.paramLength(entry) : kind.runningLength(entry);
       const v = numbers(f.values, n, n).map((x) => (name === "runningVar" && !f.negative ? Math.abs(x) : x));
       const made = makeInput(f.container, v);
       fields[name] = made.value;
       values[name] = made.converted ? Float64Array.from(made.value) : v;
       if (made.counted) counted.push(made);
-      if ((name === "gamma" || name === "beta") && !entry.affine) expected.push(new RegExp(`^${name} cannot be set: the layer was built with affine: false$`));
+      const refusal = kind.setParamsRefusal(entry, name);
+      if (refusal) expected.push(refusal);
       if (made.notArray) expected.push(new RegExp(`^${name} must be a Float32Array or an array of numbers`));
       else if (made.lengthOff) expected.push(new RegExp(`^${name} must have ${n} entries, got ${n + 1}$`));
       else if (!values[name].every((x) => Number.isFinite(Math.fround(x)))) expected.push(new RegExp(`^${name} must hold finite numbers`));
@@ -63,10 +64,13 @@ SetParams.arbitrary = fc.record({
 // train() / eval(), and the reads: nothing but the mode may change.
 export class ModeOrRead extends LayerCommand {
   build(world, entry) {
-    const { what } = this.spec, kind = entry.kind;
+    const { what: drawn } = this.spec, kind = entry.kind;
+    // A getter the kind does not have: one it has, in its stead.
+    const what = ["train", "eval", "trace", "backwardTrace"].includes(drawn) || kind.getters.includes(drawn) ? drawn
+      : kind.getters[GETTERS.indexOf(drawn) % kind.getters.length];
     const expected = [];
     if (entry.disposed) expected.push(kind.disposed);
-    else if (what === "trace" && !entry.last) expected.push(/^trace called before any forward: call forward\(x, batch\) first$/);
+    else if (what === "trace" && !entry.last) expected.push(new RegExp(`^trace called before any forward: call forward\\(x, ${kind.callForm}\\) first$`));
     else if (what === "backwardTrace" && !(entry.last && entry.lastBackward === entry.last)) {
       expected.push(/^backwardTrace called before any backward since the last forward: call backward\(dy\) first$/);
     }
@@ -74,14 +78,15 @@ export class ModeOrRead extends LayerCommand {
       label: `${this}`, expected,
       call: () => (["train", "eval", "trace", "backwardTrace"].includes(what) ? entry.obj[what]() : entry.obj[what]),
       known: () => null,
-      check: () => null,
+      // A constructor's value as given (normalizedShape as an array of sizes).
+      check: (r) => (!Object.hasOwn(entry, what) || equal(r, entry[what]) ? null : `${what} is ${show(r)}, built with ${show(entry[what])}`),
       changed: (s, a) => (equal(a, what === "train" || what === "eval" ? { ...s, training: what === "train" } : s) ? null : `${what} changed the state`),
     };
   }
 }
 ModeOrRead.arbitrary = fc.record({
   target: fc.nat(240),
-  what: fc.constantFrom("train", "eval", "eval", "trace", "backwardTrace", "gamma", "runningVar", "numBatchesTracked", "features", "eps", "momentum"),
+  what: fc.constantFrom("train", "eval", "eval", "trace", "backwardTrace", ...GETTERS),
 }).map((s) => new ModeOrRead(s));
 
 export class Dispose extends LayerCommand {
@@ -107,6 +112,7 @@ export class NewLayer {
     const options = makeOptions(container, fields);
     let layer = null;
     judge(world, { name: "NewLayer", target: null, build: () => ({
+      kindName: kind.name,
       label: `${this}`, expected, heap: true,
       call: () => (layer = kind.make(world.bn, args, options.value)),
       check: () => (equal(kind.state(layer), kind.initialState(args)) ? null : "a new layer's state is not the initial one"),
@@ -118,7 +124,9 @@ export class NewLayer {
     addLayer(world, kind, args, layer);
   }
 }
-NewLayer.arbitrary = fc.oneof(...LAYER_KINDS.map((kind) => fc.record({ kind: fc.constant(kind.name), args: kind.spec, container: fc.constantFrom(...OPTION_CONTAINERS) })))
+// BatchNorm1d as often as all the others together.
+NewLayer.arbitrary = fc.oneof(...LAYER_KINDS.map((kind, i) => ({ weight: i === 0 ? LAYER_KINDS.length - 1 : 1,
+  arbitrary: fc.record({ kind: fc.constant(kind.name), args: kind.spec, container: fc.constantFrom(...OPTION_CONTAINERS) }) })))
   .map((s) => new NewLayer(s));
 
 // Grows the WebAssembly memory (the hog takes a larger input buffer), so

@@ -9,7 +9,10 @@ import fc from "fast-check";
 import { valueSpec, numbers, asFloat32, inputContainer, makeInput, readOnceProblem } from "./values.mjs";
 import { optionsSpec, makeCallOptions } from "./outputs.mjs";
 import { mismatch, SLACK, FLT_MAX } from "./reference.mjs";
-import { judge, equal } from "./world.mjs";
+import { judge, equal, keepView } from "./world.mjs";
+export { keepView };
+import { shapeSpec } from "./shaped-kind.mjs";
+import { LAYER_KINDS } from "./layers.mjs";
 
 // How the core refuses a valid input whose float32 arithmetic would
 // overflow (KNOWN 11.5): each message names what passed float32's range.
@@ -21,8 +24,9 @@ const lengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Float32Ar
 export const show = (spec) => JSON.stringify(spec, (k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v));
 export const rowsSpec = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 8 }) },
   { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, NaN, "4", null, 2 ** 31, 2 ** 32 + 2, "max+1") });
-const resolveRows = (entry, rows) => (rows === "max+1" ? entry.kind.maxRows(entry) + 1 : rows);
-const validRows = (entry, rows) => Number.isInteger(rows) && rows >= 1 && rows <= entry.kind.maxRows(entry);
+// A layer's size argument (rows or a shape, layers.mjs) is drawn as both;
+// its kind takes the one it needs.
+const sizeSpecs = { rows: rowsSpec, shape: shapeSpec };
 
 // A command on one layer: run() picks it, judge() runs build()'s step,
 // then done() records what a success changed in the world.
@@ -35,18 +39,15 @@ export class LayerCommand {
     // need one); one time in 12, any (a disposed one gets its Error).
     const usable = world.layers.filter((e) => !e.disposed && (!this.needsForward || e.last) && (!this.needsEval || !e.obj.training));
     const live = usable.length > 0 ? usable : world.layers.filter((e) => !e.disposed);
-    const from = this.spec.target % 12 === 11 || live.length === 0 ? world.layers : live;
+    let from = this.spec.target % 12 === 11 || live.length === 0 ? world.layers : live;
+    // Half the calls go to BatchNorm1d layers (the Trainer's and the stepper's) while there are any.
+    const first = from.filter((e) => e.kind === LAYER_KINDS[0]);
+    if (first.length > 0 && this.spec.target < 120) from = first;
     const entry = from[Math.floor(this.spec.target / 12) % from.length];
     let step = null;
     judge(world, { name: this.constructor.name, target: entry, build: (before) => (step = this.build(world, entry, before)) });
     this.done?.(world, entry, step);
   }
-}
-
-// The views a successful call handed out join the pool (the latest 32).
-export function keepView(world, view, owner) {
-  world.pool.push({ view, owner });
-  if (world.pool.length > 32) world.pool.shift();
 }
 
 export const arraySpec = fc.record({
@@ -57,19 +58,21 @@ export const arraySpec = fc.record({
 // An input array argument (x, dy) of `length` values: from the spec's
 // container, or a view the world holds. Returns { value, x32 (the float32
 // values the layer reads, or null when it must refuse), defects, reads, keys }.
-export function makeArrayArgument(world, entry, name, spec, length, pending) {
+// lengthDefect(got): the refusal of `got` entries (forward(x, shape) names shape).
+export function makeArrayArgument(world, entry, name, spec, length, pending,
+  lengthDefect = (got) => new RegExp(`^${name} must have ${length} entries, got ${got}$`)) {
   const view = spec.from === "pending" ? pending : spec.from === "pool" && world.pool.length > 0 ? world.pool[spec.pick % world.pool.length].view : null;
   if (view) {
     const none = { reads: new Map(), keys: [] };
     if (view.length === 0) return { value: view, x32: null, defects: [new RegExp(`^${name} is a view of the WebAssembly memory that was detached by memory growth`)], ...none };
-    if (view.length !== length) return { value: view, x32: null, defects: [new RegExp(`^${name} must have ${length} entries, got ${view.length}$`)], ...none };
+    if (view.length !== length) return { value: view, x32: null, defects: [lengthDefect(view.length)], ...none };
     return { value: view, x32: Float64Array.from(view), defects: [], ...none };
   }
   const values = numbers(spec.values, length, entry.kind.columns(entry));
   const made = makeInput(spec.container, values);
   const defects = [];
   if (made.notArray) defects.push(new RegExp(`^${name} must be a Float32Array or an array of numbers`));
-  if (made.lengthOff) defects.push(new RegExp(`^${name} must have ${length} entries, got ${length + 1}$`));
+  if (made.lengthOff) defects.push(lengthDefect(length + 1));
   const x32 = made.valid ? asFloat32(made.converted ? made.value : values) : null;
   const keys = made.counted ? [...(spec.container === "proxy" ? ["length"] : []), ...[...values.keys()].map(String)] : [];
   return { value: made.value, x32, defects, reads: made.reads, keys };
@@ -82,19 +85,18 @@ const placed = (world, value, fields, name) => (fields.view === true ? value.buf
 
 export class Forward extends LayerCommand {
   build(world, entry, before) {
-    const { rows: rawRows, x: xs, options: os } = this.spec, kind = entry.kind;
-    // x from the pending inputView: mostly the rows it was taken for.
-    const pendingRows = xs.from === "pending" && entry.pendingInput?.length > 0 && xs.pick % 8 !== 7 ? kind.rowsOf(entry, entry.pendingInput.length) : null;
-    const rows = pendingRows ?? resolveRows(entry, rawRows), okRows = validRows(entry, rows);
-    const length = okRows ? kind.elements(entry, rows) : 8;
-    const arg = makeArrayArgument(world, entry, "x", xs, length, entry.pendingInput);
+    const { x: xs, options: os } = this.spec, kind = entry.kind;
+    // x from the pending inputView: mostly the size it was taken for.
+    const pending = xs.from === "pending" && entry.pendingInput?.length > 0 && xs.pick % 8 !== 7 ? entry.pendingSize : null;
+    const size = kind.sizeArgument(entry, this.spec, pending), rows = size.size, length = size.length;
+    const arg = makeArrayArgument(world, entry, "x", xs, length, entry.pendingInput, size.lengthDefect);
     const opts = makeCallOptions(world, "forward", os, ["out"], [length], { name: "x", value: arg.value }, xs.pick);
     const expected = [];
     if (entry.disposed) expected.push(kind.disposed);
     else {
-      expected.push(...opts.defects, ...arg.defects);
-      if (!okRows) expected.push(kind.badRows(entry));
-      if (okRows && rows < 2 && before.training) expected.push(/^Expected more than 1 value per channel when training/);
+      expected.push(...opts.defects, ...arg.defects, ...size.defects);
+      const modeDefect = rows !== null ? kind.trainDefect(entry, rows, before.training) : null;
+      if (modeDefect) expected.push(modeDefect);
       if (arg.x32 && !arg.x32.every(Number.isFinite)) expected.push(/^x must hold finite numbers/);
     }
     let ref = expected.length === 0 ? kind.forwardRef(entry, arg.x32, rows, before) : null;
@@ -109,7 +111,7 @@ export class Forward extends LayerCommand {
     let y = null, yCopy = null;
     return {
       label: `${this}`, expected, rows, ref, edge, opts, result: () => y,
-      call: () => (y = entry.obj.forward(arg.value, ...kind.forwardArgs(entry, rows), opts.value)),
+      call: () => (y = entry.obj.forward(arg.value, ...size.args, opts.value)),
       known: (error) => (edge && (error === null || EDGE_FORWARD_REFUSAL.test(error.message)) ? edge
         : boundary && error && tooBig.test(error.message) ? "float32 boundary" : null),
       check: () => {
@@ -119,44 +121,49 @@ export class Forward extends LayerCommand {
       },
       changed: (s, a) => {
         if (!equal(a.trace?.y, yCopy)) return "trace().y is not the y returned";
+        if (ref.statsShape && !(equal(a.trace.statsShape, ref.statsShape) && equal(a.trace.shape, rows))) return "trace()'s shape or statsShape is wrong";
         if (a.training !== s.training || !equal(a.gamma, s.gamma) || !equal(a.beta, s.beta)) return "forward changed the mode or the parameters";
-        if (!s.training) {
+        if (!(ref.update ?? s.training)) {
           return equal([a.runningMean, a.runningVar, a.numBatchesTracked], [s.runningMean, s.runningVar, s.numBatchesTracked])
             ? null : "an eval forward changed the running statistics";
         }
-        if (a.numBatchesTracked !== s.numBatchesTracked + 1) return "numBatchesTracked did not grow by 1";
+        if (a.numBatchesTracked !== (entry.counted ? s.numBatchesTracked + 1 : s.numBatchesTracked)) return "numBatchesTracked did not grow by 1 (or grew where not counted)";
         return mismatch("runningMean", a.runningMean, ref.runningMean, ref.runningMeanBound) ??
           mismatch("runningVar", a.runningVar, ref.runningVar, ref.runningVarBound);
       },
-      reads: (ok) => readOnceProblem(arg.reads, arg.keys, ok) ?? readOnceProblem(opts.reads, opts.keys, ok),
+      reads: (ok) => readOnceProblem(arg.reads, arg.keys, ok) ?? readOnceProblem(opts.reads, opts.keys, ok) ?? readOnceProblem(size.reads, size.keys, ok),
     };
   }
 
   done(world, entry, step) {
     // A view is valid until the layer's next call, failed or not (a failed
     // larger forward may move the buffer inputView() gave).
-    entry.pendingInput = entry.pendingGrad = null;
+    entry.pendingInput = entry.pendingGrad = entry.pendingSize = null;
     const y = step.result();
     if (y === null) return;
-    entry.last = { saved: step.ref.saved, rows: step.rows, edge: step.edge };
+    entry.last = { saved: step.ref.saved, size: step.rows, edge: step.edge };
     if (step.opts.fields.view === true) keepView(world, y, entry);
   }
 }
-Forward.arbitrary = fc.record({ target: fc.nat(240), rows: rowsSpec, x: arraySpec, options: optionsSpec(["out"]) }).map((s) => new Forward(s));
+Forward.arbitrary = fc.record({ target: fc.nat(240), ...sizeSpecs, x: arraySpec, options: optionsSpec(["out"]) }).map((s) => new Forward(s));
 
 export class Backward extends LayerCommand {
   get needsForward() { return this.spec.target % 10 !== 9; }
 
   build(world, entry) {
     const { dy: ds, options: os } = this.spec, kind = entry.kind;
-    const n = kind.paramLength(entry), total = entry.last ? kind.elements(entry, entry.last.rows) : 8;
+    let noAffine = false;
+    const n = kind.paramLength(entry), total = entry.last ? kind.elements(entry, entry.last.size) : 8;
     const arg = makeArrayArgument(world, entry, "dy", ds, total, entry.pendingGrad);
     const opts = makeCallOptions(world, "backward", os, ["dx", "dgamma", "dbeta"], [total, n, n], { name: "dy", value: arg.value }, ds.pick);
     const expected = [];
     if (entry.disposed) expected.push(kind.disposed);
     else {
       expected.push(...opts.defects);
-      if (!entry.last) expected.push(/^backward called before any forward: call forward\(x, batch\) first$/);
+      // A layer without gamma has no dgamma / dbeta to write into (BatchNorm1d ignores them).
+      if (kind.callForm === "shape" && !entry.affine && ("dgamma" in opts.fields || "dbeta" in opts.fields)) noAffine = true;
+      if (noAffine) expected.push(new RegExp(`^backward options: this ${kind.name} has no affine parameters, so there is no dgamma or dbeta to write$`));
+      if (!entry.last) expected.push(new RegExp(`^backward called before any forward: call forward\\(x, ${kind.callForm}\\) first$`));
       else {
         expected.push(...arg.defects);
         if (arg.x32 && !arg.x32.every(Number.isFinite)) expected.push(/^dy must hold finite numbers/);
@@ -211,17 +218,20 @@ export class TakeView extends LayerCommand {
   get needsForward() { return this.spec.grad; }
 
   build(world, entry) {
-    const { grad, rows: rawRows } = this.spec, kind = entry.kind;
-    const rows = grad ? entry.last?.rows : resolveRows(entry, rawRows);
+    const { grad } = this.spec, kind = entry.kind;
+    const size = grad ? null : kind.sizeArgument(entry, this.spec, null, true);
+    const rows = grad ? entry.last?.size : size.size;
     const expected = [];
     if (entry.disposed) expected.push(kind.disposed);
-    else if (grad && !entry.last) expected.push(/^gradOutputView called before any forward: call forward\(x, batch\) first$/);
-    else if (!grad && !validRows(entry, rows)) expected.push(kind.badRows(entry));
+    else if (grad && !entry.last) expected.push(new RegExp(`^gradOutputView called before any forward: call forward\\(x, ${kind.callForm}\\) first$`));
+    else if (!grad) expected.push(...size.defects);
     let view = null;
     return {
       label: `${this}`, expected, result: () => view,
-      call: () => (view = grad ? entry.obj.gradOutputView() : entry.obj.inputView(rows)),
+      call: () => (view = grad ? entry.obj.gradOutputView() : entry.obj.inputView(...size.args)),
       check: () => (view.buffer === world.bn.memory.buffer && view.length === kind.elements(entry, rows) ? null : "the view is not of the heap, or of the wrong length"),
+      reads: (ok) => (size ? readOnceProblem(size.reads, size.keys, ok) : null),
+      size: rows,
     };
   }
 
@@ -230,8 +240,11 @@ export class TakeView extends LayerCommand {
     if (view === null) return;
     view.set(numbers(this.spec.values, view.length, entry.kind.columns(entry)));
     if (this.spec.grad) entry.pendingGrad = view;
-    else entry.pendingInput = view;
+    else {
+      entry.pendingInput = view;
+      entry.pendingSize = step.size;
+    }
     keepView(world, view, entry);
   }
 }
-TakeView.arbitrary = fc.record({ target: fc.nat(240), grad: fc.boolean(), rows: rowsSpec, values: valueSpec }).map((s) => new TakeView(s));
+TakeView.arbitrary = fc.record({ target: fc.nat(240), grad: fc.boolean(), ...sizeSpecs, values: valueSpec }).map((s) => new TakeView(s));

@@ -15,12 +15,16 @@ export class Fuse extends LayerCommand {
 
   build(world, entry, before) {
     const { inFeatures, outDelta, weight: ws, bias: bs, container, unknown, lengthOff } = this.spec;
-    const out = entry.features + outDelta;
+    const { fuse } = entry.kind, channels = fuse.channels(entry) ?? entry.kind.paramLength(entry);
+    const out = channels + outDelta;
     const expected = [];
+    // A layer that cannot be folded (LayerNorm, GroupNorm, InstanceNorm2d without running statistics).
+    const refusal = fuse.refusal(entry);
+    if (refusal) expected.push(refusal);
     const okIn = Number.isInteger(inFeatures) && inFeatures >= 1;
     if (!okIn) expected.push(/^inFeatures must be an integer >= 1, got /);
     if (out < 1) expected.push(/^outFeatures must be an integer >= 1, got /);
-    else if (out !== entry.features) expected.push(new RegExp(`^outFeatures is ${out} but the layer normalizes ${entry.features} channels`));
+    else if (out !== channels) expected.push(new RegExp(`^outFeatures is ${out} but the layer normalizes ${channels} channels`));
     const length = okIn && out >= 1 ? out * inFeatures + lengthOff : 4;
     const wValues = numbers(ws.values, length, inFeatures);
     const w = makeInput(ws.container, wValues);
@@ -45,12 +49,12 @@ export class Fuse extends LayerCommand {
       fields.weigth = [];
       expected.push(/unknown field "weigth" \(expected weight, bias, inFeatures, outFeatures\)/);
     }
-    if (entry.disposed) expected.push(/^layer: BatchNorm1d was disposed/);
+    if (entry.disposed) expected.push(new RegExp(`^layer: ${entry.kind.name} was disposed`));
     else if (before.training) expected.push(/^layer is in training mode: fusion is for eval only/);
     // The fold in float64, rounded once; beyond float32 it must be refused.
     let ref = null;
     if (expected.length === 0) {
-      const n = entry.features, rowLength = length / n;
+      const n = channels, rowLength = length / n;
       ref = { weight: new Float64Array(length), bias: new Float64Array(n) };
       for (let k = 0; k < n; k++) {
         const a = (before.gamma ? before.gamma[k] : 1) / Math.sqrt(before.runningVar[k] + entry.eps);

@@ -1,12 +1,13 @@
 // The layer kinds the fuzz suite drives, one table entry each. The commands
 // (commands.mjs) only use what an entry gives: how to build one (and the
 // bad constructor arguments with the message each must get), how forward
-// is called for a number of rows, how long its parameters are, its state,
-// and its float64 reference. A layer whose JS API lands (BatchNorm2d,
-// LayerNorm, GroupNorm, InstanceNorm2d) joins the fuzz as one more entry.
+// is called for a size (BatchNorm1d: a number of rows; the others: a shape,
+// shaped-layers.mjs), how long its parameters are, its state, and its
+// float64 reference. Each layer joins the fuzz as one more entry.
 import fc from "fast-check";
 import { forwardRef, backwardRef, FLT_MAX } from "./reference.mjs";
 import { layerState } from "../test-data.mjs";
+import { SHAPED_KINDS, BatchNorm1dShapes } from "./shaped-layers.mjs";
 
 const EPS = [1e-5, 1e-5, 1e-3, 1, 1e-12];
 const MOMENTUM = [0.1, 0.1, 0.5, 0, 1, null];
@@ -51,22 +52,34 @@ export const BatchNorm1d = {
   },
   make: (bn, spec, options) => new bn.BatchNorm1d(spec.features, options),
   // What the world keeps of a layer built from spec (read by the functions below).
-  config: (spec) => ({ features: spec.features, eps: spec.eps, momentum: spec.momentum, affine: spec.affine }),
+  config: (spec) => ({ features: spec.features, eps: spec.eps, momentum: spec.momentum, affine: spec.affine,
+    params: spec.features, running: spec.features, counted: true }),
+  getters: ["gamma", "runningVar", "numBatchesTracked", "features", "eps", "momentum", "beta", "runningMean", "affine"],
+  callForm: "batch",
   initialState: (spec) => {
     const ones = new Float32Array(spec.features).fill(1), zeros = new Float32Array(spec.features);
     return { training: true, numBatchesTracked: 0, gamma: spec.affine ? ones : null, beta: spec.affine ? zeros : null,
       runningMean: zeros, runningVar: ones, trace: null, backwardTrace: null };
   },
   disposed: /^BatchNorm1d was disposed: create a new layer$/,
-  // forward(x, rows): the arguments after x, how many values x holds, the
-  // rows a view of `length` values is for, the columns of a "constant" x.
-  forwardArgs: (entry, rows) => [rows],
+  // forward(x, rows) / inputView(rows): the argument for spec.rows (or the
+  // rows a pending inputView was taken for), what it calls for, and how
+  // many values x holds; "constant" x: columns of entry.features.
+  sizeArgument(entry, spec, pending) {
+    const max = Math.floor(134217727 / entry.features);
+    const rows = pending ?? (spec.rows === "max+1" ? max + 1 : spec.rows);
+    const ok = Number.isInteger(rows) && rows >= 1 && rows <= max;
+    const defects = ok ? [] : [new RegExp(`^batch must be an integer in \\[1, ${max}\\] for ${entry.features} features, got `)];
+    return { args: [rows], size: ok ? rows : null, length: ok ? rows * entry.features : 8, defects, reads: new Map(), keys: [] };
+  },
+  trainDefect: (entry, rows, training) => (rows < 2 && training ? /^Expected more than 1 value per channel when training/ : null),
   elements: (entry, rows) => rows * entry.features,
-  rowsOf: (entry, length) => length / entry.features,
   columns: (entry) => entry.features,
-  maxRows: (entry) => Math.floor(134217727 / entry.features),
-  badRows: (entry) => new RegExp(`^batch must be an integer in \\[1, ${Math.floor(134217727 / entry.features)}\\] for ${entry.features} features, got `),
   paramLength: (entry) => entry.features,
+  runningLength: (entry) => entry.features,
+  setParamsRefusal: (entry, name) => ((name === "gamma" || name === "beta") && !entry.affine
+    ? new RegExp(`^${name} cannot be set: the layer was built with affine: false$`) : null),
+  fuse: { channels: (entry) => entry.features, refusal: () => null },
   state: layerState,
   // The reference for x (float32 values, rows of entry.features) from the
   // state before the call.
@@ -100,4 +113,20 @@ export const BatchNorm1d = {
   },
 };
 
-export const LAYER_KINDS = [BatchNorm1d];
+// One forward in 4 takes a shape ([N, C] or [N, C, L]) instead of rows: on
+// the same layers, so that the two forms interleave (inputView takes rows only).
+const byRows = { ...BatchNorm1d };
+const shaped = (size) => Array.isArray(size);
+Object.assign(BatchNorm1d, {
+  // (A shape that is no array is the rows form's.)
+  sizeArgument: (entry, spec, pending, forView) => (shaped(pending) || (pending == null && !forView && spec.shape.form === 0 &&
+    !["null", "not-array"].includes(spec.shape.defect)) ? BatchNorm1dShapes.sizeArgument(entry, spec, pending) : byRows.sizeArgument(entry, spec, pending)),
+  trainDefect: (entry, size, training) => (shaped(size) ? BatchNorm1dShapes : byRows).trainDefect(entry, size, training),
+  elements: (entry, size) => (shaped(size) ? BatchNorm1dShapes : byRows).elements(entry, size),
+  forwardRef: (entry, x, size, before) => (shaped(size) ? BatchNorm1dShapes : byRows).forwardRef(entry, x, size, before),
+  forwardEdge: (entry, x, size, before) => (shaped(size) ? BatchNorm1dShapes : byRows).forwardEdge(entry, x, size, before),
+  backwardRef: (saved, dy) => (saved.layout ? BatchNorm1dShapes : byRows).backwardRef(saved, dy),
+  backwardEdge: (entry, saved, dy) => (saved.layout ? BatchNorm1dShapes : byRows).backwardEdge(entry, saved, dy),
+});
+
+export const LAYER_KINDS = [BatchNorm1d, ...SHAPED_KINDS];

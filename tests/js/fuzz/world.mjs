@@ -19,7 +19,7 @@ export async function createWorld(loadBN, options) {
   const bn = await loadBN(options);
   const world = {
     bn, layers: [], trainers: [], pool: [], calls: 0,
-    stats: { ok: 0, refused: 0, known: {}, byCommand: {}, reasons: {} },
+    stats: { ok: 0, refused: 0, known: {}, byCommand: {}, reasons: {}, byKind: {} },
   };
   // The canary: a layer with a history, never targeted; bit-identical after every call.
   const canary = new bn.BatchNorm1d(5, { momentum: 0.3 });
@@ -36,8 +36,10 @@ export async function createWorld(loadBN, options) {
   const x = Float32Array.from({ length: 12 }, (_, i) => Math.cos(i) * 2);
   const ref = second.kind.forwardRef(second, Float64Array.from(x), 3, second.kind.state(second.obj));
   second.obj.forward(x, 3);
-  second.last = { saved: ref.saved, rows: 3, edge: null };
+  second.last = { saved: ref.saved, size: 3, edge: null };
   second.obj.eval();
+  // One of each other kind, so that every run drives them from its first call.
+  for (const kind of LAYER_KINDS.slice(1)) addLayer(world, kind, kind.starter);
   return world;
 }
 
@@ -47,10 +49,16 @@ export function addLayer(world, kind, spec, obj) {
   const entry = {
     kind, ...kind.config(spec),
     obj: obj ?? kind.make(world.bn, spec, kind.options(spec).fields), disposed: false,
-    last: null, backward: false, pendingInput: null, pendingGrad: null,
+    last: null, backward: false, pendingInput: null, pendingGrad: null, pendingSize: null,
   };
   world.layers.push(entry);
   return entry;
+}
+
+// The views a successful call handed out join the pool (the latest 32).
+export function keepView(world, view, owner) {
+  world.pool.push({ view, owner });
+  if (world.pool.length > 32) world.pool.shift();
 }
 
 export function disposeWorld(world) {
@@ -114,6 +122,8 @@ export function judge(world, { name, target, build }) {
   }
   world.calls++;
   const tally = (world.stats.byCommand[step.name] ??= { ok: 0, refused: 0 });
+  const kindName = step.target?.kind?.name ?? step.kindName;
+  if (kindName) world.stats.byKind[kindName] = (world.stats.byKind[kindName] ?? 0) + 1;
   const fail = (problem) => { throw new Error(`${step.label}: ${problem}`); };
   let problem = null, known = null;
   if (error) {
