@@ -151,7 +151,7 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     // build was put off to a later frame).
     draw(newPalette) {
       if (!host.isConnected) return false;
-      // The same palette object: the same colours (trainer-view.js keeps it while they do).
+      // The same palette object: the same colours (palette.js createPaletteReader).
       const text = newPalette === palette && plot ? paletteText : JSON.stringify(newPalette);
       if (text !== paletteText || !plot) {
         const now = performance.now();

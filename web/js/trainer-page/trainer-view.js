@@ -14,7 +14,7 @@ import { createPresetBar } from "./preset-bar.js";
 import { clampLayer, controlKeys, defaultState, panelOptions, presetState, stateToHash } from "./state.js";
 import { adoptSchema, normFixes } from "./schema-fields.js";
 import { openSession } from "./worker-client.js";
-import { readPalette } from "./palette.js";
+import { createPaletteReader } from "./palette.js";
 
 const GRID_RESOLUTION = 48;
 const HISTOGRAM_BINS = 48;
@@ -201,25 +201,15 @@ export function mountTrainer(root, {
       onclick: () => { controls.set("norm", norm); setPlaying(true); } }, `Use ${label}`));
   }
 
-  // The canvas colours, the same object while the CSS gives the same
-  // colours (so that a figure can tell a theme change by identity).
-  let palette = null;
-  let paletteText = "";
-  function currentPalette() {
-    const read = readPalette(root);
-    const text = JSON.stringify(read);
-    if (text !== paletteText) { palette = read; paletteText = text; }
-    return palette;
-  }
-
   // Each figure is a job; a frame paints some of them, the next the others
   // (frame-scheduler.js). "bn-trainer draw": each frame's work, visible in
   // the browser's performance tools (and read by the tests); "bn-trainer
   // depth draw": the depth lab's part of it (its duration, from the frame's start).
   const panelJobs = [...panels.bn.jobs, ...panels.plain.jobs];
+  const currentPalette = createPaletteReader(root);
   const scheduler = createFrameScheduler({
     jobs: () => [...panelJobs, ...depthView.jobs()],
-    prepare: () => ({ palette: currentPalette(),
+    prepare: () => ({ palette: currentPalette(),   // the same object while the colours stay (palette.js)
       yMax: Math.min(MAX_CHART_LOSS, Math.max(panels.bn.maxLoss(), panels.plain.maxLoss())) }),
     measure: "bn-trainer draw",
     isPending: chartsPending,
