@@ -38,6 +38,19 @@ async function trainedTo(id, { seed, control = "" }) {
       assert.equal(await page.locator(`[data-depth-panel="${key}"] .bnt-depth-title`).textContent(),
         await page.locator(`[data-panel="${key}"] .bnt-panel-title`).textContent(), `${key}: the depth view's title`);
     }
+    // So do the loss landscape's legends and its table (opened here where the preset leaves it closed).
+    const titles = await page.locator(".bnt-panel-title").allTextContents();
+    const landscape = page.locator('[data-view="landscape"]');
+    if (!(await landscape.evaluate((part) => part.open))) await landscape.locator("summary").click();
+    await page.waitForFunction((expected) => {
+      const legends = [...document.querySelectorAll(".bnt-landscape .u-legend")];
+      return legends.length === 4 && legends.every((legend) => JSON.stringify([...legend.querySelectorAll(".u-series .u-label")]
+        .slice(1).map((label) => label.textContent)) === JSON.stringify(expected));   // slice(1): the x axis's
+    }, titles).catch(async (error) => {
+      const shown = await page.locator(".bnt-landscape .u-legend .u-label").allTextContents();
+      throw new Error(`the landscape's legends show ${JSON.stringify(shown)}, the panels ${JSON.stringify(titles)}: ${error.message}`);
+    });
+    assert.deepEqual(await page.locator(".bnt-landscape-table th[data-net]").allTextContents(), titles, "the landscape table's columns");
     assert.deepEqual(problems, []);
     console.log(`${id}${control ? ` (${control})` : ""}, seed ${seed}, ${steps} steps: ` +
       ["bn", "plain"].map((k) => `${k} ${JSON.stringify(figures[k])}`).join("; "));

@@ -3,10 +3,12 @@
 // training, sampled only while their view is open; a click on a layer in
 // the depth view picks it for the histograms without restarting; axe finds
 // nothing with both parts open, light and dark; at depth 100 with both
-// parts open, the page's worker trains at least 100 steps/s and the main
-// thread's frames stay under 16 ms of work (a Chromium trace of its tasks'
-// CPU time, always; the "bn-trainer draw" measure's wall time, as in
+// parts open, the page's worker trains at least 100 steps/s and every
+// main-thread task stays under 16 ms of work, with the panels, the depth
+// view and the landscape each on screen in turn (a Chromium trace of the
+// tasks' CPU time, always; the "bn-trainer draw" measure's wall time, as in
 // trainer-responsive.test.mjs, and steps/s on a machine not overloaded).
+// A frame busy for 17 ms more every 50 frames fails it (tried by hand).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpus, loadavg } from "node:os";
@@ -105,16 +107,69 @@ test("axe finds nothing with the depth lab open, light and dark", { timeout: 120
   }
 });
 
-// Main-thread tasks of a trace, CPU ms each.
-function mainThreadCpu(traceBuffer) {
+// Main-thread tasks of a trace: { at: start (trace µs), cpu: ms of the
+// thread's CPU time }, and the trace's user-timing marks by name (µs).
+function mainThreadTasks(traceBuffer) {
   const parsed = JSON.parse(traceBuffer.toString("utf8"));
   const events = parsed.traceEvents ?? parsed;
   const main = new Set(events.filter((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
-  return events.filter((e) => e.name === "RunTask" && main.has(`${e.pid}:${e.tid}`) && e.dur !== undefined)
-    .map((e) => (e.tdur ?? e.dur) / 1000);
+  const tasks = events.filter((e) => e.name === "RunTask" && main.has(`${e.pid}:${e.tid}`) && e.dur !== undefined)
+    .map((e) => ({ at: e.ts, cpu: (e.tdur ?? e.dur) / 1000 }));
+  const marks = new Map(events.filter((e) => e.cat?.includes("blink.user_timing") && e.name.startsWith("view: "))
+    .map((e) => [e.name, e.ts]));
+  return { tasks, marks };
 }
 
-test("depth 100, depth lab open: ≥ 100 steps/s in the page's worker; frames under 16 ms of main-thread work", { timeout: 180_000 }, async () => {
+const sortedUp = (values) => [...values].sort((a, b) => a - b);
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+// What a person watching the depth-100 preset sees, in turn: the panels (the
+// top of the page), the depth view, the loss landscape; a figure is painted
+// when it is on screen or near it (depth-view.js), so each is measured.
+const VIEWS = [
+  { name: "panels", scroll: () => window.scrollTo(0, 0) },
+  { name: "layer by layer", scroll: () => document.querySelector('[data-depth-panel="bn"]').scrollIntoView() },
+  { name: "loss landscape", scroll: () => document.querySelector(".bnt-landscape").scrollIntoView() },
+];
+const VIEW_MS = 2500;
+const FRAME_WORK_MS = 16;
+const WINDOWS = 2;
+
+// One window: each view in turn, traced. Returns the tasks' CPU ms (sorted),
+// the frames' script wall ms (sorted), steps/s and the load per core.
+async function measureViews(page) {
+  await page.evaluate(() => performance.clearMeasures("bn-trainer draw"));
+  const before = (await readPanel(page, "bn")).steps;
+  const started = Date.now();
+  await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing"] });
+  // Scrolling to a view (its figures painted over the next frames) is part of what is measured.
+  for (const view of VIEWS) {
+    await page.evaluate((name) => performance.mark(`view: ${name}`), view.name);
+    await page.evaluate(view.scroll);
+    await page.waitForTimeout(VIEW_MS);
+  }
+  const { tasks, marks } = mainThreadTasks(await browser.stopTracing());
+  const steps = (await readPanel(page, "bn")).steps - before;
+  const seconds = (Date.now() - started) / 1000;
+  const draws = sortedUp(await page.evaluate(() => performance.getEntriesByName("bn-trainer draw").map((e) => e.duration)));
+  const rate = steps / seconds;
+  const load = loadavg()[0] / cpus().length;
+  const cpu = sortedUp(tasks.map((t) => t.cpu));
+  console.log(`depth 100, residual + BN, 20 steps per frame, depth lab open, ${seconds.toFixed(1)} s: ${rate.toFixed(0)} steps/s in the worker; ` +
+    `${tasks.length} main-thread tasks, CPU p95 ${quantile(cpu, 0.95).toFixed(1)} ms, p99 ${quantile(cpu, 0.99).toFixed(1)} ms, ` +
+    `max ${cpu.at(-1).toFixed(1)} ms; ${draws.length} frames drawn, script per frame (wall) median ${quantile(draws, 0.5).toFixed(1)} ms, ` +
+    `p95 ${quantile(draws, 0.95).toFixed(1)} ms, max ${draws.at(-1).toFixed(1)} ms; load ${load.toFixed(1)} per core`);
+  const starts = VIEWS.map((v) => marks.get(`view: ${v.name}`));
+  if (starts.every(Number.isFinite)) {
+    console.log(VIEWS.map((v, i) => {
+      const own = sortedUp(tasks.filter((t) => t.at >= starts[i] && (i === VIEWS.length - 1 || t.at < starts[i + 1])).map((t) => t.cpu));
+      return `${v.name}: ${own.length} tasks, CPU p95 ${quantile(own, 0.95).toFixed(1)} ms, max ${own.at(-1).toFixed(1)} ms`;
+    }).join("; "));
+  }
+  return { cpu, draws, rate, load };
+}
+
+test("depth 100, depth lab open: ≥ 100 steps/s in the page's worker; every main-thread task under 16 ms of work", { timeout: 240_000 }, async () => {
   const { page, context, problems } = await openPage(browser, `${server.url}trainer.html${DEPTH_100}&stepsPerFrame=20`);
   try {
     await page.locator('[data-panel="bn"][data-loss]').waitFor({ timeout: 60_000 });
@@ -124,40 +179,32 @@ test("depth 100, depth lab open: ≥ 100 steps/s in the page's worker; frames un
     // Residual alone (the plain panel) diverges at once and stops counting: the BN network's steps.
     await page.locator('[data-panel="bn"][data-steps]').waitFor();
     await page.waitForFunction(() => Number(document.querySelector('[data-panel="bn"]').dataset.steps) >= 100);   // every chart built
-    await page.evaluate(() => performance.clearMeasures("bn-trainer draw"));
-    const before = (await readPanel(page, "bn")).steps;
-    const started = Date.now();
-    await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline"] });
-    await page.waitForTimeout(4000);
-    const cpu = mainThreadCpu(await browser.stopTracing());
-    const steps = (await readPanel(page, "bn")).steps - before;
-    const seconds = (Date.now() - started) / 1000;
-    const draws = await page.evaluate(() => performance.getEntriesByName("bn-trainer draw").map((e) => e.duration));
+    // CPU time is the page's own work, whatever else the machine runs (a
+    // frame is one task: its script, style, layout, paint; a worker frame
+    // arriving is another): every task of a 7.5 s window under 16 ms, in
+    // every view. A second window is measured if the first had a task over
+    // it (one that a machine running 4+ tasks per core slowed by chance: the
+    // longest was 7-15 ms there); a page whose frames do more than 16 ms of
+    // work shows it in both (17 ms more every 50 frames failed both, tried
+    // by hand).
+    let run, over;
+    for (let window = 1; window <= WINDOWS; window++) {
+      run = await measureViews(page);
+      over = run.cpu.filter((c) => c >= FRAME_WORK_MS);
+      if (!over.length) break;
+      console.log(`window ${window}: ${over.length} main-thread tasks of ${FRAME_WORK_MS} ms of CPU or more`);
+    }
     await page.getByRole("button", { name: "Pause", exact: true }).click();
     await settle(page);
-    draws.sort((a, b) => a - b);
-    const pick = (q) => draws[Math.min(draws.length - 1, Math.floor(q * draws.length))];
-    const rate = steps / seconds;
-    const load = loadavg()[0] / cpus().length;
-    console.log(`depth 100, residual + BN, 20 steps per frame, depth lab open: ${rate.toFixed(0)} steps/s in the worker; ` +
-      `${draws.length} frames drawn, work per frame median ${pick(0.5).toFixed(1)} ms, p95 ${pick(0.95).toFixed(1)} ms, ` +
-      `max ${draws.at(-1).toFixed(1)} ms; longest main-thread task ${Math.max(...cpu).toFixed(1)} ms CPU; load ${load.toFixed(1)} per core`);
-    assert.ok(draws.length > 20, `only ${draws.length} frames drawn`);
-    // CPU time is the page's own work (a frame is one task: its script,
-    // style, layout, paint): 95 % of the tasks under 16 ms, on any machine.
-    // The longest is reported, not asserted: it was 12.9-19.9 ms on this
-    // 2-core machine (the issue's "every frame under 16 ms" is not met
-    // yet; issue 15 stays open for it), and a timing that varies with the
-    // machine belongs in the bench, not in a test that can fail by chance.
-    const sortedCpu = [...cpu].sort((a, b) => a - b);
-    const cpuP95 = sortedCpu[Math.floor(0.95 * (sortedCpu.length - 1))];
-    assert.ok(cpuP95 < 16, `5 % of the main-thread tasks used ${cpuP95.toFixed(1)} ms of CPU or more`);
+    const { draws, rate, load } = run;
+    assert.ok(draws.length > 40, `only ${draws.length} frames drawn`);
+    assert.deepEqual(over.map((c) => c.toFixed(1)), [], `main-thread tasks of ${FRAME_WORK_MS} ms of CPU or more`);
     // Wall times and steps/s also measure what else the machine runs (other
     // builds descheduling the browser): asserted with at most 2 runnable
     // tasks per core, reported otherwise.
     if (load <= 2) {
       assert.ok(rate >= 100, `${rate.toFixed(0)} steps/s`);
-      assert.ok(pick(0.95) < 16, `frames over 16 ms: ${draws.filter((d) => d >= 16).map((d) => d.toFixed(1))}`);
+      assert.ok(quantile(draws, 0.95) < FRAME_WORK_MS, `frames over ${FRAME_WORK_MS} ms: ${draws.filter((d) => d >= FRAME_WORK_MS).map((d) => d.toFixed(1))}`);
     } else {
       console.log(`machine load ${load.toFixed(1)} per core: steps/s and the frames' wall times reported, not asserted`);
     }

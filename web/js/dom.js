@@ -46,3 +46,9 @@ export function download(blob, filename, parent = document.body) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// Sets a node's text only when it differs: a new text node makes the page
+// lay out again, and a page as large as the trainer's pays for each one.
+export function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}

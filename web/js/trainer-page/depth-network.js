@@ -7,7 +7,7 @@
 // data-layers, data-grad-first / data-grad-last (gradient norm of layer 1
 // and of the last layer), data-grad-ratio (first / last),
 // data-std-first / data-std-last, data-max-saturation (0–1), data-steps.
-import { h } from "../dom.js";
+import { h, setText } from "../dom.js";
 import { createHeatStrip } from "./heat-strip.js";
 import { createLineChart, formatValue } from "./line-chart.js";
 
@@ -21,9 +21,10 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
   const layerRange = (min, max) => [1, Math.max(2, max ?? 2)];
   const chart = (label, options) => {
     const host = h("div", { class: "bnt-depth-chart" });
-    section.append(h("figure", { class: "bnt-depth-figure" }, h("figcaption", { class: "bnt-chart-title" }, label), host));
-    return createLineChart(host, { label: `${label}, ${who}`, xLabel: "layer", height: 150, xRange: layerRange,
-      marker: selectedLayer, onPick, ...options });
+    const figure = h("figure", { class: "bnt-depth-figure" }, h("figcaption", { class: "bnt-chart-title" }, label), host);
+    section.append(figure);
+    return Object.assign(createLineChart(host, { label: `${label}, ${who}`, xLabel: "layer", height: 150, xRange: layerRange,
+      marker: selectedLayer, onPick, ...options }), { figure });
   };
   const heading = h(`h${headingLevel}`, { class: "bnt-depth-title" }, title);
   section.append(heading, selectedText);
@@ -46,24 +47,23 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
     const heat = createHeatStrip(canvas, { onPick, onHover: (at) => {
       hoverText.textContent = at ? `layer ${at.layer}, step ${at.step}: ${formatValue(at.value)}` : "";
     } });
-    strips.push({ source, heat, scaleText, top });
-    section.append(h("figure", { class: "bnt-strip-figure" },
+    const figure = h("figure", { class: "bnt-strip-figure" },
       h("div", { class: "bnt-strip-row" },
         h("div", { class: "bnt-strip-axis", "aria-hidden": "true" }, top, h("span", {}, "1")), canvas),
-      h("figcaption", {}, `${caption} over time, layer × frame; `, scaleText, " ", hoverText)));
+      h("figcaption", {}, `${caption} over time, layer × frame; `, scaleText, " ", hoverText));
+    strips.push({ source, heat, scaleText, top, figure });
+    section.append(figure);
   };
   strip("gradNorm", "Gradient norm");
   strip("preStd", "Activation input std");
 
   let stats = null;
   let layers = 0;
-  let markerMoved = false;   // the charts' dashed line must move
 
-  // Text changes only when its value does: a page this size lays out again for each change.
-  const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
 
   function showSelected(layer) {
-    markerMoved ||= selectedText.dataset.layerSelected !== String(layer);
+    // The charts' dashed line moves.
+    if (selectedText.dataset.layerSelected !== String(layer)) for (const c of Object.values(charts)) c.invalidate();
     for (const s of strips) s.heat.setLayer(layer);
     if (!stats) { setText(selectedText, `Layer ${layer}`); return; }
     const i = layer - 1;
@@ -103,15 +103,18 @@ export function createDepthNetwork({ key, title, who, onPick, selectedLayer, hea
         maxSaturation: String(Math.max(...stats.saturation)) });
       showSelected(layer);
     },
-    draw(palette) {
-      for (const c of Object.values(charts)) c.draw(palette, markerMoved);
-      markerMoved = false;
-      for (const s of strips) {
-        s.heat.draw(palette);
+    // Its figures as frame-scheduler.js jobs, each with its figure element:
+    // paint({ palette }) -> whether it painted; unbuilt(): a chart not built
+    // yet (built even far from the screen, so that the page has its parts).
+    jobs: [
+      ...Object.values(charts).map((c) => ({ element: c.figure, paint: ({ palette }) => c.draw(palette), unbuilt: () => !c.built })),
+      ...strips.map((s) => ({ element: s.figure, paint: ({ palette }) => {
+        if (!s.heat.draw(palette)) return false;
         const { lo, hi } = s.heat.range();
         setText(s.scaleText, `colour from ${formatValue(10 ** lo)} (faint) to ${formatValue(10 ** hi)} (strong)`);
-      }
-    },
+        return true;
+      } })),
+    ],
     destroy() { for (const c of Object.values(charts)) c.destroy(); },
   };
 }

@@ -4,18 +4,23 @@
 // its figures only while it is open (onViewChange({ depth, landscape })).
 // Clicking a layer in a chart or a heat strip picks it for the histograms
 // (onPickLayer(layer), from 1). Drawing is skipped while a part is closed.
-// Its figures are recorded with each frame (update) and painted in draw().
+// Its figures are recorded with each frame (update) and painted by its
+// jobs (frame-scheduler.js): those of the open parts, on screen or within
+// half a screen of it (onShown(): one came near, paint again).
 import { h } from "../dom.js";
 import { createDepthNetwork } from "./depth-network.js";
 import { createLandscapeView } from "./landscape-view.js";
+import { createVisibility } from "./visibility.js";
 
-export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 }) {
+// Each network's name, unless a preset's pair has its own (reset(…, titles)).
+const TITLES = { bn: "With batch norm", plain: "Without batch norm" };
+
+export function createDepthView({ onViewChange, onPickLayer, onShown, headingLevel = 3 }) {
   let layer = 1;
-  let turn = "plain";   // the network whose column the next frame paints
   const selectedLayer = () => layer;
   const networks = {
-    bn: createDepthNetwork({ key: "bn", title: "With batch norm", who: "batch-norm network", onPick: onPickLayer, selectedLayer, headingLevel }),
-    plain: createDepthNetwork({ key: "plain", title: "Without batch norm", who: "plain network", onPick: onPickLayer, selectedLayer, headingLevel }),
+    bn: createDepthNetwork({ key: "bn", title: TITLES.bn, who: "batch-norm network", onPick: onPickLayer, selectedLayer, headingLevel }),
+    plain: createDepthNetwork({ key: "plain", title: TITLES.plain, who: "plain network", onPick: onPickLayer, selectedLayer, headingLevel }),
   };
   const landscape = createLandscapeView();
 
@@ -30,6 +35,25 @@ export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 })
     h("summary", {}, "Loss landscape: Santurkar et al.'s measures, with BN and without"),
     landscape.element);
   const element = h("div", { class: "bnt-depth-lab" }, depthPart, landscapePart);
+  // A figure far from the screen waits (and stays as it was) until it
+  // comes near; a chart is built wherever it is; a job without an element
+  // (the figures the page's hooks read) always runs.
+  const visibility = createVisibility(() => onShown());
+  let drawMs = 0;   // spent painting since drawTime() was last read
+  const timed = (paint) => (frame) => {
+    const started = performance.now();
+    const painted = paint(frame);
+    drawMs += performance.now() - started;
+    return painted;
+  };
+  const nearScreen = ({ element: figure, paint, unbuilt = () => false }) => {
+    if (!figure) return timed(paint);
+    visibility.observe(figure);
+    const job = timed(paint);
+    return (frame) => (frame.everything || visibility.isShown(figure) || unbuilt()) && job(frame);
+  };
+  const depthJobs = [...networks.bn.jobs, ...networks.plain.jobs].map(nearScreen);
+  const landscapeJobs = landscape.jobs.map(nearScreen);
 
   const view = () => ({ depth: depthPart.open, landscape: landscapePart.open });
   for (const part of [depthPart, landscapePart]) part.addEventListener("toggle", () => onViewChange(view()));
@@ -43,7 +67,7 @@ export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 })
     reset(layerCount, selected, titles = {}) {
       layer = selected;
       for (const [key, n] of Object.entries(networks)) n.reset(layerCount, selected, titles[key] ?? null);
-      landscape.reset();
+      landscape.reset({ ...TITLES, ...titles });
     },
     setLayer(selected) {
       layer = selected;
@@ -54,14 +78,18 @@ export function createDepthView({ onViewChange, onPickLayer, headingLevel = 3 })
       for (const key of ["bn", "plain"]) networks[key].update(message[key].steps, message[key].depthLayers, layer);
       landscape.add(message, message.landscapeEvery);
     },
-    // One network's column per frame, in turn (each repaints at half the
-    // frame rate), so that a frame's work stays small at depth 100.
-    draw(palette) {
-      turn = turn === "bn" ? "plain" : "bn";
-      if (depthPart.open) networks[turn].draw(palette);
-      if (landscapePart.open) landscape.draw(palette);
+    // The figures to paint, ({ palette }) -> whether it painted: none of a closed part.
+    // Milliseconds its jobs spent painting since the last call.
+    drawTime() {
+      const ms = drawMs;
+      drawMs = 0;
+      return ms;
+    },
+    jobs() {
+      return [...(depthPart.open ? depthJobs : []), ...(landscapePart.open ? landscapeJobs : [])];
     },
     destroy() {
+      visibility.disconnect();
       for (const n of Object.values(networks)) n.destroy();
       landscape.destroy();
     },

@@ -6,17 +6,24 @@
 // at least one decade; the strip reports it (range()) for its caption.
 // A click picks the layer under the pointer; hovering reports the layer,
 // the step and the value (onHover).
+// Each column's log10 values are taken once, when it arrives, and a draw
+// shades only the new columns unless the scale or the colours changed
+// (column-image.js).
+import { createColumnImage } from "./column-image.js";
 import { toRgb } from "./palette.js";
 
 const COLUMNS = 160;
 
 export function createHeatStrip(canvas, { onPick = null, onHover = null } = {}) {
   const context = canvas.getContext("2d");
-  const scratch = document.createElement("canvas");
-  const scratchContext = scratch.getContext("2d");
-  let columns = [];   // [{ step, values: Float64Array }]
+  const picture = createColumnImage(COLUMNS);
+  // [{ step, values, logs: log10 of each value (NaN where not > 0 and finite), lo, hi }]
+  let columns = [];
   let selected = 1;
   let scale = { lo: 0, hi: 1 };   // log10 range of the colours
+  let fresh = 0;   // columns added since the last draw
+  let dirty = true;
+  let paintedPalette = null;
 
   const rows = () => columns.at(-1)?.values.length ?? 0;
   // The layer (from 1) and column under a pointer event.
@@ -42,9 +49,7 @@ export function createHeatStrip(canvas, { onPick = null, onHover = null } = {}) 
 
   function updateScale() {
     let lo = Infinity, hi = -Infinity;
-    for (const { values } of columns) {
-      for (const v of values) if (v > 0 && Number.isFinite(v)) { const l = Math.log10(v); if (l < lo) lo = l; if (l > hi) hi = l; }
-    }
+    for (const column of columns) { if (column.lo < lo) lo = column.lo; if (column.hi > hi) hi = column.hi; }
     if (!Number.isFinite(lo)) { scale = { lo: 0, hi: 1 }; return; }
     lo = Math.floor(lo);
     hi = Math.max(lo + 1, Math.ceil(hi));
@@ -52,45 +57,44 @@ export function createHeatStrip(canvas, { onPick = null, onHover = null } = {}) 
   }
 
   return {
-    clear() { columns = []; },
+    clear() { columns = []; fresh = COLUMNS; dirty = true; },
     add(step, values) {
-      columns.push({ step, values });
+      const logs = new Float64Array(values.length);
+      let lo = Infinity, hi = -Infinity;
+      for (let l = 0; l < values.length; l++) {
+        const v = values[l];
+        const log = v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN;
+        logs[l] = log;
+        if (log < lo) lo = log;
+        if (log > hi) hi = log;
+      }
+      columns.push({ step, values, logs, lo, hi });
       if (columns.length > COLUMNS) columns.shift();
+      fresh += 1;
+      dirty = true;
     },
-    setLayer(layer) { selected = layer; },
+    setLayer(layer) { if (layer !== selected) { selected = layer; dirty = true; } },
     // { lo, hi }: the colours span 10^lo .. 10^hi.
     range: () => ({ ...scale }),
+    // Paints when something changed; returns whether it did.
     draw(palette) {
+      if (!dirty && palette === paintedPalette) return false;
       updateScale();
       const n = Math.max(1, rows());
-      const empty = toRgb(palette.stripEmpty);
-      const full = toRgb(palette.stripFull);
-      scratch.width = COLUMNS;
-      scratch.height = n;
-      const image = scratchContext.createImageData(COLUMNS, n);
-      for (let o = 0; o < image.data.length; o += 4) {
-        image.data[o] = empty[0]; image.data[o + 1] = empty[1]; image.data[o + 2] = empty[2]; image.data[o + 3] = 255;
-      }
-      const offset = COLUMNS - columns.length;
       const span = scale.hi - scale.lo;
-      columns.forEach(({ values }, c) => {
-        for (let l = 0; l < values.length && l < n; l++) {
-          const v = values[l];
-          // shade = (log10 v − lo) / (hi − lo); zero, NaN and ∞ stay empty.
-          if (!(v > 0) || !Number.isFinite(v)) continue;
-          const shade = Math.min(1, Math.max(0, (Math.log10(v) - scale.lo) / span));
-          const o = ((n - 1 - l) * COLUMNS + offset + c) * 4;
-          image.data[o] = empty[0] + shade * (full[0] - empty[0]);
-          image.data[o + 1] = empty[1] + shade * (full[1] - empty[1]);
-          image.data[o + 2] = empty[2] + shade * (full[2] - empty[2]);
-        }
-      });
-      scratchContext.putImageData(image, 0, 0);
-      const { width, height } = canvas;
-      context.clearRect(0, 0, width, height);
-      context.imageSmoothingEnabled = false;
-      context.drawImage(scratch, 0, 0, width, height);
+      // shade = (log10 v − lo) / (hi − lo); zero, NaN and ∞ stay empty.
+      picture.paint({ rows: n, filled: columns.length, fresh, key: `${scale.lo} ${scale.hi}`,
+        empty: toRgb(palette.stripEmpty), full: toRgb(palette.stripFull),
+        shadeAt: (c, row) => {
+          const log = columns[c].logs[n - 1 - row];
+          return log === undefined ? NaN : Math.min(1, Math.max(0, (log - scale.lo) / span));
+        } });
+      fresh = 0;
+      dirty = false;
+      paintedPalette = palette;
+      picture.drawTo(context);
       // The layer the histograms show: a dashed line through its row.
+      const { width, height } = canvas;
       const y = (n - selected + 0.5) * (height / n);
       context.strokeStyle = palette.label;
       context.setLineDash([3, 3]);
@@ -98,6 +102,7 @@ export function createHeatStrip(canvas, { onPick = null, onHover = null } = {}) 
       context.moveTo(0, y); context.lineTo(width, y);
       context.stroke();
       context.setLineDash([]);
+      return true;
     },
   };
 }

@@ -7,12 +7,13 @@
 // paper found and what these samples show: medians of each measure, BN
 // against plain, each in a row with data-measure, data-bn, data-plain,
 // data-verdict ("smaller" | "larger" | "similar") and data-samples.
-import { h } from "../dom.js";
+import { h, setText } from "../dom.js";
 import { createLineChart, formatValue } from "./line-chart.js";
 
 const MAX_SAMPLES = 2000;
-const NETS = [{ key: "bn", label: "with BN", colour: "loss", width: 2 },
-  { key: "plain", label: "plain", colour: "testLoss", width: 2, dash: [5, 3] }];
+// Each series is named after its network's panel (reset(titles)).
+const NETS = [{ key: "bn", label: "With batch norm", colour: "loss", width: 2 },
+  { key: "plain", label: "Without batch norm", colour: "testLoss", width: 2, dash: [5, 3] }];
 // A ratio of medians (BN / plain) beyond these reads as smaller / larger.
 const SMALLER_BELOW = 0.5, LARGER_ABOVE = 2;
 
@@ -40,18 +41,23 @@ export function createLandscapeView() {
   const chartFigure = (label, options) => {
     const host = h("div", { class: "bnt-depth-chart" });
     const chart = createLineChart(host, { label, series: NETS, height: 150, ...options });
-    charts.push(chart);
-    return { chart, element: h("figure", { class: "bnt-depth-figure" }, h("figcaption", { class: "bnt-chart-title" }, label), host) };
+    const element = h("figure", { class: "bnt-depth-figure" }, h("figcaption", { class: "bnt-chart-title" }, label), host);
+    charts.push({ chart, element });
+    return { chart, element };
   };
   const along = chartFigure("Loss along the gradient, L(w − ηg), at the latest sample", { xLabel: "step size η", yLabel: "loss",
     xRange: (min, max) => [0, Math.max(max ?? 1, 1e-6)], format: (v) => (Number.isFinite(v) ? v.toPrecision(4) : "–") });
   const over = MEASURES.filter((m) => m.chart).map((m) => ({ measure: m, ...chartFigure(m.label, { xLabel: "step", log: true }) }));
   const latest = h("p", { class: "bnt-landscape-latest" });
-  const rows = new Map(MEASURES.map((m) => [m.id, h("tr", { "data-measure": m.id })]));
+  // Each measure's row: its name, BN's median, plain's, the verdict.
+  // The networks' columns: named as their panels (reset), and the verdict, the first's against the second's.
+  const columns = [h("th", { scope: "col", "data-net": "bn" }), h("th", { scope: "col", "data-net": "plain" }),
+    h("th", { scope: "col" }, "here, the first's is")];
+  const rows = new Map(MEASURES.map((m) => [m.id, h("tr", { "data-measure": m.id },
+    h("th", { scope: "row" }, m.label), h("td", {}), h("td", {}), h("td", {}))]));
   const table = h("table", { class: "bnt-landscape-table" },
     h("caption", {}, "What these samples show: medians over the samples so far"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "measure"), h("th", { scope: "col" }, "with BN"),
-      h("th", { scope: "col" }, "plain"), h("th", { scope: "col" }, "here, BN's is"))),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "measure"), ...columns)),
     h("tbody", {}, [...rows.values()]));
   let dirty = false;
 
@@ -82,8 +88,10 @@ export function createLandscapeView() {
       else if (ratio > LARGER_ABOVE) verdict = "larger";
       const known = Number.isFinite(bn) && Number.isFinite(plain);
       const row = rows.get(m.id);
-      row.replaceChildren(h("th", { scope: "row" }, m.label), h("td", {}, formatValue(bn)), h("td", {}, formatValue(plain)),
-        h("td", {}, known ? (m.higherIsSmaller ? `${verdict} shift` : verdict) : "–"));
+      const [, bnCell, plainCell, verdictCell] = row.children;
+      setText(bnCell, formatValue(bn));
+      setText(plainCell, formatValue(plain));
+      setText(verdictCell, known ? (m.higherIsSmaller ? `${verdict} shift` : verdict) : "–");
       Object.assign(row.dataset, { bn: String(bn), plain: String(plain), verdict: known ? verdict : "unknown",
         samples: String(Math.min(samples.bn.length, samples.plain.length)) });
     }
@@ -91,10 +99,14 @@ export function createLandscapeView() {
 
   return {
     element,
-    reset() {
+    // titles: { bn, plain }, the panels' titles (the legends and the table name the networks by them).
+    reset(titles) {
+      const labels = NETS.map((n) => titles[n.key] ?? n.label);
+      labels.forEach((label, i) => setText(columns[i], label));
+      for (const { chart } of charts) chart.relabel(labels);
       samples.bn = []; samples.plain = [];
-      for (const c of charts) c.clear();
-      latest.textContent = "No samples yet: they are taken every few steps while this view is open.";
+      for (const { chart } of charts) chart.clear();
+      setText(latest, "No samples yet: they are taken every few steps while this view is open.");
       summarize();
     },
     // A frame's samples (depth-figures.js landscapeSample) of both networks,
@@ -114,11 +126,16 @@ export function createLandscapeView() {
           o.chart.add(step, { bn: value(pair.bn), plain: value(pair.plain) });
         }
       }
-      latest.textContent = `Sampled every ${every} steps (and when this view opens); latest at step ${[...steps.keys()].at(-1)}.`;
+      setText(latest, `Sampled every ${every} steps (and when this view opens); latest at step ${[...steps.keys()].at(-1)}.`);
       dirty = true;
     },
-    draw(palette) {
-      if (dirty) {
+    // Its figures as frame-scheduler.js jobs, each with its element:
+    // paint({ palette }) -> whether it painted, unbuilt() (depth-network.js);
+    // the latest sample's line and the table (its data- attributes are
+    // hooks: no element, so it runs wherever the table is), then each chart.
+    jobs: [
+      { element: null, paint: () => {
+        if (!dirty) return false;
         const last = { bn: samples.bn.at(-1), plain: samples.plain.at(-1) };
         const eta = (last.bn ?? last.plain)?.eta;
         if (eta) {
@@ -127,9 +144,10 @@ export function createLandscapeView() {
         }
         summarize();
         dirty = false;
-      }
-      for (const c of charts) c.draw(palette);
-    },
-    destroy() { for (const c of charts) c.destroy(); },
+        return true;
+      } },
+      ...charts.map(({ chart, element }) => ({ element, paint: ({ palette }) => chart.draw(palette), unbuilt: () => !chart.built })),
+    ],
+    destroy() { for (const { chart } of charts) chart.destroy(); },
   };
 }

@@ -63,11 +63,8 @@ export function createLayerStatsView(panelElement, who) {
       panelElement.dataset.maxSaturation = String(Math.max(...layers.map((l) => l.saturation)));
       panelElement.dataset.gradRatio = String(layers[0].gradNorm / layers.at(-1).gradNorm);
     },
-    draw(palette) {
-      if (element.hidden || !charts) return;
-      charts.std.draw(palette);
-      charts.mean.draw(palette);
-    },
+    // frame-scheduler.js jobs ({ palette }) -> whether it painted.
+    jobs: ["std", "mean"].map((name) => ({ palette }) => !element.hidden && charts !== null && charts[name].draw(palette)),
     destroy() { charts?.std.destroy(); charts?.mean.destroy(); },
   };
 }

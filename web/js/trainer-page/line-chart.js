@@ -52,6 +52,7 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
   format = formatValue, onPick = null, marker = null,
   xRange = (min, max) => [Math.min(0, min ?? 0), Math.max(1, max ?? 1)] } = {}) {
   const history = createSeriesHistory(series.map((s) => s.key));
+  host.style.minHeight = `${height}px`;   // the page keeps its place while the plot waits to be built
   let plot = null;
   let paletteText = "";
   let palette = {};
@@ -137,15 +138,26 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
     max: (keys) => history.max(keys),
     rows: () => history.rows(),
     setRange(newRange) { yRange = newRange; dirty = true; },
-    // Paints (synchronously) when the data, the range or the palette changed.
-    draw(newPalette, force = false) {
-      if (!host.isConnected) return;
-      const text = JSON.stringify(newPalette);
+    // Paints again at the next draw (the marker moved).
+    invalidate() { dirty = true; },
+    // New names for the series (in order; the legend shows them): the plot is built again at the next draw.
+    relabel(labels) {
+      if (labels.every((l, i) => l === series[i].label)) return;
+      series = series.map((s, i) => ({ ...s, label: labels[i] ?? s.label }));
+      paletteText = "";
+    },
+    // Paints (synchronously) when the data, the range or the palette
+    // changed; returns whether it painted (false: nothing to do, or the
+    // build was put off to a later frame).
+    draw(newPalette) {
+      if (!host.isConnected) return false;
+      // The same palette object: the same colours (palette.js createPaletteReader).
+      const text = newPalette === palette && plot ? paletteText : JSON.stringify(newPalette);
       if (text !== paletteText || !plot) {
         const now = performance.now();
         if (now - lastBuild < BUILD_GAP_MS) {
           if (!waiting) { waiting = true; pending += 1; }
-          return;
+          return false;
         }
         if (waiting) { waiting = false; pending -= 1; }
         palette = newPalette;
@@ -153,16 +165,20 @@ export function createLineChart(host, { label, series, xLabel = "step", yLabel =
         build();
         lastBuild = performance.now();
         dirty = false;
-        return;
+        return true;
       }
-      if (!dirty && !force) return;
+      palette = newPalette;
+      if (!dirty) return false;
       dirty = false;
       plot.batch(() => {
         plot.setData(data());
         if (plot.legend.idx == null || plot.cursor.left < 0) plot.setLegend({ idx: Math.max(0, lastIndex()) }, false);
       });
+      return true;
     },
     get canvas() { return plot?.root.querySelector("canvas") ?? null; },
+    // Whether the plot exists (its canvas, its legend); before, draw() builds it.
+    get built() { return plot !== null; },
     destroy() {
       if (waiting) { waiting = false; pending -= 1; }
       observer?.disconnect();

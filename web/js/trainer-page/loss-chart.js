@@ -21,7 +21,7 @@ export function createLossChart(host, who) {
     draw(yMax, palette) {
       const ceiling = yMax > 0 ? niceCeiling(yMax) : 1;
       if (ceiling !== top) { top = ceiling; chart.setRange(() => [0, ceiling]); }
-      chart.draw(palette);
+      return chart.draw(palette);
     },
     get canvas() { return chart.canvas; },
     destroy: () => chart.destroy(),

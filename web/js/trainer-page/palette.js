@@ -29,6 +29,19 @@ export function readPalette(element) {
   return palette;
 }
 
+// () -> readPalette(element), the same object for as long as the colours
+// stay the same, so that a figure can tell a theme change by identity.
+export function createPaletteReader(element) {
+  let palette = null;
+  let text = "";
+  return () => {
+    const read = readPalette(element);
+    const readText = JSON.stringify(read);
+    if (readText !== text) { palette = read; text = readText; }
+    return palette;
+  };
+}
+
 let parser = null;
 const parsed = new Map();
 // Any CSS colour -> [r, g, b] (0–255), for canvases filled pixel by pixel.

@@ -5,7 +5,7 @@
 // (for some presets) each layer's statistics, and with batch norm the
 // running statistics against the population (running-stats-view.js); or, when the core refused
 // its options, the core's message and the fixes it allows.
-import { h, uniqueId } from "../dom.js";
+import { h, setText, uniqueId } from "../dom.js";
 import { createHeatmap } from "./heatmap.js";
 import { createLossChart } from "./loss-chart.js";
 import { createHistogramStrip } from "./histogram-strip.js";
@@ -94,8 +94,10 @@ export function createPanel({ key, title, normalized, headingLevel = 3, onRunnin
   layerStatsHolder.replaceWith(layerStats.element);
   const runningStats = createRunningStatsView(element, who, onRunningStatsToggle);
   runningStatsHolder.replaceWith(runningStats.element);
+  let heatmapDirty = false;   // a frame's map not painted yet
+  let heatmapPalette = null;
 
-  return {
+  const panel = {
     element,
     title,
     // layer: the histograms' layer; options: the network's Trainer options;
@@ -126,7 +128,6 @@ export function createPanel({ key, title, normalized, headingLevel = 3, onRunnin
       layerLabel.textContent = String(layer);
     },
     setPoints(points, extent) { heatmap.setPoints(points, extent); },
-    // Records a frame (cheap); draw() paints it.
     // The core's message for options it refused, with buttons for the fixes.
     showRefused(message, fixes = []) {
       refused.hidden = false;
@@ -134,6 +135,7 @@ export function createPanel({ key, title, normalized, headingLevel = 3, onRunnin
         fixes.length ? h("p", {}, "Normalizations that do not use batch statistics train at batch size 1: ", ...fixes) : null);
       element.dataset.refused = message;
     },
+    // Records a frame (cheap); its jobs paint it.
     update(frame, gridResolution) {
       if (frame.refused) return;
       delete element.dataset.refused;
@@ -146,35 +148,44 @@ export function createPanel({ key, title, normalized, headingLevel = 3, onRunnin
         const hist = frame[s.source];
         if (!hist) continue;   // before the first step
         s.strip.add(hist);
-        s.stats.textContent = `mean ${fixed(hist.mean)}, std ${fixed(hist.std)}`;
+        setText(s.stats, `mean ${fixed(hist.mean)}, std ${fixed(hist.std)}`);
       }
       this.frame = frame;
       this.gridResolution = gridResolution;
+      heatmapDirty = true;
       for (const [name, attribute] of Object.entries(ATTRIBUTES)) element.dataset[attribute] = String(frame[name]);
       gridProblem.hidden = !frame.gridProblem;
-      gridProblem.textContent = frame.gridProblem ? `No decision map: ${frame.gridProblem}` : "";
-      cells.steps.textContent = frame.diverged ? `${frame.steps} (diverged)` : String(frame.steps);
+      setText(gridProblem, frame.gridProblem ? `No decision map: ${frame.gridProblem}` : "");
+      setText(cells.steps, frame.diverged ? `${frame.steps} (diverged)` : String(frame.steps));
       element.dataset.diverged = String(Boolean(frame.diverged));
-      cells.epoch.textContent = String(frame.epoch);
-      for (const name of ["loss", "testLoss", "trainModeLoss"]) cells[name].textContent = lossText(frame[name]);
-      for (const name of ["accuracy", "testAccuracy", "trainModeAccuracy"]) cells[name].textContent = percent(frame[name]);
+      setText(cells.epoch, String(frame.epoch));
+      for (const name of ["loss", "testLoss", "trainModeLoss"]) setText(cells[name], lossText(frame[name]));
+      for (const name of ["accuracy", "testAccuracy", "trainModeAccuracy"]) setText(cells[name], percent(frame[name]));
     },
     maxLoss: () => lossChart.maxLoss(),
     // The curves so far: [{ x: step, epoch, batchLoss, ... }] (CURVE_KEYS).
     curveRows: () => curves.rows(),
-    // palette: the canvas colours (palette.js readPalette).
-    draw(yMax, palette) {
-      if (!this.frame) return;
-      heatmap.draw(this.frame.grid, this.gridResolution, palette);
-      lossChart.draw(yMax, palette);
-      modeChart.draw(palette);
-      layerStats.draw(palette);
-      runningStats.draw(palette);
-      for (const s of strips) s.strip.draw(palette);
-    },
+    // The panel's figures as frame-scheduler.js jobs, each ({ palette, yMax })
+    // -> whether it painted; palette: the canvas colours (palette.js
+    // readPalette), yMax: the loss axis shared by both panels.
+    jobs: [
+      ({ palette }) => {
+        if (!panel.frame || (!heatmapDirty && palette === heatmapPalette)) return false;
+        heatmap.draw(panel.frame.grid, panel.gridResolution, palette);
+        heatmapDirty = false;
+        heatmapPalette = palette;
+        return true;
+      },
+      ({ palette, yMax }) => lossChart.draw(yMax, palette),
+      ({ palette }) => modeChart.draw(palette),
+      ...layerStats.jobs,
+      ...runningStats.jobs,
+      ...strips.map((s) => ({ palette }) => s.strip.draw(palette)),
+    ],
     setRunningStatsOpen: (open) => runningStats.setOpen(open),
     destroy() { lossChart.destroy(); modeChart.destroy(); layerStats.destroy(); runningStats.destroy(); },
   };
+  return panel;
 }
 
 function fixed(v) {

@@ -80,11 +80,8 @@ export function createRunningStatsView(panelElement, who, onToggle) {
         `${formatValue(gap.mean)} population standard deviations from the population mean, and the running variance ` +
         `${formatValue(100 * gap.var)} % off the population variance (averages of |running − population|).`;
     },
-    draw(palette) {
-      if (!element.open || !charts) return;
-      charts.mean.draw(palette);
-      charts.var.draw(palette);
-    },
+    // frame-scheduler.js jobs ({ palette }) -> whether it painted.
+    jobs: ["mean", "var"].map((name) => ({ palette }) => element.open && charts !== null && charts[name].draw(palette)),
     destroy() { charts?.mean.destroy(); charts?.var.destroy(); },
   };
 }

@@ -2,10 +2,11 @@
 // and by the <bn-trainer> widget. Two panels (with / without batch norm)
 // fed by one session on the shared training worker; this thread only
 // handles controls and paints frames (once per animation frame).
-import { h } from "../dom.js";
+import { h, setText } from "../dom.js";
 import { createControls } from "./controls.js";
 import { createDepthView } from "./depth-view.js";
 import { createExportView } from "./export-view.js";
+import { createFrameScheduler } from "./frame-scheduler.js";
 import { chartsPending } from "./line-chart.js";
 import { createPanel, HISTOGRAM_RANGE } from "./panel.js";
 import { presetById } from "./presets.js";
@@ -13,7 +14,7 @@ import { createPresetBar } from "./preset-bar.js";
 import { clampLayer, controlKeys, defaultState, panelOptions, presetState, stateToHash } from "./state.js";
 import { adoptSchema, normFixes } from "./schema-fields.js";
 import { openSession } from "./worker-client.js";
-import { readPalette } from "./palette.js";
+import { createPaletteReader } from "./palette.js";
 
 const GRID_RESOLUTION = 48;
 const HISTOGRAM_BINS = 48;
@@ -33,7 +34,6 @@ export function mountTrainer(root, {
   let state = clampLayer({ ...initialState });
   let generation = 0;
   let playing = false;
-  let drawPending = false;
 
   const playButton = h("button", { type: "button", class: "bnt-play" }, "Play");
   const stepButton = h("button", { type: "button", title: "One minibatch step for each network" }, "Step");
@@ -63,7 +63,7 @@ export function mountTrainer(root, {
   const panels = { bn: panel("bn", "With batch norm", true), plain: panel("plain", "Without batch norm", false) };
   const panelsElement = h("div", { class: "bnt-panels" }, panels.bn.element, panels.plain.element);
   const exportView = createExportView({ panels, container: panelsElement });
-  const depthView = createDepthView({ onPickLayer: selectLayer, headingLevel, onViewChange: (parts) => {
+  const depthView = createDepthView({ onPickLayer: selectLayer, headingLevel, onShown: () => scheduleDraw(), onViewChange: (parts) => {
     state = { ...state, lab: parts.depth || parts.landscape ? "on" : "off" };   // a paused view's next frame writes the link
     session.setView(parts);
   } });
@@ -178,7 +178,7 @@ export function mountTrainer(root, {
       return;
     }
     const steps = Math.max(message.bn.steps, message.plain.steps);
-    status.textContent = message.until ? `Training to step ${message.until}… (${steps})` : "";
+    setText(status, message.until ? `Training to step ${message.until}… (${steps})` : "");
     status.classList.remove("bnt-status-error");
     root.dataset.wasm = message.wasm;   // "simd" | "scalar": the worker's build
     if (message.schema) { adoptSchema(message.schema, message.norms); controls.refresh(state); }
@@ -201,26 +201,24 @@ export function mountTrainer(root, {
       onclick: () => { controls.set("norm", norm); setPlaying(true); } }, `Use ${label}`));
   }
 
-  function scheduleDraw() {
-    if (drawPending) return;
-    drawPending = true;
-    requestAnimationFrame(draw);
-  }
-
-  function draw() {
-    drawPending = false;
-    const started = performance.now();
-    const yMax = Math.min(MAX_CHART_LOSS, Math.max(panels.bn.maxLoss(), panels.plain.maxLoss()));
-    const palette = readPalette(root);
-    panels.bn.draw(yMax, palette);
-    panels.plain.draw(yMax, palette);
-    const depthStarted = performance.now();
-    depthView.draw(palette);
-    performance.measure("bn-trainer depth draw", { start: depthStarted, end: performance.now() });
-    // Visible in the browser's performance tools (and read by the tests).
-    performance.measure("bn-trainer draw", { start: started, end: performance.now() });
-    if (chartsPending()) scheduleDraw();
-  }
+  // Each figure is a job; a frame paints some of them, the next the others
+  // (frame-scheduler.js). "bn-trainer draw": each frame's work, visible in
+  // the browser's performance tools (and read by the tests); "bn-trainer
+  // depth draw": the depth lab's part of it (its duration, from the frame's start).
+  const panelJobs = [...panels.bn.jobs, ...panels.plain.jobs];
+  const currentPalette = createPaletteReader(root);
+  const scheduler = createFrameScheduler({
+    jobs: () => [...panelJobs, ...depthView.jobs()],
+    prepare: () => ({ palette: currentPalette(),   // the same object while the colours stay (palette.js)
+      yMax: Math.min(MAX_CHART_LOSS, Math.max(panels.bn.maxLoss(), panels.plain.maxLoss())) }),
+    measure: "bn-trainer draw",
+    isPending: chartsPending,
+    afterFrame(start) {
+      const ms = depthView.drawTime();
+      if (ms > 0) performance.measure("bn-trainer depth draw", { start, duration: ms });
+    },
+  });
+  const scheduleDraw = scheduler.request;
 
   showPreset();
   start(autoplay);
@@ -231,8 +229,8 @@ export function mountTrainer(root, {
     pause: () => setPlaying(false),
     // Paints the canvases again with the current CSS colours (after a theme change).
     redraw: scheduleDraw,
-    // The same, at once (before printing).
-    drawNow: draw,
+    // The same, all at once (before printing).
+    drawNow: scheduler.now,
     // Re-reads a state (the page calls this when the URL hash changes).
     load(newState) {
       state = clampLayer({ ...newState });
