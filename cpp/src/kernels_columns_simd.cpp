@@ -1,8 +1,9 @@
 // WebAssembly SIMD column kernels (wasm_simd128.h). Same results as the scalar
 // column kernels, bit for bit: the same operations per element in the same order,
-// four features per vector. Reductions walk the rows in blocks; within a
-// block a strip of 8 features keeps its double sums in registers (the last
-// n % 8 features take the scalar loop: the same sums in the same order).
+// four features per vector. Reductions walk the rows in blocks of kRowBlock;
+// within a block a strip of 8 features sums in float lanes (sum dy: double),
+// merged into double per block (the last n % 4 features take the scalar
+// loop: the same sums in the same order).
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
@@ -12,9 +13,15 @@
 namespace bn::kernels::simd {
 namespace {
 
-// Rows per block in the reductions: 8 rows of a 1024-feature batch (32 KB)
-// stay in L1 while the feature strips walk across them.
-constexpr int kRowBlock = 8;
+// Rows per block in the reductions (bn/kernels.hpp, kColumnRowBlock): the
+// float partial sums of a block span at most this many rows.
+constexpr int kRowBlock = kColumnRowBlock;
+
+// p[0..3] += the four floats of v, as doubles.
+inline void add_f64x4(double* p, v128_t v) {
+  store2d(p, wasm_f64x2_add(load2d(p), lo_f64(v)));
+  store2d(p + 2, wasm_f64x2_add(load2d(p + 2), hi_f64(v)));
+}
 
 }  // namespace
 
@@ -84,9 +91,11 @@ void normalize(const float* x, int m, int n, const float* mean_hi, const float* 
   }
 }
 
-// xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
-// sum_dy_k = sum_i dy_ik; sum_dy_xhat_k = sum_i dy_ik * xhat_ik
-// Row blocks and register sums as in batch_mean_var; rows summed in order.
+// xhat_ik = fl(fl(fl(x_ik - mean_hi_k) - mean_lo_k) * invstd_k)
+// sum_dy_k = sum_i dy_ik   (double, rows in order)
+// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik xhat_ik))   (float within a
+//   block b of kRowBlock rows, rows in order; double over the blocks)
+// Row blocks and strips as in batch_mean_var.
 void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
@@ -100,32 +109,31 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
       const v128_t is_b = load4(invstd + k + 4);
       v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
       v128_t sc = load2d(sum_dy + k + 4), sd = load2d(sum_dy + k + 6);
-      v128_t pa = load2d(sum_dy_xhat + k), pb = load2d(sum_dy_xhat + k + 2);
-      v128_t pc = load2d(sum_dy_xhat + k + 4), pd = load2d(sum_dy_xhat + k + 6);
+      v128_t ta = wasm_f32x4_splat(0.0f), tb = ta;
       for (int i = i0; i < i1; ++i) {
         const long at = static_cast<long>(i) * n + k;
         const v128_t ga = load4(dy + at), gb = load4(dy + at + 4);
         const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a), is_a);
         const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b), is_b);
-        const v128_t g0 = lo_f64(ga), g1 = hi_f64(ga), g2 = lo_f64(gb), g3 = hi_f64(gb);
-        sa = wasm_f64x2_add(sa, g0); pa = wasm_f64x2_add(pa, wasm_f64x2_mul(g0, lo_f64(xa)));
-        sb = wasm_f64x2_add(sb, g1); pb = wasm_f64x2_add(pb, wasm_f64x2_mul(g1, hi_f64(xa)));
-        sc = wasm_f64x2_add(sc, g2); pc = wasm_f64x2_add(pc, wasm_f64x2_mul(g2, lo_f64(xb)));
-        sd = wasm_f64x2_add(sd, g3); pd = wasm_f64x2_add(pd, wasm_f64x2_mul(g3, hi_f64(xb)));
+        sa = wasm_f64x2_add(sa, lo_f64(ga)); sb = wasm_f64x2_add(sb, hi_f64(ga));
+        sc = wasm_f64x2_add(sc, lo_f64(gb)); sd = wasm_f64x2_add(sd, hi_f64(gb));
+        ta = wasm_f32x4_add(ta, wasm_f32x4_mul(ga, xa));
+        tb = wasm_f32x4_add(tb, wasm_f32x4_mul(gb, xb));
       }
       store_f64x4(sum_dy + k, sa, sb); store_f64x4(sum_dy + k + 4, sc, sd);
-      store_f64x4(sum_dy_xhat + k, pa, pb); store_f64x4(sum_dy_xhat + k + 4, pc, pd);
+      add_f64x4(sum_dy_xhat + k, ta); add_f64x4(sum_dy_xhat + k + 4, tb);
     }
     for (; k < n; ++k) {
-      double s = sum_dy[k], p = sum_dy_xhat[k];
+      double s = sum_dy[k];
+      float t = 0.0f;
       for (int i = i0; i < i1; ++i) {
         const long at = static_cast<long>(i) * n + k;
         const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
         s += dy[at];
-        p += static_cast<double>(dy[at]) * static_cast<double>(xhat);
+        t += dy[at] * xhat;
       }
       sum_dy[k] = s;
-      sum_dy_xhat[k] = p;
+      sum_dy_xhat[k] += t;
     }
   }
 }
