@@ -3,6 +3,9 @@
 // The formula each loop implements is in bn/kernels.hpp above its declaration.
 #include "bn/kernels.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace bn::kernels::scalar {
 
 // shift_k = x_0k; d_ik = x_ik - shift_k (float; exact near the shift)
@@ -35,6 +38,24 @@ void normalize(const float* x, int m, int n, const float* mean_hi, const float* 
     float* yr = y + static_cast<long>(i) * n;
     for (int k = 0; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
   }
+}
+
+// y_ik = x_ik * a_k + b_k; false where some x_ik has its top seven exponent
+// bits set (|x| >= 2^127, NaN or Infinity), tested on the bits as it is read
+bool scale_shift(const float* x, int m, int n, const float* a, const float* b, float* y) {
+  constexpr std::uint32_t kTopExponentBits = 0x7f000000u;
+  std::uint32_t found = 0;
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    float* yr = y + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) {
+      std::uint32_t bits;
+      std::memcpy(&bits, xr + k, sizeof bits);
+      found |= static_cast<std::uint32_t>((bits & kTopExponentBits) == kTopExponentBits);
+      yr[k] = xr[k] * a[k] + b[k];
+    }
+  }
+  return found == 0;
 }
 
 // xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k

@@ -7,6 +7,9 @@
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
 
+#include <cstdint>
+#include <cstring>
+
 #include "bn/kernels.hpp"
 #include "simd128.hpp"
 
@@ -89,6 +92,31 @@ void normalize(const float* x, int m, int n, const float* mean_hi, const float* 
     }
     for (; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
   }
+}
+
+// y_ik = x_ik * a_k + b_k; false where some x_ik has its top seven exponent
+// bits set (|x| >= 2^127, NaN or Infinity), tested on the bits as it is read
+bool scale_shift(const float* x, int m, int n, const float* a, const float* b, float* y) {
+  const v128_t top = wasm_i32x4_splat(0x7f000000);
+  v128_t found = wasm_i32x4_splat(0);
+  std::uint32_t found_tail = 0;
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    float* yr = y + static_cast<long>(i) * n;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const v128_t v = load4(xr + k);
+      found = wasm_v128_or(found, wasm_i32x4_eq(wasm_v128_and(v, top), top));
+      store4(yr + k, wasm_f32x4_add(wasm_f32x4_mul(v, load4(a + k)), load4(b + k)));
+    }
+    for (; k < n; ++k) {
+      std::uint32_t bits;
+      std::memcpy(&bits, xr + k, sizeof bits);
+      found_tail |= static_cast<std::uint32_t>((bits & 0x7f000000u) == 0x7f000000u);
+      yr[k] = xr[k] * a[k] + b[k];
+    }
+  }
+  return !wasm_v128_any_true(found) && found_tail == 0;
 }
 
 // xhat_ik = fl(fl(fl(x_ik - mean_hi_k) - mean_lo_k) * invstd_k)

@@ -30,6 +30,12 @@ constexpr int kColumnRowBlock = 8;
   void normalize(const float* x, int m, int n, const float* mean_hi,                     \
                  const float* mean_lo, const float* scale, const float* shift,           \
                  float* y);                                                              \
+  /* Eval with folded statistics (bn/norm_core.hpp, NormCore::forward_folded):         \
+     y_ik = x_ik * a_k + b_k,  a_k = fl(gamma_k invstd_k), b_k = fl(beta_k - mean_k a_k). \
+     Returns false where some |x_ik| >= 2^127 or is NaN / Infinity (y is then         \
+     partly written and must not be used). */                                          \
+  bool scale_shift(const float* x, int m, int n, const float* a, const float* b,         \
+                   float* y);                                                            \
   /* xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k                               \
      sum_dy_k = sum_i dy_ik (double);                                                    \
      sum_dy_xhat_k = sum_b fl(sum_{i in b} dy_ik * xhat_ik)   (float within block b) */ \
