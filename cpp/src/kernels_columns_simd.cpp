@@ -20,6 +20,13 @@ namespace {
 // float partial sums of a block span at most this many rows.
 constexpr int kRowBlock = kColumnRowBlock;
 
+// The element-wise kernels (normalize, backward_dx) take blocks of
+// kRowBlock rows while the batch stays in cache (the per-feature factors are
+// then loaded once per block: 1.6-2x at 256x256), else one row at a time
+// (sequential streams: 8 interleaved rows of a 4 MB batch ran 1.7x slower).
+constexpr long kInCacheElements = 1L << 17;
+inline bool in_cache(int m, int n) { return static_cast<long>(m) * n <= kInCacheElements; }
+
 // p[0..3] += the four floats of v, as doubles.
 inline void add_f64x4(double* p, v128_t v) {
   store2d(p, wasm_f64x2_add(load2d(p), lo_f64(v)));
@@ -79,18 +86,45 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
 }
 
 // y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k
+// Row by row, or (in_cache) blocks of kRowBlock rows in which a strip of 8
+// features keeps its per-feature factors in registers across the rows.
 void normalize(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
                const float* scale, const float* shift, float* y) {
-  for (int i = 0; i < m; ++i) {
-    const float* xr = x + static_cast<long>(i) * n;
-    float* yr = y + static_cast<long>(i) * n;
-    int k = 0;
-    for (; k + 4 <= n; k += 4) {
-      const v128_t c = wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)),
-                                      load4(mean_lo + k));
-      store4(yr + k, wasm_f32x4_add(wasm_f32x4_mul(c, load4(scale + k)), load4(shift + k)));
+  if (!in_cache(m, n)) {
+    for (int i = 0; i < m; ++i) {
+      const float* xr = x + static_cast<long>(i) * n;
+      float* yr = y + static_cast<long>(i) * n;
+      int k = 0;
+      for (; k + 4 <= n; k += 4) {
+        const v128_t c = wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)),
+                                        load4(mean_lo + k));
+        store4(yr + k, wasm_f32x4_add(wasm_f32x4_mul(c, load4(scale + k)), load4(shift + k)));
+      }
+      for (; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
     }
-    for (; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
+    return;
+  }
+  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      const v128_t mh_a = load4(mean_hi + k), ml_a = load4(mean_lo + k);
+      const v128_t sc_a = load4(scale + k), sh_a = load4(shift + k);
+      const v128_t mh_b = load4(mean_hi + k + 4), ml_b = load4(mean_lo + k + 4);
+      const v128_t sc_b = load4(scale + k + 4), sh_b = load4(shift + k + 4);
+      for (int i = i0; i < i1; ++i) {
+        const long at = static_cast<long>(i) * n + k;
+        const v128_t ca = wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a);
+        const v128_t cb = wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b);
+        store4(y + at, wasm_f32x4_add(wasm_f32x4_mul(ca, sc_a), sh_a));
+        store4(y + at + 4, wasm_f32x4_add(wasm_f32x4_mul(cb, sc_b), sh_b));
+      }
+    }
+    for (int i = i0; i < i1; ++i) {
+      const float* xr = x + static_cast<long>(i) * n;
+      float* yr = y + static_cast<long>(i) * n;
+      for (int j = k; j < n; ++j) yr[j] = ((xr[j] - mean_hi[j]) - mean_lo[j]) * scale[j] + shift[j];
+    }
   }
 }
 
@@ -167,26 +201,52 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
 }
 
 // dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
+// Row by row, or (in_cache) row blocks in which a strip of 4 features keeps
+// its six per-feature factors in registers across the rows.
 void backward_dx(const float* dy, const float* x, int m, int n, const float* mean_hi,
                  const float* mean_lo, const float* invstd, const float* scale,
                  const float* mean_dy, const float* mean_dy_xhat, float* dx) {
-  for (int i = 0; i < m; ++i) {
-    const float* xr = x + static_cast<long>(i) * n;
-    const float* dyr = dy + static_cast<long>(i) * n;
-    float* dxr = dx + static_cast<long>(i) * n;
+  if (!in_cache(m, n)) {
+    for (int i = 0; i < m; ++i) {
+      const float* xr = x + static_cast<long>(i) * n;
+      const float* dyr = dy + static_cast<long>(i) * n;
+      float* dxr = dx + static_cast<long>(i) * n;
+      int k = 0;
+      for (; k + 4 <= n; k += 4) {
+        const v128_t xhat = wasm_f32x4_mul(
+            wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
+            load4(invstd + k));
+        const v128_t centered = wasm_f32x4_sub(wasm_f32x4_sub(load4(dyr + k), load4(mean_dy + k)),
+                                               wasm_f32x4_mul(xhat, load4(mean_dy_xhat + k)));
+        store4(dxr + k, wasm_f32x4_mul(load4(scale + k), centered));
+      }
+      for (; k < n; ++k) {
+        const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+        dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
+      }
+    }
+    return;
+  }
+  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
     int k = 0;
     for (; k + 4 <= n; k += 4) {
-      const v128_t xhat = wasm_f32x4_mul(
-          wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
-          load4(invstd + k));
-      const v128_t centered = wasm_f32x4_sub(
-          wasm_f32x4_sub(load4(dyr + k), load4(mean_dy + k)),
-          wasm_f32x4_mul(xhat, load4(mean_dy_xhat + k)));
-      store4(dxr + k, wasm_f32x4_mul(load4(scale + k), centered));
+      const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
+      const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
+      for (int i = i0; i < i1; ++i) {
+        const long at = static_cast<long>(i) * n + k;
+        const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
+        const v128_t centered =
+            wasm_f32x4_sub(wasm_f32x4_sub(load4(dy + at), md), wasm_f32x4_mul(xhat, mx));
+        store4(dx + at, wasm_f32x4_mul(sc, centered));
+      }
     }
-    for (; k < n; ++k) {
-      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-      dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
+    for (int i = i0; i < i1; ++i) {
+      const long row = static_cast<long>(i) * n;
+      for (int j = k; j < n; ++j) {
+        const float xhat = ((x[row + j] - mean_hi[j]) - mean_lo[j]) * invstd[j];
+        dx[row + j] = scale[j] * ((dy[row + j] - mean_dy[j]) - xhat * mean_dy_xhat[j]);
+      }
     }
   }
 }
