@@ -162,6 +162,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
       (!l.columns() && runs_ == nullptr) || q_count > stat_capacity_)
     detail::throw_logic("forward_staged: the plan does not fit this layer (or prepare() was not called)");
   grow(saved_y_, total);
+  grow(staging_y_, total);   // the folded eval's y: grown with saved_y_, so that no later call grows the heap
   staging_.plan = plan;
   staging_.training = training;
   if (rank > kMaxRank) detail::throw_logic("forward_staged: shape of too many dimensions");

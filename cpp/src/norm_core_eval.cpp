@@ -27,7 +27,8 @@ constexpr double kFoldLimit = 4.0;
 
 }  // namespace
 
-// Returns true with y in saved_y_ (the previous y swapped into staging_y_);
+// Returns true with y in saved_y_ (the previous y swapped into staging_y_,
+// which forward_staged grows with saved_y_);
 // false with nothing changed when folding does not apply. Throws (nothing
 // changed) where the unfolded path would: an eps too small for float32.
 bool NormCore::forward_folded(Saved& s, const float* x) {
@@ -49,7 +50,6 @@ bool NormCore::forward_folded(Saved& s, const float* x) {
     a[q] = s.gamma[q] * s.invstd[q];
     b[q] = static_cast<float>(static_cast<double>(s.beta[q]) - s.mean[q] * static_cast<double>(a[q]));
   }
-  detail::grow(staging_y_, l.elements());
   if (!kernels::fast::scale_shift(x, l.outer, l.stats, a, b, staging_y_.data())) return false;
   std::swap(staging_y_, saved_y_);
   return true;
