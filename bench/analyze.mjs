@@ -101,10 +101,11 @@ function deepTargets(deep) {
 // Each fwd+bwd target is computed for every mode of ours (SIMD against
 // scalar in the same mode), in `modes`; the verdict is judged on the best of
 // them (`value`, `bestMode`).
-export function targets({ engines, trainRows, trainer, deepTrainer = {}, memory }) {
+export function targets({ engines, trainRows, trainer, deepTrainer = {}, memory, pageLoad = [] }) {
   const ms = (engine, key) => engines[engine]?.trainStep?.[key]?.medianMs;
   const big = "1024x1024", small = "32x16";
-  const ofBound = (engine) => trainRows.find((r) => r.engine === engine)?.cells[big]?.ofBound ?? null;
+  const ofBound = (engine, key = big) => trainRows.find((r) => r.engine === engine)?.cells[key]?.ofBound ?? null;
+  const stepper = pageLoad.find((p) => p.page === "stepper" && p.target.startsWith("web "));
   // fn(suffix) -> the figure for one mode; higher is better for all of these.
   const perMode = (name, target, unit, fn) => {
     const modes = {};
@@ -120,6 +121,13 @@ export function targets({ engines, trainRows, trainer, deepTrainer = {}, memory 
     perMode("1024x1024 fwd+bwd, SIMD vs our scalar build (same mode)", 2, "x", (s) => ratio(ms(`ours-scalar${s}`, big), ms(`ours-simd${s}`, big))),
     perMode("1024x1024 fwd+bwd, SIMD vs PyTorch 1 thread", 1, "x", vs("pytorch", big)),
     perMode("32x16 fwd+bwd, SIMD vs plain JS", 1, "x", vs("plain-js", small)),
+    // Issue 16 (batch norm at the memory bound).
+    perMode("4096x1024 fwd+bwd, SIMD share of the streaming bound", 0.5, "fraction", (s) => ofBound(`ours-simd${s}`, "4096x1024")),
+    ...[[small, 1], ["256x256", 1], [big, 0.75], ["4096x1024", 0.75]].map(([key, target]) =>
+      perMode(`${key} fwd+bwd, SIMD vs PyTorch 1 thread (issue 16)`, target, "x", vs("pytorch", key))),
+    ...[small, "256x256", "4096x1024"].map((key) => perMode(`${key} fwd+bwd, SIMD vs plain JS (issue 16)`, 5, "x", vs("plain-js", key))),
+    { name: "Stepper page: navigation to the first computed number (Chromium, median)", value: stepper?.firstNumberMs ?? null,
+      target: 300, unit: "ms", lowerIsBetter: true },
     { name: "Trainer steps/s, SIMD", value: trainer["ours-simd"]?.stepsPerSecond ?? null, target: 30000, unit: "steps/s" },
     { name: "Trainer, SIMD vs TensorFlow.js WASM", value: ratio(trainer["ours-simd"]?.stepsPerSecond, trainer["tfjs-wasm"]?.stepsPerSecond), target: 10, unit: "x" },
     ...deepTargets(deepTrainer),

@@ -4,14 +4,30 @@
 // measured total. Floats moved per element: reads + writes.
 const PASSES = [
   { pass: "forward: copy x into the WASM heap (HEAPF32.set)", time: (p) => p.memcpy, floats: 2 },
-  { pass: "forward: batch_mean_var (shifted sums, double)", time: (p) => p.simd.batch_mean_var, scalar: (p) => p.scalar.batch_mean_var, floats: 1 },
+  { pass: "forward: batch_mean_var (shifted sums, double lanes)", time: (p) => p.simd.batch_mean_var, scalar: (p) => p.scalar.batch_mean_var, floats: 1 },
   { pass: "forward: normalize (x -> y)", time: (p) => p.simd.normalize, scalar: (p) => p.scalar.normalize, floats: 2 },
   { pass: "forward: copy y out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
   { pass: "backward: copy dy into the heap", time: (p) => p.memcpy, floats: 2 },
-  { pass: "backward: backward_reduce (sum dy, sum dy*xhat, double)", time: (p) => p.simd.backward_reduce, scalar: (p) => p.scalar.backward_reduce, floats: 2 },
+  { pass: "backward: backward_reduce (sum dy double; sum dy*xhat float lanes in 8-row blocks, merged in double)", time: (p) => p.simd.backward_reduce, scalar: (p) => p.scalar.backward_reduce, floats: 2 },
   { pass: "backward: backward_dx (x, dy -> dx)", time: (p) => p.simd.backward_dx, scalar: (p) => p.scalar.backward_dx, floats: 3 },
   { pass: "backward: copy dx out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
 ];
+
+// Bytes per element each way of calling moves, as run (kernel passes of the
+// passes above, plus the API's copies), against the floors: training
+// forward + backward 20 B (read x, write y; read x, dy, write dx), eval 8 B.
+// Eval forward reads x once (scale_shift: y = x a + b, with the finiteness
+// test on the same read) where it folds (bn/norm_core.hpp), else a scan of
+// x for NaN / huge values and the normalize pass (12 B).
+const KERNEL_TRAIN_FLOATS = 1 + 2 + 2 + 3;   // batch_mean_var, normalize, backward_reduce, backward_dx
+const COPY_FLOATS = { views: 0, "views incl. fill": 4, "out arrays": 8, "fresh copies (default API)": 8 };
+export function trafficTable() {
+  const rows = Object.entries(COPY_FLOATS).map(([mode, copies]) => {
+    const evalCopies = copies === 0 ? 0 : copies === 4 ? 2 : 4;
+    return `| ${mode} | ${4 * (KERNEL_TRAIN_FLOATS + copies)} | 20 | ${4 * (2 + evalCopies)} | 8 |`;
+  });
+  return ["| mode | fwd+bwd bytes/element run | floor | eval bytes/element run (folded) | floor |", "|---|---|---|---|---|", ...rows].join("\n");
+}
 
 export function profileReport(passes, api, boundMs, keepMemory, outArrays, views = null, key = "1024x1024") {
   const p = passes?.[key];
@@ -35,6 +51,11 @@ export function profileReport(passes, api, boundMs, keepMemory, outArrays, views
     outArrays ? `| the API call with out arrays (no fresh copies) | | ${outArrays.medianMs.toFixed(3)} | | |` : null,
     views ? `| the API call with zero-copy views (x, dy already in WASM memory; no copies in or out) | | ${views.medianMs.toFixed(3)} | | |` : null,
     `| streaming bound | 5 | ${boundMs?.toFixed(3) ?? "n/a"} | | |`,
+    p.simd.scale_shift ? `| eval forward, folded: scale_shift (x -> y = x a + b, finiteness tested on the same read) | 2 | ${p.simd.scale_shift.medianMs.toFixed(3)} | ${((8 * elements) / (p.simd.scale_shift.medianMs * 1e6)).toFixed(1)} | ${p.scalar.scale_shift.medianMs.toFixed(3)} |` : null,
+    "",
+    "Traffic of the algorithm as run, per way of calling (bytes per element; the copies in and out at 8 B each, the fresh copies built from the heap views without a zero-fill):",
+    "",
+    trafficTable(),
     "",
     `The API moves ${floats} floats per element where the bound moves 5 (the copies in and out are what the ` +
     `contract asks: Float32Array in, fresh Float32Array copies out). The rest of the measured time ` +

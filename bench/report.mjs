@@ -10,7 +10,7 @@ const fmtNum = (v, digits = 1) => (v === null || v === undefined ? "n/a" : v >= 
 const cell = (c) => (c ? `${fmtMs(c.ms)} ms ${c.gbps.toFixed(2)} GB/s${c.ofBound !== null ? ` ${(100 * c.ofBound).toFixed(0)}%` : ""}` : "—");
 
 const fmtTarget = (t) => (t.unit === "fraction" ? `>= ${100 * t.target}%` : t.unit === "x" ? `>= ${t.target}x`
-  : t.unit === "growths" ? `${t.target}` : `>= ${fmtNum(t.target)}`);
+  : t.unit === "growths" ? `${t.target}` : `${t.lowerIsBetter ? "<=" : ">="} ${fmtNum(t.target)}${t.unit === "ms" ? " ms" : ""}`);
 function fmtValue(t, v) {
   if (v === null || v === undefined) return "n/a";
   if (t.unit === "fraction") return `${(100 * v).toFixed(0)}%`;
@@ -74,6 +74,11 @@ function sections(r) {
     { title: "Load: loadBN() to resolved / to the first forward result (wall clock, fresh process, median of runs)",
       header: ["build", "loadBN()", "first result"],
       body: Object.entries(r.load).map(([v, l]) => [v, `${l.loadMs.toFixed(1)} ms`, `${l.firstResultMs.toFixed(1)} ms`]) },
+    { title: "Page load in Chromium: navigation to the stepper's first computed number / the trainer's first trained frame (fresh context per run, median; bench/page-load.mjs)",
+      header: ["page", "first formula", "first number / trained frame", "fastest run", "JS (main thread)"],
+      body: (r.pageLoad ?? []).map((p) => p.page === "trainer"
+        ? [p.target, "", `${p.firstTrainedFrameMs.toFixed(0)} ms`, `${p.minFirstTrainedFrameMs.toFixed(0)} ms`, `${p.scriptKB.toFixed(0)} KB`]
+        : [p.target, `${p.firstFormulaMs.toFixed(0)} ms`, `${p.firstNumberMs.toFixed(0)} ms`, `${p.minFirstNumberMs.toFixed(0)} ms`, `${p.scriptKB.toFixed(0)} KB`]) },
     { title: "Targets (ratios within this run; each verdict judged on the best of our modes)",
       header: ["target", "target value", ...OUR_MODES.map((m) => m.label), "best (judged)", "verdict"],
       body: r.targets.map(targetRow) },
@@ -93,6 +98,7 @@ const NOTES = [
   "Trainer: ours = `new bn.Trainer()` with the defaults (spiral, 2-16-16-2, BN, ReLU, SGD lr 0.1, batch 32) stepped 100 steps per call; TF.js = a custom train step of the same network (bench/adapters/tfjs-trainer.mjs); PyTorch = nn.Sequential of the same layers with torch.optim.SGD.",
   `Deep trainer: the networks of bench/deep-networks.mjs, Linear -> BatchNorm1d -> ReLU blocks of width ${DEEP_WIDTH}, batch ${DEEP_BATCH}, SGD lr ${DEEP_LR}, cross-entropy, minibatches from 400 points; depth 100 with residual blocks (x + f(x)). Ours: \`new bn.Trainer({ hidden, residual, batchSize: ${DEEP_BATCH}, lr: ${DEEP_LR} })\` stepped ${DEEP_STEPS_PER_CALL} steps per call; TF.js: the custom step of bench/adapters/tfjs-trainer.mjs with the same blocks; PyTorch: nn.Sequential of the same blocks (bench/torch_bench.py --deep); native: the same C++ Trainer built with g++.`,
   "Load: a fresh Node process per run, from calling loadBN() (read + compile + instantiate the .wasm) to its promise resolving and to the first forward's result.",
+  "Page load: Debian's Chromium (playwright-core, headless), the strict CSP, a fresh browser context per run (nothing cached), served from localhost; times from navigation (performance.now()) to the first [data-quantity] number of index.html#step=1, and to the frame where both panels of trainer.html#step=1 show step 1.",
   "The diagnostic row reruns the SIMD build with MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ set so that glibc keeps freed memory: it is not a target, it shows what the fresh output arrays' page faults cost.",
 ];
 

@@ -115,6 +115,10 @@ for (const v of ["simd", "scalar"]) {
   if (runs.length) load[v] = { loadMs: med((r) => r.loadMs), firstResultMs: med((r) => r.firstResultMs), runs: runs.length };
 }
 
+// 4b. Page load in Chromium: the stepper's first number, the trainer's first trained frame.
+const pageLoad = child("page load in Chromium (stepper, trainer)", "node", ["bench/page-load.mjs", "--runs", String(LOAD_RUNS)])?.pageLoad ?? [];
+if (!pageLoad.length) skipped.push("page load in Chromium: failed (see the log above)");
+
 // 5. Analysis and reports.
 machine.loadAverageAtEnd = loadAverage();
 const trainStep = rateRows(engines, stream.stream, "trainStep");
@@ -131,9 +135,10 @@ const results = {
   trainer,
   deepTrainer,
   load,
+  pageLoad,
   memory,
   crossCheck: checks,
-  targets: targets({ engines, trainRows: trainStep, trainer, deepTrainer, memory }),
+  targets: targets({ engines, trainRows: trainStep, trainer, deepTrainer, memory, pageLoad }),
   profile: profileReport(stream.passes, engines["ours-simd"]?.trainStep?.["1024x1024"],
     stream.stream?.["1024x1024"]?.trainStep?.medianMs, engines["ours-simd-keep-memory"]?.trainStep?.["1024x1024"],
     engines["ours-simd-out"]?.trainStep?.["1024x1024"], engines["ours-simd-views"]?.trainStep?.["1024x1024"]),

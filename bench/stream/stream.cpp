@@ -10,7 +10,8 @@
 //   dx_i = dy_i a + x_i b          (read x and dy, write dx)
 // Eval forward's bound is the first loop alone (read x, write y: 8 m n bytes).
 //
-// Per-pass profile: each kernel of bn/kernels.hpp (SIMD and scalar), timed
+// Per-pass profile: each kernel of bn/kernels.hpp (SIMD and scalar; the
+// folded eval forward is scale_shift), timed
 // alone on the same shapes, and a memcpy of m n floats (what the JS API's
 // copies in and out cost each).
 #include <wasm_simd128.h>
@@ -95,6 +96,9 @@ struct PassData {
           K::normalize(p.d.x.data(), p.m, p.n, p.mean_hi.data(), p.mean_lo.data(),              \
                        p.scale.data(), p.shift.data(), p.y.data());                             \
         },                                                                                      \
+        quick));                                                                                \
+    out["scale_shift"] = to_json(bn::bench::measure(                                            \
+        [&] { K::scale_shift(p.d.x.data(), p.m, p.n, p.scale.data(), p.shift.data(), p.y.data()); }, \
         quick));                                                                                \
     out["backward_reduce"] = to_json(bn::bench::measure(                                        \
         [&] {                                                                                   \

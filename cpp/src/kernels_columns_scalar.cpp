@@ -1,6 +1,10 @@
-// Scalar column kernels: plain loops over rows, accumulating in double.
+// Scalar column kernels: plain loops, feature by feature, over the rows in
+// blocks of kColumnRowBlock (float sums within a block, double across).
 // The formula each loop implements is in bn/kernels.hpp above its declaration.
 #include "bn/kernels.hpp"
+
+#include <cstdint>
+#include <cstring>
 
 namespace bn::kernels::scalar {
 
@@ -36,19 +40,48 @@ void normalize(const float* x, int m, int n, const float* mean_hi, const float* 
   }
 }
 
+// y_ik = x_ik * a_k + b_k; false where some x_ik has its top seven exponent
+// bits set (|x| >= 2^127, NaN or Infinity), tested on the bits as it is read
+bool scale_shift(const float* x, int m, int n, const float* a, const float* b, float* y) {
+  constexpr std::uint32_t kTopExponentBits = 0x7f000000u;
+  std::uint32_t found = 0;
+  for (int i = 0; i < m; ++i) {
+    const float* xr = x + static_cast<long>(i) * n;
+    float* yr = y + static_cast<long>(i) * n;
+    for (int k = 0; k < n; ++k) {
+      std::uint32_t bits;
+      std::memcpy(&bits, xr + k, sizeof bits);
+      found |= static_cast<std::uint32_t>((bits & kTopExponentBits) == kTopExponentBits);
+      yr[k] = xr[k] * a[k] + b[k];
+    }
+  }
+  return found == 0;
+}
+
 // xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
-// sum_dy_k = sum_i dy_ik; sum_dy_xhat_k = sum_i dy_ik * xhat_ik
+// sum_dy_k = sum_i dy_ik (double, rows in order)
+// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik * xhat_ik))   (float within
+//   each block b of kColumnRowBlock rows, double over the blocks)
 void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
+  constexpr int kStrip = 64;   // features whose block sums stay in a local array
   for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
-  for (int i = 0; i < m; ++i) {
-    const float* xr = x + static_cast<long>(i) * n;
-    const float* dyr = dy + static_cast<long>(i) * n;
-    for (int k = 0; k < n; ++k) {
-      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-      sum_dy[k] += dyr[k];
-      sum_dy_xhat[k] += static_cast<double>(dyr[k]) * static_cast<double>(xhat);
+  for (int i0 = 0; i0 < m; i0 += kColumnRowBlock) {
+    const int i1 = i0 + kColumnRowBlock < m ? i0 + kColumnRowBlock : m;
+    for (int k0 = 0; k0 < n; k0 += kStrip) {
+      const int k1 = k0 + kStrip < n ? k0 + kStrip : n;
+      float t[kStrip] = {};
+      for (int i = i0; i < i1; ++i) {
+        const float* xr = x + static_cast<long>(i) * n;
+        const float* dyr = dy + static_cast<long>(i) * n;
+        for (int k = k0; k < k1; ++k) {
+          const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+          sum_dy[k] += dyr[k];
+          t[k - k0] += dyr[k] * xhat;
+        }
+      }
+      for (int k = k0; k < k1; ++k) sum_dy_xhat[k] += t[k - k0];
     }
   }
 }

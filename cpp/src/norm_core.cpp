@@ -51,6 +51,7 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   // Per-statistic buffers sized for one statistic per parameter (BatchNorm;
   // the other layers grow them with the batch).
   scale_.assign(n, 0.0f);
+  fold_shift_.assign(n, 0.0f);
   for (std::vector<float>* v : {&save_.mean_hi, &save_.mean_lo, &save_.invstd}) v->assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
     s->mean.assign(n, 0.0);
@@ -161,12 +162,15 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
       (!l.columns() && runs_ == nullptr) || q_count > stat_capacity_)
     detail::throw_logic("forward_staged: the plan does not fit this layer (or prepare() was not called)");
   grow(saved_y_, total);
+  grow(staging_y_, total);   // the folded eval's y: grown with saved_y_, so that no later call grows the heap
   staging_.plan = plan;
   staging_.training = training;
   if (rank > kMaxRank) detail::throw_logic("forward_staged: shape of too many dimensions");
   staging_.rank = rank;
   std::copy(dims, dims + rank, staging_.dims);
   const float* x = staging_x_.data();
+  if (!plan.input_stats && !plan.update_running && l.columns() && forward_folded(staging_, x))
+    return commit_forward(training);
   const bool maybe_wide =
       plan.input_stats ? input_statistics(staging_, x) : running_statistics(staging_, x);
   finish_statistics(staging_, x, maybe_wide);   // may throw: nothing changed yet
@@ -185,17 +189,24 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   }
   if (detail::scale_may_overflow(staging_.gamma.data(), config_.params, c.invstd, l.stats))
     detail::normalize_wide_scale(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
+  commit_forward(training);
+}
+
+// Makes the staged forward (statistics in staging_, y in saved_y_) the last
+// one: saved statistics, x, running statistics, save_mean / save_invstd.
+void NormCore::commit_forward(bool training) {
+  const std::size_t q_count = static_cast<std::size_t>(staging_.plan.layout.stats);
   staging_.valid = true;
   std::swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
-  if (plan.update_running) commit_running();
-  if (training && plan.input_stats) {   // buffers of the same room: plain copies
+  if (saved_.plan.update_running) commit_running();
+  if (training && saved_.plan.input_stats) {   // buffers of the same room: plain copies
     const std::size_t bytes = sizeof(float) * q_count;
     std::memcpy(save_.mean_hi.data(), saved_.mean_hi.data(), bytes);
     std::memcpy(save_.mean_lo.data(), saved_.mean_lo.data(), bytes);
     std::memcpy(save_.invstd.data(), saved_.invstd.data(), bytes);
-    save_.stats = l.stats;
+    save_.stats = saved_.plan.layout.stats;
     save_.valid = true;
   }
 }

@@ -20,6 +20,7 @@ void NormCore::prepare(const NormLayout& l) {
     detail::grow(s->invstd, q_count);
   }
   detail::grow(scale_, q_count);
+  detail::grow(fold_shift_, q_count);
   for (std::vector<float>* v : {&save_.mean_hi, &save_.mean_lo, &save_.invstd}) detail::grow(*v, q_count);
   stat_capacity_ = q_count;
 }

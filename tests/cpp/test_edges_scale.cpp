@@ -90,3 +90,27 @@ TEST_CASE("edges (d): gradients past float32 with a finite dy say so, instead of
   REQUIRE_THROWS_WITH(layer.backward(nan_dy.data(), dx.data(), dgamma.data(), dbeta.data()),
                       Catch::Matchers::Contains("dy must hold finite numbers"));
 }
+
+TEST_CASE("edges (d), eval: a folded factor gamma invstd past float32 is not folded; y as float64") {
+  // Eval with running mean 0 would take the folded forward (y = x a + b,
+  // bn/norm_core_eval.cpp), but a = gamma invstd = 1e33 * 1e6 is past
+  // float32: y = x * Inf. The unfolded path and its double recomputation
+  // give y = gamma x / sqrt(0 + eps), finite.
+  bn::BatchNorm1d layer(1, bn::BatchNormOptions{1e-12, 0.1, true});
+  const float g = 1e33f, mean = 0.0f, var = 0.0f;
+  layer.set_params(&g, nullptr, &mean, &var);
+  layer.eval();
+  const std::vector<float> x = {1e-30f, -2e-30f, 0.0f};
+  std::vector<float> y(3);
+  layer.forward(x.data(), 3, y.data());
+  for (int i = 0; i < 3; ++i) {
+    const double want = static_cast<double>(g) * x[i] / std::sqrt(1e-12);
+    CHECK(y[i] == Approx(want).epsilon(1e-6).margin(1e-30));
+  }
+  // The control: a gamma whose folded factor fits folds, and gives the same formula.
+  const float small_g = 1e20f;
+  layer.set_params(&small_g, nullptr, nullptr, nullptr);
+  layer.forward(x.data(), 3, y.data());
+  for (int i = 0; i < 3; ++i)
+    CHECK(y[i] == Approx(static_cast<double>(small_g) * x[i] / std::sqrt(1e-12)).epsilon(1e-6).margin(1e-30));
+}

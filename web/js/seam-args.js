@@ -198,10 +198,12 @@ function failLength(heap, name, value, expected, got, role) {
 // 5. Results: `length` floats at heap byte address `at`, copied into
 // `target` (an output array checkOutputs() accepted) or into a fresh
 // Float32Array when no target is given; target === true: the view itself.
+// The fresh copy is constructed from the view (one pass: V8 allocates it
+// without zero-filling, where slice() zero-fills and then copies).
 export function deliver(heap, at, length, target) {
   const view = heap.view(at, length);
   if (target === true) return view;
-  if (target === undefined) return view.slice();
+  if (target === undefined) return new Float32Array(view);
   target.set(view);
   return target;
 }

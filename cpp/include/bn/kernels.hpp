@@ -6,24 +6,39 @@
 //   bn::kernels::scalar  plain loops, every build
 //   bn::kernels::simd    wasm_simd128.h, only where __wasm_simd128__ is defined
 // bn::kernels::fast names the one a build uses. Both give the same bits:
-// every sum adds the rows in order, in double.
+// the reductions add the rows in order, in double, except sum dy xhat
+// (dgamma's sum, of centred terms): float within blocks of kColumnRowBlock
+// rows, the block sums added in double. A block's float sum has error
+// <= (B - 1) 2^-24 sum |terms| (B rows), at most 7 2^-24 sum |dy xhat|:
+// float-level accuracy, in lanes twice as wide as double ones.
 // The other layouts' kernels are in bn/run_kernels.hpp.
 #pragma once
 
 namespace bn::kernels {
 
+// Rows per block of the reductions' float partial sums.
+constexpr int kColumnRowBlock = 8;
+
 #define BN_DECLARE_COLUMN_KERNELS                                                        \
   /* The statistics in one pass, shifted by the first row (bn/norm_core.hpp          \
      keeps them only where that shift was safe):                                       \
      shift_k = x_0k; s1_k = sum_i fl(x_ik - shift_k); s2_k = sum_i fl(x_ik - shift_k)^2 \
+     (double: the running statistics are checked against float64 to an ulp)               \
      mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m   (biased) */          \
   void batch_mean_var(const float* x, int m, int n, double* mean, double* var);          \
   /* y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k */                      \
   void normalize(const float* x, int m, int n, const float* mean_hi,                     \
                  const float* mean_lo, const float* scale, const float* shift,           \
                  float* y);                                                              \
+  /* Eval with folded statistics (bn/norm_core.hpp, NormCore::forward_folded):         \
+     y_ik = x_ik * a_k + b_k,  a_k = fl(gamma_k invstd_k), b_k = fl(beta_k - mean_k a_k). \
+     Returns false where some |x_ik| >= 2^127 or is NaN / Infinity (y is then         \
+     partly written and must not be used). */                                          \
+  bool scale_shift(const float* x, int m, int n, const float* a, const float* b,         \
+                   float* y);                                                            \
   /* xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k                               \
-     sum_dy_k = sum_i dy_ik;  sum_dy_xhat_k = sum_i dy_ik * xhat_ik */                   \
+     sum_dy_k = sum_i dy_ik (double);                                                    \
+     sum_dy_xhat_k = sum_b fl(sum_{i in b} dy_ik * xhat_ik)   (float within block b) */ \
   void backward_reduce(const float* dy, const float* x, int m, int n,                    \
                        const float* mean_hi, const float* mean_lo,                       \
                        const float* invstd, double* sum_dy, double* sum_dy_xhat);        \

@@ -15,7 +15,10 @@
 // double, so that no data point is special: the accuracy does not depend on
 // the order of the rows, and nothing overflows for finite x (float max
 // included). Normalizing subtracts the mean split as float hi + lo: x - mean
-// stays exact near a large offset. An eps so small that 1/sqrt(var + eps)
+// stays exact near a large offset. An eval forward on the column layout
+// folds the statistics into one multiply-add, y = x a + b (a = gamma invstd,
+// b = beta - mean a), where every |running_mean| is within kFoldLimit
+// running standard deviations of 0 (norm_core_eval.cpp). An eps so small that 1/sqrt(var + eps)
 // overflows float32 is refused, naming eps.
 //
 // Every call that can fail checks everything before it changes anything:
@@ -140,6 +143,8 @@ class NormCore {
 
   bool input_statistics(Saved& s, const float* x);
   bool running_statistics(Saved& s, const float* x) const;
+  bool forward_folded(Saved& s, const float* x);
+  void commit_forward(bool training);
   void finish_statistics(Saved& s, const float* x, bool maybe_wide) const;
   void next_running(const Saved& s);   // may throw: changes nothing else
   void commit_running();
@@ -166,7 +171,8 @@ class NormCore {
   SavedBatchStats save_;
   // Scratch: gamma * invstd per statistic, per-parameter sums of backward
   // (backward's per-statistic scratch is staging_, free after a commit).
-  std::vector<float> scale_;
+  std::vector<float> scale_, fold_shift_;
+  std::vector<float> staging_y_;   // the folded eval forward's y, swapped in on success
   std::vector<double> param_a_, param_b_;
   std::size_t stat_capacity_ = 0;   // statistics every per-statistic buffer holds
 };
