@@ -13,7 +13,7 @@ const SHOTS = [
   { file: "stepper-lab.png", hash: LAB, parts: [".card-lab > .row-controls", ".card-lab .image-batch", ".card-lab .stat-info"] },
   { file: "stepper-five-norms.png", hash: LAB, parts: [".card-lab .five-norms"] },
   { file: "stepper-lab-steps.png", hash: LAB, parts: [".card-lab .lab-steps", ".card-lab .lab-dependence"], needsLayers: true },
-  { file: "stepper-conv-fold.png", hash: "#x=1,2;3,5&norm=batch2d&shape=2,2,2,2&ck=1&mode=eval", parts: [".card-lab .conv-fold"], needsLayers: true },
+  { file: "stepper-conv-fold.png", hash: "#x=1,2;3,5&norm=batch2d&shape=2,2,2,2&mode=eval", parts: [".card-lab .conv-fold"], needsLayers: true },
 ];
 const only = process.argv.slice(2);
 
