@@ -7,6 +7,7 @@
 // Copy as PyTorch; axe finds nothing in the section, light and dark, eval and train.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { axeViolations, useBrowserAndServer } from "./browser.mjs";
 import { openStepper } from "./fixtures/stepper-helpers.mjs";
 import { convFoldReference } from "../reference/conv_fold_reference.mjs";
@@ -149,6 +150,28 @@ test("kernel, output channels and Random conv weights change the fold and the li
     const snippet = await page.getByLabel("PyTorch snippet").textContent();
     assert.match(snippet, /fuse_conv_bn_eval\(conv, bn2\)/);
     assert.match(snippet, /torch\.nn\.Conv2d\(3, 3, 1, padding=0\)/);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("Download the conv fold as CSV holds the numbers the section shows, in its mode", { timeout: 60_000 }, async () => {
+  const { context, page, problems } = await openStepper(browser, server.url, { hash: `${HASH}&mode=train` });
+  try {
+    const section = page.locator(SECTION);
+    const [download] = await Promise.all([page.waitForEvent("download"), section.getByRole("button", { name: "Download the conv fold as CSV" }).click()]);
+    assert.equal(download.suggestedFilename(), "batchnorm-conv-fold-train.csv");
+    const lines = (await readFile(await download.path(), "utf8")).trim().split("\n");
+    assert.equal(lines[0], "quantity,out,in,kh,kw,sample,h,w,value");
+    const csv = new Map(lines.slice(1).map((l) => { const cells = l.split(","); return [cells.slice(0, 8).join(","), Number(cells[8])]; }));
+    assert.equal(csv.size, lines.length - 1, "each number once");
+    for (const [key, v] of await read(page, "data-quantity", "fusedWeight")) assert.equal(csv.get(`fusedWeight,${key.split(":").slice(0, 4).join(",")},,,`), v, `W′ ${key}`);
+    for (const [key, v] of await read(page, "data-quantity", "fusedBias")) assert.equal(csv.get(`fusedBias,${key.split(":")[4]},,,,,,`), v, `b′ ${key}`);
+    for (const [key, v] of await read(page, "data-fold", "convUnfusedY")) {
+      const [, , , , c, n, hh, ww] = key.split(":");
+      assert.equal(csv.get(`unfusedY,${c},,,,${n},${hh},${ww}`), v, `train-mode BN(z) ${key}`);
+    }
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();
