@@ -1,6 +1,7 @@
 // Screenshots of the stepper's normalization lab for the README
 // (docs/screenshots/), each from a link, so each picture is a reproducible state:
 //   node scripts/stepper-screenshots.mjs        (after scripts/build.sh)
+//   node scripts/stepper-screenshots.mjs stepper-conv-fold.png   (only the files named)
 // Debian's chromium via playwright-core, the page served with the strict CSP.
 // stepper-lab-steps.png (the chosen statistic's numbers) is taken only by a
 // build whose library has the lab's layers (BatchNorm2d, LayerNorm,
@@ -12,12 +13,14 @@ const SHOTS = [
   { file: "stepper-lab.png", hash: LAB, parts: [".card-lab > .row-controls", ".card-lab .image-batch", ".card-lab .stat-info"] },
   { file: "stepper-five-norms.png", hash: LAB, parts: [".card-lab .five-norms"] },
   { file: "stepper-lab-steps.png", hash: LAB, parts: [".card-lab .lab-steps", ".card-lab .lab-dependence"], needsLayers: true },
+  { file: "stepper-conv-fold.png", hash: "#x=1,2;3,5&norm=batch2d&shape=2,2,2,2&mode=eval", parts: [".card-lab .conv-fold"], needsLayers: true },
 ];
+const only = process.argv.slice(2);
 
 const browser = await launchBrowser();
 const server = await serve();
 try {
-  for (const { file, hash, parts, needsLayers } of SHOTS) {
+  for (const { file, hash, parts, needsLayers } of SHOTS.filter((shot) => !only.length || only.includes(shot.file))) {
     const { page, context } = await openPage(browser, `${server.url}${hash}`, { width: 1280, height: 900 });
     await page.locator(".card-lab .stat-info").waitFor({ timeout: 60_000 });
     if (needsLayers && await page.locator('[data-note="layers-missing"]').count()) {

@@ -73,13 +73,13 @@ export function useBrowserAndServer(receive, root = WEB_ROOT, serveOptions = {})
   });
 }
 
-// axe-core's violations on the page: [{ id, impact, nodes, target }].
+// axe-core's violations on the page (or in the first element `selector` matches): [{ id, impact, nodes, target }].
 let axeSource;
-export async function axeViolations(page) {
+export async function axeViolations(page, selector = null) {
   axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+  return page.evaluate(async (sel) => {
+    const r = await window.axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ["violations"] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(" ") }));
-  });
+  }, selector);
 }

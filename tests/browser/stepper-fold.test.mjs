@@ -10,8 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { useBrowserAndServer } from "./browser.mjs";
+import { axeViolations, useBrowserAndServer } from "./browser.mjs";
 import { openStepper, readQuantity, runningUpdate, hashFor } from "./fixtures/stepper-helpers.mjs";
 
 let browser, server;
@@ -41,14 +40,6 @@ function float64Fold() {
   const Wp = W.map((row, i) => row.map((w) => a[i] * f32(w)));
   const bp = a.map((ak, i) => ak * (f32(B_LIN[i]) - run.mean[i]) + f32(BETA[i]));
   return { run, a, b, Wp, bp };
-}
-
-let axeSource;
-async function axeOn(page, selector) {
-  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  await page.evaluate(axeSource);
-  return page.evaluate(async (sel) => (await window.axe.run(document.querySelector(sel), { resultTypes: ["violations"] }))
-    .violations.map((v) => ({ id: v.id, impact: v.impact, target: v.nodes[0]?.target?.join(" ") })), selector);
 }
 
 test("eval: a, b, W′, b′ shown match float64, and a·x + b and the fused layer give the eval output", { timeout: 60_000 }, async () => {
@@ -230,7 +221,7 @@ test("axe finds nothing in the inference card, eval and train, light and dark", 
   for (const [colorScheme, mode] of [["light", "eval"], ["light", "train"], ["dark", "eval"]]) {
     const { context, page, problems } = await openStepper(browser, server.url, { hash: `${HASH}&mode=${mode}`, colorScheme });
     try {
-      assert.deepEqual(await axeOn(page, ".card-inference"), [], `${colorScheme} ${mode}`);
+      assert.deepEqual(await axeViolations(page, ".card-inference"), [], `${colorScheme} ${mode}`);
       assert.deepEqual(problems(), []);
     } finally {
       await context.close();

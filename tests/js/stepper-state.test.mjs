@@ -45,6 +45,9 @@ const SAMPLE = {
   image: [[[["1/2", "a|b"], ["x;y", " "]], [["1,5", "%2F"], ["é", "-0"]]], [[["1", "2"], ["3", "4"]]]],
   stat: 2,
   probe: 2,
+  convKernel: 1,
+  convOut: 3,
+  convSeed: 6,
 };
 
 const sample = () => normalize(structuredClone(SAMPLE));

@@ -3,6 +3,7 @@
 import { visible } from "./state.js";
 import { foldSnippetLines } from "./fold-export.js";
 import { labSnippetLines } from "./lab-export.js";
+import { convFoldSnippetLines } from "./conv-fold-export.js";
 import { csvLines } from "./csv.js";
 
 const pyNum = (v) => {
@@ -53,6 +54,7 @@ export function pytorchSnippet(state, inputs) {
     "print('dx', x.grad)", "print('dgamma', bn.weight.grad)", "print('dbeta', bn.bias.grad)");
   lines.push(...foldSnippetLines(state, { pyRows, pyList }));
   lines.push(...labSnippetLines(state, { pyList, pyNum }));
+  lines.push(...convFoldSnippetLines(state, { pyList, pyNum }));
   return lines.join("\n") + "\n";
 }
 

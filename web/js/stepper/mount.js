@@ -23,7 +23,7 @@
 // This file only wires the parts: state.js (the state table), transitions.js
 // (what each control does), skeleton.js (the DOM), events.js (controls ->
 // transitions), inputs-view.js, steps-view.js, running-view.js,
-// export-view.js, inference-view.js (the views; fold-compute.js the
+// export-view.js, inference-view.js, lab-view.js, conv-fold-view.js (the views; fold-compute.js the
 // inference card's numbers), url-sync.js (the hash), compute.js (the core),
 // shortcuts.js (keys), presenter.js (presenter mode), print-view.js
 // (printing every step), overflow.js (scroll cues, cell widths).
@@ -48,6 +48,7 @@ import { setPresenter } from "./transitions.js";
 import { computeInference, readLinear } from "./fold-compute.js";
 import { createInferenceView } from "./inference-view.js";
 import { createLabView } from "./lab-view.js";
+import { createConvFoldView } from "./conv-fold-view.js";
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
@@ -66,6 +67,8 @@ export function mountStepper(root, bn, options = {}) {
   ui.container.querySelector(".card-export").before(inferenceView.card);
   const labView = createLabView({ prefix, bn, state: () => state, update });
   ui.container.querySelector(".card-steps").after(labView.card);
+  const convFoldView = createConvFoldView({ prefix, bn, state: () => state, update });
+  labView.card.append(convFoldView.section);
   ui.container.querySelector(".card-input h2").after(labView.chooser);
   const exportView = createExportView(ui, () => current);
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
@@ -98,6 +101,7 @@ export function mountStepper(root, bn, options = {}) {
       state = next;
       current = { ...current, state };
       labView.show(state, how);
+      convFoldView.show(state, how);
       if (writeUrl) url?.write(state);
       return;
     }
@@ -111,6 +115,7 @@ export function mountStepper(root, bn, options = {}) {
     stepsView.show(current);
     inferenceView.show(current, how);
     labView.show(state, how);
+    convFoldView.show(state, how);
     overflow.refresh();
     if (writeUrl) url?.write(state);
   }

@@ -75,6 +75,14 @@ export const FIELDS = [
   { key: "stat", url: "stat", attribute: "stat", codec: integer, default: 1, omitDefault: true, fit: (v) => (v >= 1 ? v : undefined) },
   { key: "probe", url: "probe", attribute: "probe", codec: integer, default: 1, omitDefault: true,
     fit: (v, s) => (v >= 1 ? Math.min(v, s.imageShape[0]) : undefined) },
+  // The Conv2d folded into the lab's BatchNorm2d (conv-fold-view.js): its kernel size (1 or 3), output channels
+  // (1–4) and the seed its weights, bias, γ and β are drawn from.
+  { key: "convKernel", url: "ck", attribute: "conv-kernel", codec: integer, default: 3, omitDefault: true,
+    fit: (v) => (v === 1 || v === 3 ? v : undefined) },
+  { key: "convOut", url: "cout", attribute: "conv-out", codec: integer, default: 2, omitDefault: true,
+    fit: (v) => (v >= 1 && v <= 4 ? v : undefined) },
+  { key: "convSeed", url: "cs", attribute: "conv-seed", codec: integer, default: 1, omitDefault: true,
+    fit: (v) => (v > 0 ? v : undefined) },
 ];
 
 // dy by hand starts as a small fixed pattern (−0.5, 0, 0.5, …) so the

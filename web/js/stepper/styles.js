@@ -85,6 +85,11 @@ export const STEPPER_CSS = String.raw`
 .bns .tex-display { overflow-x: auto; overflow-y: hidden; padding: 0.3rem 0; text-align: center; font-size: 1.05rem; }
 .bns .feats { display: flex; flex-wrap: wrap; gap: 0.6rem; margin-top: 0.5rem; }
 .bns .feat { background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.7rem; flex: 1 1 14rem; min-width: 0; }
+.bns .conv-fold .kernels { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.3rem 0; }
+.bns .conv-fold .kernel-grid { border-collapse: collapse; }
+.bns .conv-fold .kernel-grid caption { font-size: 0.8em; color: var(--muted); text-align: left; }
+.bns .conv-fold .kernel-grid td { border: 1px solid var(--line); padding: 0.1rem 0.35rem; text-align: right; }
+.bns .conv-fold .conv-paths th, .bns .conv-fold .conv-paths td { padding: 0.1rem 0.6rem; text-align: right; white-space: nowrap; }
 .bns .eq { margin: 0.2rem 0; overflow-wrap: anywhere; }
 .bns .rowtable th { font-weight: 400; color: var(--muted); font-size: 0.8rem; padding: 0.1rem 0.5rem 0.1rem 0; white-space: nowrap; vertical-align: top; }
 .bns .rowtable td { padding: 0.1rem 0; overflow-wrap: anywhere; }
