@@ -15,7 +15,7 @@ import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const GZIP_LIMIT_BYTES = 300_000;
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -30,10 +30,16 @@ export const wasmDirectory = new URL("./", import.meta.url);
 export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url), new URL("./katex/katex.min.css", import.meta.url)];
 `;
 
+// In dist the stepper's CSS travels in bn-widgets.css (which the widgets
+// link into the page, as the trainer's), not as a string in the bundle: the
+// stepper then inserts an empty <style>, and its rules come from the sheet.
+const NO_STEPPER_CSS = `export const STEPPER_CSS = "";`;
+
 const distAssetsPlugin = {
   name: "bn-dist-assets",
   setup(b) {
     b.onLoad({ filter: /[\\/]trainer-page[\\/]assets\.js$/ }, (args) => ({ contents: DIST_ASSETS, loader: "js", resolveDir: dirname(args.path) }));
+    b.onLoad({ filter: /[\\/]stepper[\\/]styles\.js$/ }, () => ({ contents: NO_STEPPER_CSS, loader: "js" }));
   },
 };
 
@@ -84,6 +90,7 @@ async function copyAssets() {
     const file = join(web, "css", extra);
     if (existsSync(file)) css.push(await readFile(file, "utf8"));
   }
+  css.push((await import(pathToFileURL(join(web, "js", "stepper", "styles.js")).href)).STEPPER_CSS);   // see NO_STEPPER_CSS
   await writeFile(join(dist, "bn-widgets.css"), css.join("\n"));
   await mkdir(join(dist, "katex"), { recursive: true });
   await cp(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(dist, "katex", "katex.min.css"));
