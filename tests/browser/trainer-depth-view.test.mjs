@@ -34,6 +34,8 @@ test("Santurkar et al.'s measures: sampled only while shown, then present and up
       "Variation of the loss along the gradient (max − min over the step sizes)",
       "Gradient predictiveness: largest ‖∇L(w − ηg) − ∇L(w)‖ along the step",
       "Internal covariate shift: mean over layers of ‖G − G′‖"]) {
+      // Each chart is built by the frame scheduler within a few frames of the view opening.
+      await view.getByRole("img", { name, exact: true }).waitFor({ state: "attached", timeout: 10_000 });
       assert.equal(await view.getByRole("img", { name, exact: true }).count(), 1, name);
     }
     assert.match(await view.textContent(), /What the paper found: Santurkar, Tsipras, Ilyas and Madry \(2018\)/);
