@@ -127,9 +127,11 @@ export async function gzipReport(dir = dist) {
 
 async function main() {
   // The formulas KaTeX pre-renders (scripts/build.sh runs render-formulas.mjs).
-  if (!existsSync(join(web, "js", "stepper", "formulas.generated.js"))) {
-    console.error("dist: web/js/stepper/formulas.generated.js is missing: run bash scripts/build.sh first");
-    process.exit(1);
+  for (const file of ["formulas.generated.js", "formulas-later.generated.js"]) {
+    if (!existsSync(join(web, "js", "stepper", file))) {
+      console.error(`dist: web/js/stepper/${file} is missing: run bash scripts/build.sh first`);
+      process.exit(1);
+    }
   }
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });
