@@ -113,7 +113,7 @@ export function mountStepper(root, bn, options = {}) {
     stepsView.show(current, { measure });
     ui.normSelect.value = state.norm;
     extras?.show(current, how);
-    if (measure) overflow.refresh();
+    if (measure) overflow.refresh(); else overflow.fitCells();
     if (writeUrl) url?.write(state);
   }
 

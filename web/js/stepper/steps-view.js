@@ -101,8 +101,14 @@ export function createStepsView(ui, root) {
     }
   }
   // Widths change when the KaTeX fonts arrive and when the window resizes.
+  // (Asking for document.fonts.ready lays the page out: not before the
+  // first measure(), which mount.js makes once the first view is shown.)
   const remark = () => markWideFormulas();
-  document.fonts?.ready.then(remark);
+  let fontsWatched = false;
+  const measure = () => {
+    if (!fontsWatched) { fontsWatched = true; document.fonts?.ready.then(remark); }
+    remark();
+  };
   window.addEventListener("resize", remark);
 
   function setDisabled(button, disabled, fallback) {
@@ -116,7 +122,7 @@ export function createStepsView(ui, root) {
   }
 
   return {
-    show, showEarlier, measure: remark,
+    show, showEarlier, measure,
     useBackward: (parts) => { backward = parts; },
     destroy: () => window.removeEventListener("resize", remark),
   };
