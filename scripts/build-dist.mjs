@@ -43,6 +43,28 @@ const distAssetsPlugin = {
   },
 };
 
+// The page (web/) imports the stepper's sections past its first view
+// (stepper/extras.js: inference card, lab, folds, export, the backward pass
+// and their formulas) after the first number. In dist they travel in the
+// bundle instead: as chunks of their own they would cost about 5 KB gzip of
+// the 300 KB budget (what compresses well together, the KaTeX markup above
+// all, would be split). So mount.js's import("./extras.js") becomes a static
+// import here; mount.js shows them right after the first view all the same.
+const EXTRAS_IMPORT = 'import("./extras.js")';
+const eagerExtrasPlugin = {
+  name: "bn-dist-eager-extras",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]stepper[\\/]mount\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes(EXTRAS_IMPORT)) throw new Error(`dist: ${args.path} no longer has ${EXTRAS_IMPORT} (scripts/build-dist.mjs)`);
+      return {
+        contents: `import { mountExtras as bnMountExtras } from "./extras.js";\n${source.replace(EXTRAS_IMPORT, "Promise.resolve({ mountExtras: bnMountExtras })")}`,
+        loader: "js", resolveDir: dirname(args.path),
+      };
+    });
+  },
+};
+
 // dist/ is for browsers, where bn.js never takes its Node branch (reading the
 // .wasm with node:fs). A node: import left in the bundle would stop the
 // bundlers of course authors (esbuild, Vite, webpack refuse node: modules for
@@ -74,7 +96,7 @@ async function bundle() {
     legalComments: "none",
     metafile: true,
     logLevel: "warning",
-    plugins: [distAssetsPlugin, nodeStubPlugin],
+    plugins: [distAssetsPlugin, eagerExtrasPlugin, nodeStubPlugin],
   });
   return result.metafile;
 }
@@ -127,9 +149,11 @@ export async function gzipReport(dir = dist) {
 
 async function main() {
   // The formulas KaTeX pre-renders (scripts/build.sh runs render-formulas.mjs).
-  if (!existsSync(join(web, "js", "stepper", "formulas.generated.js"))) {
-    console.error("dist: web/js/stepper/formulas.generated.js is missing: run bash scripts/build.sh first");
-    process.exit(1);
+  for (const file of ["formulas.generated.js", "formulas-later.generated.js"]) {
+    if (!existsSync(join(web, "js", "stepper", file))) {
+      console.error(`dist: web/js/stepper/${file} is missing: run bash scripts/build.sh first`);
+      process.exit(1);
+    }
   }
   await rm(dist, { recursive: true, force: true });
   await mkdir(dist, { recursive: true });

@@ -7,9 +7,16 @@
 // The modules at start: the page's <script type="module"> entries, every
 // module they reach through static imports (import ... from "./x.js",
 // export ... from, import "./x.js"), and the modules those import
-// dynamically with a literal relative specifier (bn.js: ../wasm/bn.mjs,
-// ./trainer-api.js). The .wasm is not in the list: which build to fetch is
-// decided at run time. tests/js/preload.test.mjs checks the page's list.
+// dynamically with a literal relative specifier (page-index.js:
+// ./stepper/mount.js; bn.js: ../wasm/bn.mjs, ./trainer-api.js), except the
+// DEFERRED ones: mount.js imports those after the first number is on screen
+// (extras.js: the inference card, the normalization lab, the Conv2d fold,
+// export, printing), so they and the modules only they import are not
+// preloaded (a preload would compete with the first view's modules and the
+// .wasm for the connections). The .wasm is not in the list: which build to
+// fetch is decided at run time. tests/js/preload.test.mjs checks the
+// page's list; tests/browser/page-start.test.mjs checks, in the browser,
+// that the page requests exactly these before its first number.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +28,11 @@ const END = "<!-- modulepreload: end -->";
 
 const relativeSpecifier = (s) => s.startsWith("./") || s.startsWith("../");
 
+// Imported with import() once the first number is on screen (paths relative to web/).
+export const DEFERRED = ["js/stepper/extras.js"];
+
+const readFrom = (webDir) => (file) => readFileSync(join(webDir, file), "utf8");
+
 // The page's module entries, as paths relative to its folder.
 export function moduleEntries(html) {
   return [...html.matchAll(/<script\b[^>]*\btype="module"[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
@@ -31,27 +43,41 @@ export function preloadedModules(html) {
   return [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"/g)].map((m) => m[1]);
 }
 
-// Every module the page imports at start (entries first, then the graph in
-// the order found), as paths relative to webDir.
-export function startModules(webDir, entries) {
+// Every module reached from `entries` (entries first, then the graph in the
+// order found), as paths relative to webDir: through static imports, and
+// through dynamic ones unless they import one of `deferred`. `read(file)`
+// gives a module's source (default: the file in webDir).
+export function moduleGraph(webDir, entries, { deferred = [], read = readFrom(webDir) } = {}) {
   const found = new Set();
-  const visit = (file, withDynamic) => {
+  const resolved = (file, spec) => relative(webDir, resolve(webDir, dirname(file), spec));
+  const visit = (file) => {
     if (found.has(file)) return;
     found.add(file);
-    const source = readFileSync(join(webDir, file), "utf8");
-    const next = [...source.matchAll(STATIC)].map((m) => m[1] ?? m[2]);
-    if (withDynamic) next.push(...[...source.matchAll(DYNAMIC)].map((m) => m[1]));
-    for (const spec of next.filter(relativeSpecifier))
-      visit(relative(webDir, resolve(webDir, dirname(file), spec)), withDynamic);
+    const source = read(file);
+    const specifiers = (pattern) => [...source.matchAll(pattern)].map((m) => m[1] ?? m[2]).filter(relativeSpecifier);
+    for (const m of specifiers(STATIC).map((spec) => resolved(file, spec))) visit(m);
+    for (const m of specifiers(DYNAMIC).map((spec) => resolved(file, spec))) if (!deferred.includes(m)) visit(m);
   };
-  for (const entry of entries) visit(entry, true);
+  for (const entry of entries) visit(entry);
   return [...found];
 }
 
+// Every module the page imports at start.
+export function startModules(webDir, entries, { read } = {}) {
+  return moduleGraph(webDir, entries, { deferred: DEFERRED, read });
+}
+
+// The modules imported only after the first number (DEFERRED and what they
+// import that is not imported at start).
+export function deferredModules(webDir, entries, { read } = {}) {
+  const atStart = startModules(webDir, entries, { read });
+  return moduleGraph(webDir, DEFERRED, { read }).filter((m) => !atStart.includes(m));
+}
+
 // What the page should preload: the modules at start less its entries.
-export function expectedPreloads(webDir, html) {
+export function expectedPreloads(webDir, html, { read } = {}) {
   const entries = moduleEntries(html);
-  return startModules(webDir, entries).filter((m) => !entries.includes(m));
+  return startModules(webDir, entries, { read }).filter((m) => !entries.includes(m));
 }
 
 // The modules missing from the page's list, and those in it that the page

@@ -1,14 +1,21 @@
 // Pre-renders the stepper's formulas (web/js/stepper/formulas.js) with KaTeX
 // in Node, so that no KaTeX runs in the browser: writes
-// web/js/stepper/formulas.generated.js (build output, ignored by git), which
-// tex() (web/js/stepper/tex.js) reads. Run by scripts/build.sh; rewrites the
-// file only when its content changes. `node scripts/render-formulas.mjs`.
+// web/js/stepper/formulas.generated.js (the first view's formulas, which
+// tex() of web/js/stepper/tex.js reads) and formulas-later.generated.js
+// (those of the sections loaded after the first number: tex-later.js), build
+// output ignored by git. Run by scripts/build.sh; rewrites a file only when
+// its content changes. `node scripts/render-formulas.mjs`.
 import katex from "katex";
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { FORMULAS } from "../web/js/stepper/formulas.js";
+import { FIRST_VIEW_FORMULAS, LATER_FORMULAS } from "../web/js/stepper/formulas.js";
 
-const OUT = fileURLToPath(new URL("../web/js/stepper/formulas.generated.js", import.meta.url));
+// Each generated file (relative to web/js/stepper/) and the group it renders.
+export const OUTPUTS = [
+  { file: "formulas.generated.js", formulas: FIRST_VIEW_FORMULAS },
+  { file: "formulas-later.generated.js", formulas: LATER_FORMULAS },
+];
+const stepperDir = new URL("../web/js/stepper/", import.meta.url);
 
 // An entry is a TeX string (a display formula) or { tex, inline: true }.
 export const formulaSource = (entry) => (typeof entry === "string" ? entry : entry.tex);
@@ -29,7 +36,7 @@ export function renderFormula(name, entry) {
   }
 }
 
-export function generate(formulas = FORMULAS) {
+export function generate(formulas) {
   const rendered = {}, inline = [];
   for (const [name, entry] of Object.entries(formulas)) {
     rendered[name] = renderFormula(name, entry);
@@ -42,8 +49,11 @@ export const INLINE = ${JSON.stringify(inline)};
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = generate();
-  const old = await readFile(OUT, "utf8").catch(() => null);
-  if (old !== text) await writeFile(OUT, text);
-  console.log(`formulas: ${Object.keys(FORMULAS).length} pre-rendered into web/js/stepper/formulas.generated.js${old === text ? " (unchanged)" : ""}`);
+  for (const { file, formulas } of OUTPUTS) {
+    const out = fileURLToPath(new URL(file, stepperDir));
+    const text = generate(formulas);
+    const old = await readFile(out, "utf8").catch(() => null);
+    if (old !== text) await writeFile(out, text);
+    console.log(`formulas: ${Object.keys(formulas).length} pre-rendered into web/js/stepper/${file}${old === text ? " (unchanged)" : ""}`);
+  }
 }

@@ -1,29 +1,40 @@
 // The stepper's formulas are pre-rendered at build time (no KaTeX in the
-// browser): web/js/stepper/formulas.js names every formula's TeX,
-// scripts/render-formulas.mjs renders them into formulas.generated.js, and
-// tex(name) inserts that markup. Here: the generated file is current, each
-// entry has its MathML with its own TeX, tex() throws for a name that is not
-// registered, and every tex() call site in web/js names registered formulas
-// (and every entry is used). The browser tests walk every step
+// browser): web/js/stepper/formulas.js names every formula's TeX in two
+// groups, scripts/render-formulas.mjs renders them into formulas.generated.js
+// (the first view's) and formulas-later.generated.js (the sections loaded
+// after the first number), and tex(name) of tex.js / tex-later.js inserts
+// that markup. Here: the generated files are current, each entry has its
+// MathML with its own TeX, tex() throws for a name that is not registered
+// in its group, and every tex() call site in web/js names formulas of the
+// group its module imports tex() for (and every entry is used). The browser tests walk every step
 // (tests/browser/stepper-formulas.test.mjs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FORMULAS } from "../../web/js/stepper/formulas.js";
-import { RENDERED } from "../../web/js/stepper/formulas.generated.js";
-import { formulaMarkup } from "../../web/js/stepper/tex.js";
-import { generate, formulaSource, renderFormula } from "../../scripts/render-formulas.mjs";
+import { FORMULAS, FIRST_VIEW_FORMULAS, LATER_FORMULAS } from "../../web/js/stepper/formulas.js";
+import * as first from "../../web/js/stepper/tex.js";
+import * as later from "../../web/js/stepper/tex-later.js";
+import { OUTPUTS, generate, formulaSource, renderFormula } from "../../scripts/render-formulas.mjs";
 
 const WEB_JS = fileURLToPath(new URL("../../web/js/", import.meta.url));
-const GENERATED = join(WEB_JS, "stepper", "formulas.generated.js");
+// Each module that imports tex(): the group its call sites may name.
+const GROUPS = { "tex.js": FIRST_VIEW_FORMULAS, "tex-later.js": LATER_FORMULAS };
+const formulaMarkup = (name) => (Object.hasOwn(FIRST_VIEW_FORMULAS, name) ? first : later).formulaMarkup(name);
 
 const unescapeHtml = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
 
-test("formulas.generated.js is what render-formulas.mjs makes of formulas.js today", async () => {
-  assert.equal(await readFile(GENERATED, "utf8"), generate(), "stale: run bash scripts/build.sh");
-  assert.deepEqual(Object.keys(RENDERED), Object.keys(FORMULAS));
+test("formulas.generated.js and formulas-later.generated.js are what render-formulas.mjs makes of formulas.js today", async () => {
+  assert.deepEqual(OUTPUTS.map((o) => o.file), ["formulas.generated.js", "formulas-later.generated.js"]);
+  for (const { file, formulas } of OUTPUTS) {
+    assert.equal(await readFile(join(WEB_JS, "stepper", file), "utf8"), generate(formulas), `${file} stale: run bash scripts/build.sh`);
+    const { RENDERED } = await import(`../../web/js/stepper/${file}`);
+    assert.deepEqual(Object.keys(RENDERED), Object.keys(formulas), file);
+  }
+  // Two groups, no name in both, every formula in one.
+  assert.deepEqual(Object.keys(FIRST_VIEW_FORMULAS).filter((n) => Object.hasOwn(LATER_FORMULAS, n)), []);
+  assert.equal(Object.keys(FORMULAS).length, Object.keys(FIRST_VIEW_FORMULAS).length + Object.keys(LATER_FORMULAS).length);
 });
 
 test("every formula carries HTML and MathML whose annotation is its own TeX", () => {
@@ -36,10 +47,15 @@ test("every formula carries HTML and MathML whose annotation is its own TeX", ()
   }
 });
 
-test("tex() and formulaMarkup() throw for a formula that is not registered, naming it and formulas.js", () => {
-  for (const name of ["noSuchFormula", "x_i - \\mu_B", "", "toString", "__proto__"]) {
-    assert.throws(() => formulaMarkup(name), (e) => e.message.includes(JSON.stringify(name)) && e.message.includes("formulas.js"), name);
+test("tex() and formulaMarkup() throw for a formula that is not registered in their group, naming it and formulas.js", () => {
+  for (const { formulaMarkup: markup } of [first, later]) {
+    for (const name of ["noSuchFormula", "x_i - \\mu_B", "", "toString", "__proto__"]) {
+      assert.throws(() => markup(name), (e) => e.message.includes(JSON.stringify(name)) && e.message.includes("formulas.js"), name);
+    }
   }
+  // A formula of the other group is not served: the module importing tex() decides which file is loaded.
+  assert.throws(() => first.formulaMarkup("labDx"), /no formula named "labDx" in FIRST_VIEW_FORMULAS/);
+  assert.throws(() => later.formulaMarkup("meanBatch"), /no formula named "meanBatch" in LATER_FORMULAS/);
 });
 
 test("a formula KaTeX cannot typeset stops the build, naming the entry", () => {
@@ -58,7 +74,8 @@ async function texCallSites() {
       else if (entry.name.endsWith(".js")) {
         // Modules that import tex(), comment lines blanked (they show examples).
         const text = (await readFile(path, "utf8")).replace(/^\s*\/\/.*$/gm, "");
-        if (!/import\s*\{[^}]*\btex\b[^}]*\}\s*from\s*["'][^"']*tex\.js["']/.test(text)) continue;
+        const from = text.match(/import\s*\{[^}]*\btex\b[^}]*\}\s*from\s*["'][^"']*?\b(tex(?:-later)?\.js)["']/)?.[1];
+        if (!from) continue;
         for (const m of text.matchAll(/(?<![\w.$])tex\(/g)) {
           let depth = 1, i = m.index + m[0].length, quote = null;
           for (; i < text.length && depth > 0; i++) {
@@ -69,7 +86,7 @@ async function texCallSites() {
             else if (c === ")") depth--;
           }
           const args = text.slice(m.index + m[0].length, i - 1);
-          sites.push({ file: path.slice(WEB_JS.length), line: text.slice(0, m.index).split("\n").length, args });
+          sites.push({ file: path.slice(WEB_JS.length), line: text.slice(0, m.index).split("\n").length, args, from });
         }
       }
     }
@@ -82,7 +99,7 @@ test("every tex() call site names registered formulas with string literals, and 
   const sites = await texCallSites();
   assert.ok(sites.length >= 20, `found ${sites.length} tex() calls`);
   const used = new Set();
-  for (const { file, line, args } of sites) {
+  for (const { file, line, args, from } of sites) {
     // The name argument: everything before a top-level ", {" options object.
     const nameExpr = args.split(/,\s*\{/)[0];
     const where = `web/js/${file}:${line}: tex(${nameExpr})`;
@@ -93,6 +110,7 @@ test("every tex() call site names registered formulas with string literals, and 
     const literals = [...outcomes.matchAll(/"(\w+)"|'(\w+)'/g)].map((m) => m[1] ?? m[2]);
     for (const name of literals) {
       assert.ok(Object.hasOwn(FORMULAS, name), `${where}: "${name}" is not in web/js/stepper/formulas.js`);
+      assert.ok(Object.hasOwn(GROUPS[from], name), `${where}: "${name}" is not in the group ${from} serves`);
       used.add(name);
     }
   }

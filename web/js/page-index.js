@@ -1,8 +1,12 @@
 // The index page: loads the WASM module, mounts the stepper with its state in
 // the URL, and runs the theme toggle (web/js/theme.js: follows the system
 // until toggled; the choice is remembered in localStorage).
+//
+// The WASM fetch and compile start first (loadBN), and the stepper's modules
+// load meanwhile (import() of mount.js; index.html preloads them): the
+// first number waits for whichever of the two comes last, not for both in
+// turn. The sections past the first view load after it (mount.js).
 import { loadBN } from "./bn.js";
-import { mountStepper } from "./stepper/mount.js";
 import { setupThemeToggle } from "./theme.js";
 import { buildName, simdChoice } from "./wasm-choice.js";
 
@@ -13,7 +17,9 @@ let stepper = null;
 const themeToggle = setupThemeToggle(document.querySelector(".theme-toggle"), (chosen) => stepper?.setTheme(chosen));
 
 try {
-  const bn = await loadBN({ simd: simdChoice() });   // ?wasm=scalar tries the scalar build
+  const loading = loadBN({ simd: simdChoice() });   // ?wasm=scalar tries the scalar build
+  const stepperModule = import("./stepper/mount.js");
+  const [bn, { mountStepper }] = await Promise.all([loading, stepperModule]);
   host.replaceChildren();
   stepper = mountStepper(host, bn, { syncUrl: true });
   stepper.setTheme(themeToggle.chosen);

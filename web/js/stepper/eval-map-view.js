@@ -4,7 +4,7 @@
 // output (the difference in float32 ulps). Numbers from fold-compute.js.
 import { h } from "../dom.js";
 import { num, given, sym } from "./numbers.js";
-import { tex } from "./tex.js";
+import { tex } from "./tex-later.js";
 import { eq, feats, perRow, f } from "./step-parts.js";
 import { AGREE_ULPS } from "./fold-compute.js";
 

@@ -85,6 +85,11 @@ export function wireEvents(ui, state, update) {
   on(ui.nextBatchButton, withMessage(T.feedBatch, ui.runningStatus));
   on(ui.forgetButton, () => update(T.forgetHistory(state()), "compute"));
   on(ui.presenterButton, () => update(T.setPresenter(state(), !state().presenter), "presenter", { fromClick: true }));
+  ui.normSelect.addEventListener("change", () => {
+    update(T.setNorm(state(), ui.normSelect.value), "lab-rebuild");
+    const lab = container.querySelector(".card-lab");
+    if (lab && !lab.hidden) lab.scrollIntoView?.({ block: "start" });
+  });
   ui.earlier.addEventListener("toggle", () => {
     if (ui.earlier.open !== state().earlier) update(T.openEarlierSteps(state(), ui.earlier.open), "navigate");
   });

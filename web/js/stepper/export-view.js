@@ -14,6 +14,7 @@ export function createExportView(ui, current) {
     ui.csvButton.disabled = !view || !!view.error || !view.dx;
   }
 
+  if (ui.copyLinkButton) ui.copyLinkButton.disabled = false;
   ui.copyLinkButton?.addEventListener("click", async () => {
     ui.exportStatus.textContent = (await copyText(location.href)) ? "Link copied." : "Copy the address bar: it holds the whole view.";
   });

@@ -6,7 +6,7 @@
 // Numbers from fold-compute.js.
 import { h } from "../dom.js";
 import { num, given, sym, fmt } from "./numbers.js";
-import { tex } from "./tex.js";
+import { tex } from "./tex-later.js";
 import { eq, perRow, f } from "./step-parts.js";
 import { apart, derived, verdict } from "./eval-map-view.js";
 import { visible } from "./state.js";

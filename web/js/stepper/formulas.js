@@ -4,10 +4,17 @@
 // with KaTeX in Node (scripts/render-formulas.mjs: HTML and MathML, so screen
 // readers read the MathML as before) into formulas.generated.js (build
 // output, ignored by git), and tex(name) (tex.js) inserts that markup.
+// Two groups, two generated files: the first view's formulas
+// (FIRST_VIEW_FORMULAS: formulas.generated.js, read by tex.js, loaded at
+// start) and those of the sections loaded after the first number
+// (LATER_FORMULAS: the backward pass, the lab, the inference card;
+// formulas-later.generated.js, read by tex-later.js), so the page does not
+// fetch the markup of what it does not show first.
 //
-// Adding a formula is one entry:
+// Adding a formula is one entry (in the group of the module that shows it):
 //     batchNorm2dMean: String.raw`\mu_c = \frac{1}{NHW}\sum_{n,h,w} x_{nchw}`,
-// then tex("batchNorm2dMean") where it is shown, and `bash scripts/build.sh`.
+// then tex("batchNorm2dMean") where it is shown (imported from tex.js for
+// the first group, tex-later.js for the later one), and `bash scripts/build.sh`.
 // - The name is what call sites pass: a string literal (or a choice between
 //   literals, tex(train ? "normalizeTrain" : "normalizeEval")), never a name
 //   built at run time; tests/js/formulas.test.mjs checks every call site in
@@ -19,7 +26,7 @@
 //   text after it, tex(name, { after: [", ", sym("m"), ` = ${m}`] }), or
 //   register one entry per variant when there are only a few.
 // - Each entry costs its rendered markup in dist/ (about 0.3–0.6 KB gzip).
-export const FORMULAS = {
+export const FIRST_VIEW_FORMULAS = {
   // Forward pass (steps-forward.js)
   batchShape: String.raw`x \in \mathbb{R}^{m \times K}`,
   meanBatch: String.raw`\mu_B = \frac{1}{m}\sum_{i=1}^{m} x_i`,
@@ -39,7 +46,9 @@ export const FORMULAS = {
   runningVarPyTorch: String.raw`\sigma^2_{\text{run}} \leftarrow (1-\text{momentum})\,\sigma^2_{\text{run}} + \text{momentum}\cdot\frac{m}{m-1}\,\sigma^2_B`,
   runningMeanKeras: String.raw`\mu_{\text{run}} \leftarrow \text{momentum}\cdot\mu_{\text{run}} + (1-\text{momentum})\,\mu_B`,
   runningVarKeras: String.raw`\sigma^2_{\text{run}} \leftarrow \text{momentum}\cdot\sigma^2_{\text{run}} + (1-\text{momentum})\,\sigma^2_B`,
+};
 
+export const LATER_FORMULAS = {
   // Backward pass (steps-backward.js)
   dyTyped: String.raw`dy_i = \frac{\partial L}{\partial y_i}`,
   dyFromLoss: String.raw`L = \tfrac12 \sum_{i,k} (y_{ik} - t_{ik})^2, \qquad dy_i = \frac{\partial L}{\partial y_i} = y_i - t_i`,
@@ -67,3 +76,5 @@ export const FORMULAS = {
   evalMap: String.raw`a = \frac{\gamma}{\sqrt{\sigma^2_{\text{run}} + \varepsilon}}, \quad b = \beta - a\,\mu_{\text{run}}, \quad y = a\,x + b`,
   foldLinear: String.raw`y = a \odot (W x + b_{\text{lin}} - \mu_{\text{run}}) + \beta = W' x + b', \quad W' = \operatorname{diag}(a)\,W, \quad b' = a \odot (b_{\text{lin}} - \mu_{\text{run}}) + \beta`,
 };
+
+export const FORMULAS = { ...FIRST_VIEW_FORMULAS, ...LATER_FORMULAS };

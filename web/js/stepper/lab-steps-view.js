@@ -6,7 +6,7 @@
 // axis (docs/page-hooks.md); inputs shown as the core stores them (float32).
 import { h } from "../dom.js";
 import { given, num } from "./numbers.js";
-import { tex } from "./tex.js";
+import { tex } from "./tex-later.js";
 import { eq, joined } from "./step-parts.js";
 import { coordsOf, paramIndex } from "./norm-axes.js";
 

@@ -2,14 +2,12 @@
 // state (as transitions.js for the batch): each returns the next state.
 import { normalize } from "./state.js";
 import { IMAGE_LIMITS, patternImage, randomImage, PATTERNS } from "./lab-state.js";
-import { NORMS } from "./norm-axes.js";
 import { nextSeed } from "./random.js";
 
 export const SHAPE_CONTROLS = ["Samples", "Channels", "Height", "Width"];
 
-export function setNorm(state, norm) {
-  return NORMS[norm] ? normalize({ ...state, norm, stat: 1 }) : state;
-}
+// The Normalization choice (transitions.js: its control is in the input card).
+export { setNorm } from "./transitions.js";
 
 // Groups, Samples, Channels, Height, Width: an integer 1–4, else a message
 // and nothing changes.

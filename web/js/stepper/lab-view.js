@@ -3,17 +3,17 @@
 // which cells share the chosen statistic, its steps with the core's numbers
 // (forward and backward, with the gradient check), the batch-independence
 // view and "One tensor, five normalizations". createLabView({ prefix, bn,
-// state, update }) returns { chooser, card, show(state, how) }: `chooser`
-// (the Normalization control) goes into the input card; BatchNorm1d, its
-// default, is the batch stepper itself and hides the card (nothing of the
-// lab is computed then); every other layer shows it. how is mount.js's
+// state, update }) returns { card, show(state, how) }. The Normalization
+// control that opens it is in the input card (lab-chooser.js); BatchNorm1d,
+// its default, is the batch stepper itself and hides the card (nothing of
+// the lab is computed then); every other layer shows it. how is mount.js's
 // update kind: "lab" (numbers change, grids stay: typing keeps focus),
 // "lab-rebuild" or "rebuild" (grids built again), "lab-stat" (another
 // statistic, same numbers); any other kind leaves the lab as it is.
 import { h } from "../dom.js";
 import { markErrors } from "./grid-view.js";
 import { PATTERNS } from "./lab-state.js";
-import { NORMS, NORM_KEYS, shapeText, statistics } from "./norm-axes.js";
+import { NORMS, shapeText, statistics } from "./norm-axes.js";
 import { buildImageGrids, highlightCells } from "./lab-grid-view.js";
 import { dependence, layersAvailable, readImage, runNorm } from "./lab-compute.js";
 import { labBackward, labFormulas, labSteps } from "./lab-steps-view.js";
@@ -30,7 +30,6 @@ export function createLabView({ prefix, bn, state, update }) {
   const labelled = (text, control) => h("span", { class: "pair" }, h("label", { for: control.id }, text), control);
   const number = (name) => h("input", { type: "number", id: id(name), min: 1, max: 4, step: 1, class: "small" });
   const ui = {
-    norm: h("select", { id: id("norm") }, NORM_KEYS.map((k) => h("option", { value: k }, NORMS[k].label))),
     layerName: h("strong", {}),
     groups: number("groups"),
     dims: DIMENSIONS.map(([label]) => number(label.toLowerCase())),
@@ -48,8 +47,6 @@ export function createLabView({ prefix, bn, state, update }) {
     five: h("div", {}),
   };
   const headingId = id("h");
-  const chooser = h("div", { class: "row-controls norm-chooser presenter-hide" }, labelled("Normalization", ui.norm),
-    h("span", { class: "hint" }, "BatchNorm1d on this batch; the others open the normalization lab (an image batch) below."));
   const card = h("section", { class: "card card-lab", "aria-labelledby": headingId, hidden: true },
     h("h2", { id: headingId }, "Normalization lab: one image batch, five normalizations"),
     h("p", {}, "An N×C×H×W batch of small images, normalized in training by the chosen layer of the same C++ core (PyTorch's semantics and default eps, γ = 1, β = 0). BatchNorm1d, in the comparisons below, sees it as [N, C, L = H·W]."),
@@ -66,7 +63,6 @@ export function createLabView({ prefix, bn, state, update }) {
   wire();
 
   function show(s, how) {
-    ui.norm.value = s.norm;
     card.hidden = s.norm === "batch1d";
     if (card.hidden) { built = false; result = null; return; }
     const rebuild = !built || how === "rebuild" || how === "lab-rebuild";
@@ -125,10 +121,6 @@ export function createLabView({ prefix, bn, state, update }) {
 
   function wire() {
     const s = state;
-    ui.norm.addEventListener("change", () => {
-      update(T.setNorm(s(), ui.norm.value), "lab-rebuild");
-      if (!card.hidden) card.scrollIntoView?.({ block: "start" });
-    });
     // (a change event also comes on blur: the same value again rebuilds nothing)
     const sized = (input, current, apply) => input.addEventListener("change", () => {
       const value = Number(input.value), error = T.checkDimension(value);
@@ -152,5 +144,5 @@ export function createLabView({ prefix, bn, state, update }) {
     });
   }
 
-  return { chooser, card, show };
+  return { card, show };
 }

@@ -10,6 +10,16 @@
 //     katexCssUrl: "…/katex.min.css",  // inserted as a <link> into a ShadowRoot
 //   });
 //   stepper.getState(); stepper.setTheme("dark" | "light" | null); stepper.destroy();
+//   await stepper.ready;   // every section in place (see below)
+//
+// Loading: the first view (the input card, Step through, running
+// statistics) is built at once from the modules imported here; the sections
+// past it (inference card, normalization lab, Conv2d fold, Share and export,
+// printing: extras.js) are imported with import() after the first number is
+// on screen. Until they are in place the stepper's container carries
+// aria-busy="true" and the export buttons are disabled; `ready` resolves
+// then (a state that opens one of them, from the URL or the options, shows
+// it as soon as it is loaded).
 //
 // Styling: the stepper's CSS is the string STEPPER_CSS (web/js/stepper/styles.js);
 // mountStepper inserts it as a <style> element at the top of `root`, so it
@@ -23,10 +33,10 @@
 // This file only wires the parts: state.js (the state table), transitions.js
 // (what each control does), skeleton.js (the DOM), events.js (controls ->
 // transitions), inputs-view.js, steps-view.js, running-view.js,
-// export-view.js, inference-view.js, lab-view.js, conv-fold-view.js (the views; fold-compute.js the
-// inference card's numbers), url-sync.js (the hash), compute.js (the core),
-// shortcuts.js (keys), presenter.js (presenter mode), print-view.js
-// (printing every step), overflow.js (scroll cues, cell widths).
+// (the views of the first view), extras.js (the sections loaded after
+// it), url-sync.js (the hash), compute.js (the core),
+// shortcuts.js (keys), presenter.js (presenter mode), overflow.js (scroll
+// cues, cell widths).
 import { h, uniqueId } from "../dom.js";
 import { STEPPER_CSS } from "./styles.js";
 import { stateFromOptions } from "./state.js";
@@ -37,18 +47,12 @@ import { buildSkeleton } from "./skeleton.js";
 import { showDyPanel, showInputs, showLossDy } from "./inputs-view.js";
 import { createStepsView } from "./steps-view.js";
 import { showRunning } from "./running-view.js";
-import { createExportView } from "./export-view.js";
 import { stateInUrl, syncWithUrl } from "./url-sync.js";
 import { wireEvents } from "./events.js";
 import { wireShortcuts } from "./shortcuts.js";
 import { createPresenter } from "./presenter.js";
-import { wirePrint } from "./print-view.js";
 import { watchOverflow } from "./overflow.js";
 import { setPresenter } from "./transitions.js";
-import { computeInference, readLinear } from "./fold-compute.js";
-import { createInferenceView } from "./inference-view.js";
-import { createLabView } from "./lab-view.js";
-import { createConvFoldView } from "./conv-fold-view.js";
 
 export function mountStepper(root, bn, options = {}) {
   const syncUrl = options.syncUrl ?? false;
@@ -63,14 +67,7 @@ export function mountStepper(root, bn, options = {}) {
   root.append(...[style, links, ui.container].filter(Boolean));
 
   const stepsView = createStepsView(ui, root);
-  const inferenceView = createInferenceView(ui, { prefix, state: () => state, update });
-  ui.container.querySelector(".card-export").before(inferenceView.card);
-  const labView = createLabView({ prefix, bn, state: () => state, update });
-  ui.container.querySelector(".card-steps").after(labView.card);
-  const convFoldView = createConvFoldView({ prefix, bn, state: () => state, update });
-  labView.card.append(convFoldView.section);
-  ui.container.querySelector(".card-input h2").after(labView.chooser);
-  const exportView = createExportView(ui, () => current);
+  let extras = null;                  // extras.js's sections, once loaded
   const url = syncUrl ? syncWithUrl((decoded) => update(decoded, "rebuild", { writeUrl: false })) : null;
   const presenter = createPresenter(ui, () => update(setPresenter(state, false), "presenter"));
   const overflow = watchOverflow(ui.container);
@@ -86,22 +83,23 @@ export function mountStepper(root, bn, options = {}) {
         failure = e.message;
       }
     }
-    const linear = readLinear(state);
-    current = { state, view, inputs, failure, linear, inference: view && !view.error ? computeInference(bn, view, linear) : null };
+    current = { state, view, inputs, failure, ...extras?.compute(state, view) };
     markErrors(ui.container, inputs.errors);
     showLossDy(ui, state, view);
     showRunning(ui, state, view, inputs);
-    exportView.show();
+    extras?.showExport();
   }
 
   // how: "navigate" | "presenter" (same numbers), "compute", "dy", "rebuild" (events.js);
   // "lab", "lab-rebuild", "lab-stat": only the normalization lab changes (lab-view.js).
-  function update(next, how, { writeUrl = true, fromClick = false } = {}) {
+  // measure: false (the first view) leaves what lays the page out (wide
+  // formulas, scroll cues) until the sections past it are in place.
+  function update(next, how, { writeUrl = true, fromClick = false, measure = true } = {}) {
     if (how.startsWith("lab")) {
       state = next;
       current = { ...current, state };
-      labView.show(state, how);
-      convFoldView.show(state, how);
+      ui.normSelect.value = state.norm;
+      extras?.showLab(state, how);
       if (writeUrl) url?.write(state);
       return;
     }
@@ -112,31 +110,56 @@ export function mountStepper(root, bn, options = {}) {
     if (how === "navigate" || how === "presenter") current = { ...current, state };
     else compute();
     presenter.show(state.presenter, { fromClick });
-    stepsView.show(current);
-    inferenceView.show(current, how);
-    labView.show(state, how);
-    convFoldView.show(state, how);
-    overflow.refresh();
+    stepsView.show(current, { measure });
+    ui.normSelect.value = state.norm;
+    extras?.show(current, how);
+    if (measure) overflow.refresh(); else overflow.fitCells();
     if (writeUrl) url?.write(state);
   }
 
   wireEvents(ui, () => state, update);
   const unwireShortcuts = wireShortcuts(ui, { state: () => state, update, global: syncUrl });
-  const unwirePrint = wirePrint(ui, () => current);
 
   showInputs(ui, prefix, state, null);
-  update(state, "compute");
+  update(state, "compute", { measure: false });
+
+  // The sections past the first view: loaded now, shown with the state of
+  // the moment they arrive (their numbers computed then; the first view's
+  // stay as they are).
+  let destroyed = false;
+  ui.container.setAttribute("aria-busy", "true");
+  const settled = () => {
+    stepsView.measure();
+    overflow.refresh();
+    ui.container.removeAttribute("aria-busy");
+  };
+  const ready = import("./extras.js").then(({ mountExtras }) => {
+    if (destroyed) return;
+    extras = mountExtras({ ui, prefix, bn, state: () => state, update, current: () => current });
+    stepsView.useBackward(extras.backward);
+    current = { ...current, ...extras.compute(state, current.view) };
+    if (state.phase === "backward") stepsView.show(current);
+    extras.show(current, "compute");
+    extras.showExport();
+    settled();
+  }, (e) => {
+    settled();
+    ui.exportStatus.textContent = `The inference, lab and export sections could not load: ${e.message}`;
+    throw e;
+  });
 
   return {
+    ready,
     getState: () => structuredClone(state),
     setTheme(theme) {
       if (theme) ui.container.dataset.theme = theme; else delete ui.container.dataset.theme;
     },
     destroy() {
+      destroyed = true;
+      extras?.destroy();
       url?.destroy();
       stepsView.destroy();
       unwireShortcuts();
-      unwirePrint();
       presenter.destroy();
       overflow.destroy();
       for (const node of [style, links, ui.container]) node?.remove();

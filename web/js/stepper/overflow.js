@@ -4,7 +4,8 @@
 // edge, styles.js) and a line under it, "Scroll sideways for more →".
 // Input cells also grow to show what they hold (computed dy, long typed
 // values). refresh() after every render; widths also change when fonts
-// arrive and when the window resizes.
+// arrive and when the window resizes. fitCells() alone (no layout read):
+// for the first view, whose refresh() waits until it is on screen.
 import { h } from "../dom.js";
 
 export const SCROLL_CUE = "Scroll sideways for more →";
@@ -16,8 +17,11 @@ export function fitCell(input) {
 }
 
 export function watchOverflow(container) {
+  let fontsWatched = false;     // (asking for document.fonts.ready lays the page out)
+  const fitCells = () => { for (const input of container.querySelectorAll("input.cell")) fitCell(input); };
   function refresh() {
-    for (const input of container.querySelectorAll("input.cell")) fitCell(input);
+    if (!fontsWatched) { fontsWatched = true; document.fonts?.ready.then(onResize); }
+    fitCells();
     for (const box of container.querySelectorAll(".scroll")) {
       const wide = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("overflows", wide);
@@ -28,6 +32,5 @@ export function watchOverflow(container) {
   }
   const onResize = () => refresh();
   window.addEventListener("resize", onResize);
-  document.fonts?.ready.then(onResize);
-  return { refresh, destroy: () => window.removeEventListener("resize", onResize) };
+  return { refresh, fitCells, destroy: () => window.removeEventListener("resize", onResize) };
 }

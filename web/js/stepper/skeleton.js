@@ -7,6 +7,7 @@ import { h } from "../dom.js";
 import { CONVENTIONS } from "./conventions.js";
 import { LIMITS } from "./state.js";
 import { SHORTCUTS } from "./shortcuts.js";
+import { NORMS, NORM_KEYS } from "./norm-axes.js";
 
 const pair = (label, input) => h("span", { class: "pair" }, label, input);
 
@@ -32,6 +33,8 @@ export function buildSkeleton({ prefix, withCopyLink }) {
     randomSpread: h("input", { type: "text", id: id("rspread"), class: "small", inputmode: "decimal" }),
     randomButton: h("button", { type: "button" }, "Random batch"),
     inputStatus: h("p", { class: "status", role: "status" }),
+    // BatchNorm1d is this card's batch; the others open the lab card (lab-view.js, loaded after the first view).
+    normSelect: h("select", { id: id("lab-norm") }, NORM_KEYS.map((k) => h("option", { value: k }, NORMS[k].label))),
 
     trainButton: h("button", { type: "button", class: "toggle", "aria-pressed": "true" }, "Train"),
     evalButton: h("button", { type: "button", class: "toggle", "aria-pressed": "false" }, "Eval"),
@@ -57,9 +60,10 @@ export function buildSkeleton({ prefix, withCopyLink }) {
     charts: h("div", { class: "charts" }),
     compare: h("div", { class: "compare" }),
 
-    copyLinkButton: withCopyLink ? h("button", { type: "button" }, "Copy link") : null,
-    copyTorchButton: h("button", { type: "button" }, "Copy as PyTorch"),
-    csvButton: h("button", { type: "button" }, "Download CSV"),
+    // Disabled until export-view.js (loaded after the first view) wires them.
+    copyLinkButton: withCopyLink ? h("button", { type: "button", disabled: true }, "Copy link") : null,
+    copyTorchButton: h("button", { type: "button", disabled: true }, "Copy as PyTorch"),
+    csvButton: h("button", { type: "button", disabled: true }, "Download CSV"),
     exportStatus: h("p", { class: "status", role: "status" }),
     snippet: h("pre", { class: "snippet", tabindex: "0", "aria-label": "PyTorch snippet" }),
   };
@@ -72,6 +76,9 @@ export function buildSkeleton({ prefix, withCopyLink }) {
     h("div", { class: "bns-layout" },
       h("section", { class: "card card-input", "aria-labelledby": id("h-input") },
         h("h2", { id: id("h-input") }, "1. Your batch"),
+        h("div", { class: "row-controls norm-chooser presenter-hide" },
+          pair(h("label", { for: id("lab-norm") }, "Normalization"), ui.normSelect),
+          h("span", { class: "hint" }, "BatchNorm1d on this batch; the others open the normalization lab (an image batch) below.")),
         h("div", { class: "row-controls presenter-hide" },
           pair(h("label", { for: id("batch") }, "Batch size"), ui.batchInput),
           pair(h("label", { for: id("features") }, "Features"), ui.featuresInput), ui.shapeMsg),

@@ -3,7 +3,7 @@
 // backward() and backwardTrace() (compute.js).
 import { h } from "../dom.js";
 import { num, given } from "./numbers.js";
-import { tex } from "./tex.js";
+import { tex } from "./tex-later.js";
 import { eq, feats, joined, perRow, column, f } from "./step-parts.js";
 import { constantDxNote, twoRowsNote } from "./explain.js";
 

@@ -2,13 +2,15 @@
 // current step's formulas with this batch's numbers (steps-forward.js /
 // steps-backward.js), notes on the input, "Earlier steps", and the gradient
 // check on the last backward step. createStepsView(ui, root) returns
-// { show(current), showEarlier(), destroy() } where current is
+// { show(current, { measure }), showEarlier({ measure }), measure(),
+// useBackward({ BACKWARD, gradientCheckView }), destroy() } where current is
 // { state, view, inputs, failure } (failure: the core's message when the
-// view could not be computed).
+// view could not be computed). The backward pass's steps come with the
+// sections loaded after the first view (extras.js, through useBackward);
+// until then a backward step says it is loading.
 import { h } from "../dom.js";
 import { FORWARD } from "./steps-forward.js";
-import { BACKWARD } from "./steps-backward.js";
-import { gradientCheckView } from "./gradcheck-view.js";
+import { BACKWARD_STEPS } from "./state.js";
 import { describeKey } from "./inputs.js";
 import { fmt } from "./numbers.js";
 import { evalLagNote, float32Pointer } from "./explain.js";
@@ -16,17 +18,22 @@ import { atFirstStep, atLastStep } from "./transitions.js";
 
 const resolve = (v, view) => (typeof v === "function" ? v(view) : v);
 const rendered = (step, view) => [].concat(step.render(view)).filter(Boolean);
+const LOADING_STEP = { title: "Backward pass", uses: [], render: () => h("p", { class: "status", role: "status" }, "Loading the backward pass…") };
 
 export function createStepsView(ui, root) {
   let current = null;
   const earlierCache = new Map();     // step definition → its section, for one computed view
   let cachedView = null;
+  let backward = null;                // { BACKWARD, gradientCheckView }, once loaded
+  const backwardSteps = () => backward?.BACKWARD ?? Array(BACKWARD_STEPS).fill(LOADING_STEP);
 
-  function show(next) {
+  // measure: false leaves marking the wide formulas (it lays the page out)
+  // to a later measure() call, as for the first view (mount.js).
+  function show(next, { measure = true } = {}) {
     current = next;
     const { state, view, inputs, failure } = current;
     if (view !== cachedView) { earlierCache.clear(); cachedView = view; }
-    const steps = state.phase === "forward" ? FORWARD : BACKWARD;
+    const steps = state.phase === "forward" ? FORWARD : backwardSteps();
     const step = steps[state.step];
     ui.trainButton.setAttribute("aria-pressed", String(state.mode === "train"));
     ui.evalButton.setAttribute("aria-pressed", String(state.mode === "eval"));
@@ -48,16 +55,19 @@ export function createStepsView(ui, root) {
       return;
     }
     ui.panel.replaceChildren(h("h3", {}, title), ...rendered(step, view));
-    if (state.phase === "backward" && atLastStep(state)) ui.checkArea.replaceChildren(...gradientCheckView(view, inputs));
-    showEarlier();
-    markWideFormulas();
+    if (backward && state.phase === "backward" && atLastStep(state)) ui.checkArea.replaceChildren(...backward.gradientCheckView(view, inputs));
+    showEarlier({ measure });
   }
 
-  function showEarlier() {
+  function showEarlier({ measure = true } = {}) {
     const { state, view } = current;
-    const before = state.phase === "forward" ? FORWARD.slice(0, state.step) : [...FORWARD, ...BACKWARD.slice(0, state.step)];
+    const before = state.phase === "forward" ? FORWARD.slice(0, state.step) : [...FORWARD, ...(backward?.BACKWARD.slice(0, state.step) ?? [])];
     ui.earlier.hidden = before.length === 0;
-    if (!ui.earlier.open || !view || problemOf(current)) { ui.earlierBody.replaceChildren(); return; }
+    if (!ui.earlier.open || !view || problemOf(current)) {
+      ui.earlierBody.replaceChildren();
+      if (measure) markWideFormulas();
+      return;
+    }
     // Stepping does not change the numbers: earlier steps are rendered once per computed view and reused.
     ui.earlierBody.replaceChildren(...before.map((step) => {
       if (!earlierCache.has(step)) {
@@ -65,7 +75,7 @@ export function createStepsView(ui, root) {
       }
       return earlierCache.get(step);
     }));
-    markWideFormulas();
+    if (measure) markWideFormulas();
   }
 
   function highlight(uses) {
@@ -91,8 +101,14 @@ export function createStepsView(ui, root) {
     }
   }
   // Widths change when the KaTeX fonts arrive and when the window resizes.
+  // (Asking for document.fonts.ready lays the page out: not before the
+  // first measure(), which mount.js makes once the first view is shown.)
   const remark = () => markWideFormulas();
-  document.fonts?.ready.then(remark);
+  let fontsWatched = false;
+  const measure = () => {
+    if (!fontsWatched) { fontsWatched = true; document.fonts?.ready.then(remark); }
+    remark();
+  };
   window.addEventListener("resize", remark);
 
   function setDisabled(button, disabled, fallback) {
@@ -105,7 +121,11 @@ export function createStepsView(ui, root) {
       root.ownerDocument?.activeElement ?? document.activeElement;
   }
 
-  return { show, showEarlier, destroy: () => window.removeEventListener("resize", remark) };
+  return {
+    show, showEarlier, measure,
+    useBackward: (parts) => { backward = parts; },
+    destroy: () => window.removeEventListener("resize", remark),
+  };
 }
 
 // Why nothing is computed, as nodes, or null when the step can be shown.

@@ -6,6 +6,7 @@ import { CONVENTIONS } from "./conventions.js";
 import { readInputs } from "./inputs.js";
 import { randomBatch, nextSeed } from "./random.js";
 import { LIMITS, lastStep, normalize, randomParams, shapeOf } from "./state.js";
+import { NORMS } from "./norm-axes.js";
 
 // ---- stepping (the numbers stay the same, only the view moves)
 
@@ -17,6 +18,12 @@ export function previousStep(state) {
   if (state.step > 0) return { ...state, step: state.step - 1 };
   if (state.phase === "backward") return { ...state, phase: "forward", step: lastStep("forward") };
   return state;
+}
+
+// The Normalization control: BatchNorm1d (the batch stepper) or a layer of
+// the normalization lab, from its first statistic.
+export function setNorm(state, norm) {
+  return NORMS[norm] ? normalize({ ...state, norm, stat: 1 }) : state;
 }
 
 // Back to step 0 of the forward pass; data, parameters and mode are kept.
