@@ -158,7 +158,7 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
 // sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik xhat_ik))   (float within a
 //   block b of kRowBlock rows, rows in order; double over the blocks)
 // Row blocks and strips as in batch_mean_var.
-void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
+void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
   for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
@@ -173,7 +173,7 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
       v128_t sc = load2d(sum_dy + k + 4), sd = load2d(sum_dy + k + 6);
       v128_t ta = wasm_f32x4_splat(0.0f), tb = ta;
       for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * n + k;
+        const long at = static_cast<long>(i) * ld + k;
         const v128_t ga = load4(dy + at), gb = load4(dy + at + 4);
         const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a), is_a);
         const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b), is_b);
@@ -189,7 +189,7 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
       double s = sum_dy[k];
       float t = 0.0f;
       for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * n + k;
+        const long at = static_cast<long>(i) * ld + k;
         const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
         s += dy[at];
         t += dy[at] * xhat;
@@ -201,16 +201,41 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
 }
 
 // dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
-// Row by row, or (in_cache) row blocks in which a strip of 4 features keeps
+// Two rows at a time, or (in_cache) row blocks in which a strip of 4 features keeps
 // its six per-feature factors in registers across the rows.
-void backward_dx(const float* dy, const float* x, int m, int n, const float* mean_hi,
+void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                  const float* mean_lo, const float* invstd, const float* scale,
                  const float* mean_dy, const float* mean_dy_xhat, float* dx) {
   if (!in_cache(m, n)) {
-    for (int i = 0; i < m; ++i) {
-      const float* xr = x + static_cast<long>(i) * n;
-      const float* dyr = dy + static_cast<long>(i) * n;
-      float* dxr = dx + static_cast<long>(i) * n;
+    // Two rows at a time: the six per-feature factors are loaded once for both.
+    int i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const float* x0 = x + static_cast<long>(i) * ld;
+      const float* x1 = x0 + ld;
+      const float* dy0 = dy + static_cast<long>(i) * ld;
+      const float* dy1 = dy0 + ld;
+      float* dx0 = dx + static_cast<long>(i) * ld;
+      float* dx1 = dx0 + ld;
+      int k = 0;
+      for (; k + 4 <= n; k += 4) {
+        const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
+        const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
+        const v128_t h0 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x0 + k), mh), ml), is);
+        const v128_t h1 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x1 + k), mh), ml), is);
+        store4(dx0 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy0 + k), md), wasm_f32x4_mul(h0, mx))));
+        store4(dx1 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy1 + k), md), wasm_f32x4_mul(h1, mx))));
+      }
+      for (; k < n; ++k) {
+        const float h0 = ((x0[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+        const float h1 = ((x1[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+        dx0[k] = scale[k] * ((dy0[k] - mean_dy[k]) - h0 * mean_dy_xhat[k]);
+        dx1[k] = scale[k] * ((dy1[k] - mean_dy[k]) - h1 * mean_dy_xhat[k]);
+      }
+    }
+    for (; i < m; ++i) {
+      const float* xr = x + static_cast<long>(i) * ld;
+      const float* dyr = dy + static_cast<long>(i) * ld;
+      float* dxr = dx + static_cast<long>(i) * ld;
       int k = 0;
       for (; k + 4 <= n; k += 4) {
         const v128_t xhat = wasm_f32x4_mul(
@@ -234,7 +259,7 @@ void backward_dx(const float* dy, const float* x, int m, int n, const float* mea
       const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
       const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
       for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * n + k;
+        const long at = static_cast<long>(i) * ld + k;
         const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
         const v128_t centered =
             wasm_f32x4_sub(wasm_f32x4_sub(load4(dy + at), md), wasm_f32x4_mul(xhat, mx));
@@ -242,7 +267,7 @@ void backward_dx(const float* dy, const float* x, int m, int n, const float* mea
       }
     }
     for (int i = i0; i < i1; ++i) {
-      const long row = static_cast<long>(i) * n;
+      const long row = static_cast<long>(i) * ld;
       for (int j = k; j < n; ++j) {
         const float xhat = ((x[row + j] - mean_hi[j]) - mean_lo[j]) * invstd[j];
         dx[row + j] = scale[j] * ((dy[row + j] - mean_dy[j]) - xhat * mean_dy_xhat[j]);
