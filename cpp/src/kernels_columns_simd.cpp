@@ -153,6 +153,44 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
   return !wasm_v128_any_true(found) && found_tail == 0;
 }
 
+// backward_reduce on a batch out of cache: the same sums in the same order,
+// but each row of a block is read whole (chunks of kChunk features), the
+// block's float partial sums kept in a local array: two sequential streams
+// (dy, x) instead of 2 x kRowBlock rows read 32 bytes at a time.
+static void backward_reduce_streaming(const float* dy, const float* x, int m, int n, int ld,
+                                      const float* mean_hi, const float* mean_lo, const float* invstd,
+                                      double* sum_dy, double* sum_dy_xhat) {
+  constexpr int kChunk = 1024;
+  alignas(16) float t[kChunk];
+  for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
+  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
+    for (int c0 = 0; c0 < n; c0 += kChunk) {
+      const int c1 = c0 + kChunk < n ? c0 + kChunk : n;
+      for (int k = 0; k < c1 - c0; ++k) t[k] = 0.0f;
+      for (int i = i0; i < i1; ++i) {
+        const float* dyr = dy + static_cast<long>(i) * ld;
+        const float* xr = x + static_cast<long>(i) * ld;
+        int k = c0;
+        for (; k + 4 <= c1; k += 4) {
+          const v128_t g = load4(dyr + k);
+          const v128_t xhat = wasm_f32x4_mul(
+              wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
+              load4(invstd + k));
+          add_f64x4(sum_dy + k, g);
+          store4(t + (k - c0), wasm_f32x4_add(load4(t + (k - c0)), wasm_f32x4_mul(g, xhat)));
+        }
+        for (; k < c1; ++k) {
+          const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+          sum_dy[k] += dyr[k];
+          t[k - c0] += dyr[k] * xhat;
+        }
+      }
+      for (int k = c0; k < c1; ++k) sum_dy_xhat[k] += t[k - c0];
+    }
+  }
+}
+
 // xhat_ik = fl(fl(fl(x_ik - mean_hi_k) - mean_lo_k) * invstd_k)
 // sum_dy_k = sum_i dy_ik   (double, rows in order)
 // sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik xhat_ik))   (float within a
@@ -161,6 +199,8 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
 void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
+  if (!in_cache(m, n)) return backward_reduce_streaming(dy, x, m, n, ld, mean_hi, mean_lo, invstd,
+                                                         sum_dy, sum_dy_xhat);
   for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
   for (int i0 = 0; i0 < m; i0 += kRowBlock) {
     const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
