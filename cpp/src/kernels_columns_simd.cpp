@@ -156,7 +156,8 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
 // backward_reduce on a batch out of cache: the same sums in the same order,
 // but each row of a block is read whole (chunks of kChunk features), the
 // block's float partial sums kept in a local array: two sequential streams
-// (dy, x) instead of 2 x kRowBlock rows read 32 bytes at a time.
+// (dy, x) instead of 2 x kRowBlock rows read 32 bytes at a time. Its loops
+// are not unrolled: as fast, 0.4 KB gzip less of the dist budget.
 static void backward_reduce_streaming(const float* dy, const float* x, int m, int n, int ld,
                                       const float* mean_hi, const float* mean_lo, const float* invstd,
                                       double* sum_dy, double* sum_dy_xhat) {
@@ -167,11 +168,13 @@ static void backward_reduce_streaming(const float* dy, const float* x, int m, in
     const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
     for (int c0 = 0; c0 < n; c0 += kChunk) {
       const int c1 = c0 + kChunk < n ? c0 + kChunk : n;
+#pragma clang loop unroll(disable)
       for (int k = 0; k < c1 - c0; ++k) t[k] = 0.0f;
       for (int i = i0; i < i1; ++i) {
         const float* dyr = dy + static_cast<long>(i) * ld;
         const float* xr = x + static_cast<long>(i) * ld;
         int k = c0;
+#pragma clang loop unroll(disable)
         for (; k + 4 <= c1; k += 4) {
           const v128_t g = load4(dyr + k);
           const v128_t xhat = wasm_f32x4_mul(
