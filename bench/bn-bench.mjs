@@ -1,5 +1,5 @@
 // Child process: times one JS engine on every shape and prints one JSON line.
-//   node bench/bn-bench.mjs simd|simd-out|simd-views|simd-views-fill|scalar|... |plain-js|tfjs [--quick] [--as NAME]
+//   node bench/bn-bench.mjs simd|simd-out|simd-views|simd-views-fill|scalar|... |plain-js|tfjs|copy-floor [--quick] [--as NAME]
 // (-out: our API with caller-owned output arrays; -views: zero-copy views with
 // x and dy already in WASM memory; -views-fill: views, refilled every call.)
 // Per shape: training forward + backward (dx, dgamma, dbeta) and eval forward,
@@ -10,6 +10,7 @@
 import { openOurs } from "./adapters/ours.mjs";
 import { openPlainJs } from "./adapters/plainjs.mjs";
 import { openTfjs } from "./adapters/tfjs.mjs";
+import { openCopyFloor } from "./adapters/copy-floor.mjs";
 import { SHAPES, CHECK_SHAPE, caseData, checkSample, shapeKey } from "./data.mjs";
 import { measure, emit } from "./timing.mjs";
 
@@ -23,6 +24,7 @@ for (const variant of ["simd", "scalar"]) {
 Object.assign(OPENERS, {
   "plain-js": openPlainJs,
   tfjs: openTfjs,
+  "copy-floor": openCopyFloor,
 });
 
 const engineName = process.argv[2];
@@ -57,7 +59,7 @@ const result = { engine: rename ?? engine.name, info: engine.info ?? null, train
   const [m, n] = CHECK_SHAPE;
   const c = engine.setup(m, n, caseData(m, n));
   // checkStep (views rows): copies the returned views before the next call.
-  result.check = checkSample(c.checkStep ? c.checkStep() : c.trainStep());
+  if (!engine.noCheck) result.check = checkSample(c.checkStep ? c.checkStep() : c.trainStep());
   c.dispose();
 }
 

@@ -55,7 +55,7 @@ if (existsSync(`${root}build/native/bn_bench_native`)) {
 } else {
   skipped.push("native C++: build/native/bn_bench_native is missing (run scripts/build.sh)");
 }
-for (const e of ["simd", "simd-out", "simd-views", "simd-views-fill", "scalar", "scalar-out", "scalar-views", "scalar-views-fill", "plain-js", "tfjs"]) {
+for (const e of ["simd", "simd-out", "simd-views", "simd-views-fill", "scalar", "scalar-out", "scalar-views", "scalar-views-fill", "plain-js", "tfjs", "copy-floor"]) {
   const r = child(`BatchNorm1d: ${e}`, "node", ["bench/bn-bench.mjs", e, ...q]);
   if (r) engines[r.engine] = r;
   else skipped.push(`${e}: failed (see the log above)`);

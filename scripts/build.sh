@@ -37,8 +37,19 @@ fi
 mkdir -p web/wasm
 rm -f web/wasm/bn-simd.mjs web/wasm/bn-scalar.mjs   # the two glues of earlier builds
 cp -f build/wasm-simd/bn.mjs web/wasm/bn.mjs
+# A second binaryen pass (wasm-opt -O3, which emscripten brings) over each
+# linked module: emcc's own leaves about 1.1 KB gzip per module that this one
+# removes, the same code otherwise (imports and exports unchanged, so the one
+# glue still serves both). Only the features each build was compiled with:
+# a module using another fails validation here.
+declare -A wasm_features=([simd]="--enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int" [scalar]="")
 for v in simd scalar; do
-  cp -f "build/wasm-$v/bn.wasm" "web/wasm/bn-$v.wasm"
+  linked="build/wasm-$v/bn.wasm" optimized="build/wasm-$v/bn.opt.wasm"
+  if [ ! -f "$optimized" ] || [ "$linked" -nt "$optimized" ]; then
+    # shellcheck disable=SC2086
+    wasm-opt -O3 ${wasm_features[$v]} "$linked" -o "$optimized"
+  fi
+  cp -f "$optimized" "web/wasm/bn-$v.wasm"
 done
 echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes ", $9, $5}')"
 

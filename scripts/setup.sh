@@ -9,6 +9,7 @@ missing=()
 have_cmd()  { command -v "$1" >/dev/null 2>&1; }
 have_file() { [ -e "$1" ]; }
 have_cmd emcc            || missing+=(emscripten)
+have_cmd wasm-opt        || missing+=(binaryen)      # scripts/build.sh: the second pass over the modules (emscripten depends on it)
 have_cmd cmake           || missing+=(cmake)
 have_cmd g++             || missing+=(g++)
 have_cmd make            || missing+=(make)

@@ -102,14 +102,14 @@ struct PassData {
         quick));                                                                                \
     out["backward_reduce"] = to_json(bn::bench::measure(                                        \
         [&] {                                                                                   \
-          K::backward_reduce(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.mean_hi.data(),           \
+          K::backward_reduce(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.n, p.mean_hi.data(),           \
                              p.mean_lo.data(), p.invstd.data(), p.sum_dy.data(),                \
                              p.sum_dy_xhat.data());                                             \
         },                                                                                      \
         quick));                                                                                \
     out["backward_dx"] = to_json(bn::bench::measure(                                            \
         [&] {                                                                                   \
-          K::backward_dx(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.mean_hi.data(),               \
+          K::backward_dx(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.n, p.mean_hi.data(),               \
                          p.mean_lo.data(), p.invstd.data(), p.scale.data(), p.mean_dy.data(),   \
                          p.mean_dy_xhat.data(), p.dx.data());                                   \
         },                                                                                      \
@@ -119,10 +119,36 @@ struct PassData {
 BN_PROFILE_PASSES(simd)
 BN_PROFILE_PASSES(scalar)
 
+// The backward as NormCore runs it on a batch out of cache: panels of P
+// features, each reduced and then differentiated while it is still in cache.
+#define BN_PROFILE_PANELS(NS)                                                                   \
+  void panels_##NS(PassData& p, int P) {                                                        \
+    namespace K = bn::kernels::NS;                                                              \
+    for (int k0 = 0; k0 < p.n; k0 += P) {                                                       \
+      const int w = k0 + P < p.n ? P : p.n - k0;                                                \
+      K::backward_reduce(p.d.dy.data() + k0, p.d.x.data() + k0, p.m, w, p.n, p.mean_hi.data() + k0, \
+                         p.mean_lo.data() + k0, p.invstd.data() + k0, p.sum_dy.data() + k0,     \
+                         p.sum_dy_xhat.data() + k0);                                            \
+      for (int k = k0; k < k0 + w; ++k) {                                                       \
+        p.mean_dy[k] = static_cast<float>(p.sum_dy[k] / p.m) * 0.0f + 0.01f;                    \
+        p.mean_dy_xhat[k] = static_cast<float>(p.sum_dy_xhat[k] / p.m) * 0.0f + 0.02f;          \
+      }                                                                                         \
+      K::backward_dx(p.d.dy.data() + k0, p.d.x.data() + k0, p.m, w, p.n, p.mean_hi.data() + k0, \
+                     p.mean_lo.data() + k0, p.invstd.data() + k0, p.scale.data() + k0,          \
+                     p.mean_dy.data() + k0, p.mean_dy_xhat.data() + k0, p.dx.data() + k0);      \
+    }                                                                                           \
+  }
+BN_PROFILE_PANELS(simd)
+BN_PROFILE_PANELS(scalar)
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false, panels = false;   // --panels: the backward's panel widths too
+  for (int a = 1; a < argc; ++a) {
+    quick |= std::strcmp(argv[a], "--quick") == 0;
+    panels |= std::strcmp(argv[a], "--panels") == 0;
+  }
   json out = {{"boundBytesPerElement", 20}, {"evalBoundBytesPerElement", 8}};
   for (const auto& s : kShapes) {
     const int m = s[0], n = s[1];
@@ -142,6 +168,10 @@ int main(int argc, char** argv) {
         [&] { std::memcpy(p.copy.data(), x, sizeof(float) * count); }, quick));
     out["passes"][key]["simd"] = profile_simd(p, quick);
     out["passes"][key]["scalar"] = profile_scalar(p, quick);
+    if (panels)
+      for (int P : {16, 32, 64, 128, 256, 512})
+        out["passes"][key]["simd"]["backward_panels_" + std::to_string(P)] =
+            to_json(bn::bench::measure([&] { panels_simd(p, P); }, quick));
   }
   std::puts(out.dump().c_str());
   return 0;

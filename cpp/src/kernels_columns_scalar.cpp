@@ -62,7 +62,7 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
 // sum_dy_k = sum_i dy_ik (double, rows in order)
 // sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik * xhat_ik))   (float within
 //   each block b of kColumnRowBlock rows, double over the blocks)
-void backward_reduce(const float* dy, const float* x, int m, int n, const float* mean_hi,
+void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
   constexpr int kStrip = 64;   // features whose block sums stay in a local array
@@ -73,8 +73,8 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
       const int k1 = k0 + kStrip < n ? k0 + kStrip : n;
       float t[kStrip] = {};
       for (int i = i0; i < i1; ++i) {
-        const float* xr = x + static_cast<long>(i) * n;
-        const float* dyr = dy + static_cast<long>(i) * n;
+        const float* xr = x + static_cast<long>(i) * ld;
+        const float* dyr = dy + static_cast<long>(i) * ld;
         for (int k = k0; k < k1; ++k) {
           const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
           sum_dy[k] += dyr[k];
@@ -87,13 +87,13 @@ void backward_reduce(const float* dy, const float* x, int m, int n, const float*
 }
 
 // dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
-void backward_dx(const float* dy, const float* x, int m, int n, const float* mean_hi,
+void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                  const float* mean_lo, const float* invstd, const float* scale,
                  const float* mean_dy, const float* mean_dy_xhat, float* dx) {
   for (int i = 0; i < m; ++i) {
-    const float* xr = x + static_cast<long>(i) * n;
-    const float* dyr = dy + static_cast<long>(i) * n;
-    float* dxr = dx + static_cast<long>(i) * n;
+    const float* xr = x + static_cast<long>(i) * ld;
+    const float* dyr = dy + static_cast<long>(i) * ld;
+    float* dxr = dx + static_cast<long>(i) * ld;
     for (int k = 0; k < n; ++k) {
       const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
       dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);

@@ -39,7 +39,7 @@ void NormCore::backward_columns() {
   // mean/var (double), per-feature factors in mean_hi/mean_lo (float).
   double* sum_dy = staging_.mean.data();
   double* sum_dy_xhat = staging_.var.data();
-  kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
+  kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, n, saved_.mean_hi.data(),
                                  saved_.mean_lo.data(), saved_.invstd.data(), sum_dy, sum_dy_xhat);
   // A NaN or infinity in dy, or sums past float32 (the message says which).
   if (!detail::all_float32(sum_dy, n) || !detail::all_float32(sum_dy_xhat, n))
@@ -56,7 +56,7 @@ void NormCore::backward_columns() {
     dbeta_[k] = static_cast<float>(sum_dy[k]);
     dgamma_[k] = static_cast<float>(sum_dy_xhat[k]);
   }
-  kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, saved_.mean_hi.data(),
+  kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, n, saved_.mean_hi.data(),
                              saved_.mean_lo.data(), saved_.invstd.data(), scale, mean_dy,
                              mean_dy_xhat, dx_.data());
   const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};

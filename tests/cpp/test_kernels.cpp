@@ -23,7 +23,10 @@ using testing::same_bits;
 
 struct Shape { int m, n; };
 const Shape kShapes[] = {{2, 1}, {2, 3}, {2, 4}, {2, 9}, {3, 5}, {4, 7}, {5, 8}, {7, 13},
-                         {8, 16}, {9, 17}, {16, 1}, {33, 12}, {64, 33}, {3, 40}};
+                         {8, 16}, {9, 17}, {16, 1}, {33, 12}, {64, 33}, {3, 40},
+                         // past the SIMD element-wise kernels' in-cache limit (2^17
+                         // elements: row pairs, not row blocks), odd m, n % 8 = 1 and 5
+                         {513, 257}, {301, 437}};
 const double kOffsets[] = {0.0, 1000.0, -1e4};
 
 // One input block: x = offset + feature scale * noise, dy = noise, gamma, beta.
@@ -83,14 +86,14 @@ Results run_kernels(const Block& b, double eps) {
   const Factors f = factors(r.mean, r.var, b.gamma, eps);
   Kernels::normalize(b.x.data(), m, n, f.mean_hi.data(), f.mean_lo.data(), f.scale.data(),
                      b.beta.data(), r.y.data());
-  Kernels::backward_reduce(b.dy.data(), b.x.data(), m, n, f.mean_hi.data(), f.mean_lo.data(),
+  Kernels::backward_reduce(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.mean_lo.data(),
                            f.invstd.data(), r.sum_dy.data(), r.sum_dy_xhat.data());
   std::vector<float> mean_dy(n), mean_dy_xhat(n);
   for (int k = 0; k < n; ++k) {
     mean_dy[k] = static_cast<float>(r.sum_dy[k] / m);
     mean_dy_xhat[k] = static_cast<float>(r.sum_dy_xhat[k] / m);
   }
-  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, f.mean_hi.data(), f.mean_lo.data(),
+  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.mean_lo.data(),
                        f.invstd.data(), f.scale.data(), mean_dy.data(), mean_dy_xhat.data(),
                        r.dx.data());
   return r;

@@ -36,10 +36,12 @@ constexpr int kColumnRowBlock = 8;
      partly written and must not be used). */                                          \
   bool scale_shift(const float* x, int m, int n, const float* a, const float* b,         \
                    float* y);                                                            \
-  /* xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k                               \
+  /* The backward kernels take a row stride ld >= n: row i of dy, x (and dx) starts  \
+     at i * ld, so that they can run on a panel of n features of a wider batch.        \
+     xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k                               \
      sum_dy_k = sum_i dy_ik (double);                                                    \
      sum_dy_xhat_k = sum_b fl(sum_{i in b} dy_ik * xhat_ik)   (float within block b) */ \
-  void backward_reduce(const float* dy, const float* x, int m, int n,                    \
+  void backward_reduce(const float* dy, const float* x, int m, int n, int ld,            \
                        const float* mean_hi, const float* mean_lo,                       \
                        const float* invstd, double* sum_dy, double* sum_dy_xhat);        \
   /* Through batch statistics (training):                                                \
@@ -47,7 +49,7 @@ constexpr int kColumnRowBlock = 8;
      with scale_k = gamma_k * invstd_k, mean_dy_k = sum_dy_k / m,                        \
      mean_dy_xhat_k = sum_dy_xhat_k / m. Through fixed statistics (eval), pass           \
      mean_dy = mean_dy_xhat = 0: dx_ik = scale_k * dy_ik. */                             \
-  void backward_dx(const float* dy, const float* x, int m, int n,                        \
+  void backward_dx(const float* dy, const float* x, int m, int n, int ld,                \
                    const float* mean_hi, const float* mean_lo, const float* invstd,      \
                    const float* scale, const float* mean_dy,                             \
                    const float* mean_dy_xhat, float* dx);
