@@ -72,6 +72,54 @@ __attribute__((noinline)) void centred_rows(const float* x, int n, int i0, int i
 
 }  // namespace
 
+// Small batches (m <= detail::kShiftedSumsRows): the shifted sums in double
+// lanes, as the scalar shifted_mean_var, rows in blocks of kRowBlock with
+// each strip of 8 features' sums in registers:
+//   shift_k = x_0k; d_ik = fl(x_ik - shift_k); s1_k = sum_i d_ik; s2_k = sum_i d_ik^2
+static void shifted_mean_var(const float* x, int m, int n, double* mean, double* var) {
+  // mean/var hold the s1/s2 sums until the last loop.
+  for (int k = 0; k < n; ++k) { mean[k] = 0.0; var[k] = 0.0; }
+  for (int i0 = 1; i0 < m; i0 += kRowBlock) {
+    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
+    int k = 0;
+    for (; k + 8 <= n; k += 8) {
+      const v128_t shift_a = load4(x + k), shift_b = load4(x + k + 4);
+      v128_t s1a = load2d(mean + k), s1b = load2d(mean + k + 2);
+      v128_t s1c = load2d(mean + k + 4), s1d = load2d(mean + k + 6);
+      v128_t s2a = load2d(var + k), s2b = load2d(var + k + 2);
+      v128_t s2c = load2d(var + k + 4), s2d = load2d(var + k + 6);
+      for (int i = i0; i < i1; ++i) {
+        const float* row = x + static_cast<long>(i) * n + k;
+        const v128_t da = wasm_f32x4_sub(load4(row), shift_a);
+        const v128_t db = wasm_f32x4_sub(load4(row + 4), shift_b);
+        const v128_t d0 = lo_f64(da), d1 = hi_f64(da), d2 = lo_f64(db), d3 = hi_f64(db);
+        s1a = wasm_f64x2_add(s1a, d0); s2a = wasm_f64x2_add(s2a, wasm_f64x2_mul(d0, d0));
+        s1b = wasm_f64x2_add(s1b, d1); s2b = wasm_f64x2_add(s2b, wasm_f64x2_mul(d1, d1));
+        s1c = wasm_f64x2_add(s1c, d2); s2c = wasm_f64x2_add(s2c, wasm_f64x2_mul(d2, d2));
+        s1d = wasm_f64x2_add(s1d, d3); s2d = wasm_f64x2_add(s2d, wasm_f64x2_mul(d3, d3));
+      }
+      store_f64x4(mean + k, s1a, s1b); store_f64x4(mean + k + 4, s1c, s1d);
+      store_f64x4(var + k, s2a, s2b);  store_f64x4(var + k + 4, s2c, s2d);
+    }
+    for (; k < n; ++k) {
+      double s1 = mean[k], s2 = var[k];
+      for (int i = i0; i < i1; ++i) {
+        const double d = static_cast<double>(x[static_cast<long>(i) * n + k] - x[k]);
+        s1 += d;
+        s2 += d * d;
+      }
+      mean[k] = s1;
+      var[k] = s2;
+    }
+  }
+  for (int k = 0; k < n; ++k) {
+    const double s1 = mean[k], s2 = var[k];
+    mean[k] = static_cast<double>(x[k]) + s1 / m;
+    const double v = (s2 - s1 * s1 / m) / m;
+    var[k] = v > 0.0 ? v : 0.0;
+  }
+}
+
 // One pass around a centre a_k taken from a few rows, float sums within row
 // blocks (cpp/src/column_stats.hpp, which gives the formulas):
 //   a_k = fl(x_0k + mean over a few row blocks of fl(x_ik - x_0k)),  c_ik = fl(x_ik - a_k)
@@ -79,6 +127,7 @@ __attribute__((noinline)) void centred_rows(const float* x, int n, int i0, int i
 // and the shifted double sums for a feature whose float sums may not hold.
 // Per feature the scalar kernel's operations, 8 features at a time.
 void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
+  if (m <= detail::kShiftedSumsRows) return shifted_mean_var(x, m, n, mean, var);
   detail::column_mean_var(x, m, n, mean, var, centred_rows);
 }
 
