@@ -4,7 +4,7 @@
 // measured total. Floats moved per element: reads + writes.
 const PASSES = [
   { pass: "forward: copy x into the WASM heap (HEAPF32.set)", time: (p) => p.memcpy, floats: 2 },
-  { pass: "forward: batch_mean_var (shifted sums, double lanes)", time: (p) => p.simd.batch_mean_var, scalar: (p) => p.scalar.batch_mean_var, floats: 1 },
+  { pass: "forward: batch_mean_var (centred sums, float lanes)", time: (p) => p.simd.batch_mean_var, scalar: (p) => p.scalar.batch_mean_var, floats: 1 },
   { pass: "forward: normalize (x -> y)", time: (p) => p.simd.normalize, scalar: (p) => p.scalar.normalize, floats: 2 },
   { pass: "forward: copy y out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
   { pass: "backward: copy dy into the heap", time: (p) => p.memcpy, floats: 2 },

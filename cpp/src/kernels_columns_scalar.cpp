@@ -3,15 +3,19 @@
 // The formula each loop implements is in bn/kernels.hpp above its declaration.
 #include "bn/kernels.hpp"
 
+#include "column_stats.hpp"
+
 #include <cstdint>
 #include <cstring>
 
 namespace bn::kernels::scalar {
 
-// shift_k = x_0k; d_ik = x_ik - shift_k (float; exact near the shift)
-// s1_k = sum_i d_ik; s2_k = sum_i d_ik^2 (double)
-// mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m
-void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
+// Small batches (m <= detail::kShiftedSumsRows, the trainer's): one pass
+// shifted by the first row, in double, where the centre's rows would be a
+// large share of the pass:
+//   shift_k = x_0k; d_ik = fl(x_ik - shift_k); s1_k = sum_i d_ik; s2_k = sum_i d_ik^2
+//   mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m
+static void shifted_mean_var(const float* x, int m, int n, double* mean, double* var) {
   // mean/var double as the s1/s2 accumulators until the last loop.
   for (int k = 0; k < n; ++k) { mean[k] = 0.0; var[k] = 0.0; }
   for (int i = 1; i < m; ++i) {
@@ -28,6 +32,16 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
     const double v = (s2 - s1 * s1 / m) / m;
     var[k] = v > 0.0 ? v : 0.0;
   }
+}
+
+// One pass around a centre a_k taken from a few rows, float sums within row
+// blocks (cpp/src/column_stats.hpp, which gives the formulas):
+//   a_k = fl(x_0k + mean over a few row blocks of fl(x_ik - x_0k)),  c_ik = fl(x_ik - a_k)
+//   mean_k = a_k + sum_i c_ik / m;  var_k = sum_i c_ik^2 / m - (sum_i c_ik / m)^2
+// and the shifted double sums for a feature whose float sums may not hold.
+void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
+  if (m <= detail::kShiftedSumsRows) return shifted_mean_var(x, m, n, mean, var);
+  detail::column_mean_var(x, m, n, mean, var, detail::centred_rows_scalar);
 }
 
 // y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k

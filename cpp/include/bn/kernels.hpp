@@ -6,9 +6,9 @@
 //   bn::kernels::scalar  plain loops, every build
 //   bn::kernels::simd    wasm_simd128.h, only where __wasm_simd128__ is defined
 // bn::kernels::fast names the one a build uses. Both give the same bits:
-// the reductions add the rows in order, in double, except sum dy xhat
-// (dgamma's sum, of centred terms): float within blocks of kColumnRowBlock
-// rows, the block sums added in double. A block's float sum has error
+// the reductions add the rows in order, in double, except those of centred
+// terms (the forward statistics, dgamma's sum dy xhat): float within blocks
+// of kColumnRowBlock rows, the block sums added in double. A block's float sum has error
 // <= (B - 1) 2^-24 sum |terms| (B rows), at most 7 2^-24 sum |dy xhat|:
 // float-level accuracy, in lanes twice as wide as double ones.
 // The other layouts' kernels are in bn/run_kernels.hpp.
@@ -20,11 +20,14 @@ namespace bn::kernels {
 constexpr int kColumnRowBlock = 8;
 
 #define BN_DECLARE_COLUMN_KERNELS                                                        \
-  /* The statistics in one pass, shifted by the first row (bn/norm_core.hpp          \
-     keeps them only where that shift was safe):                                       \
-     shift_k = x_0k; s1_k = sum_i fl(x_ik - shift_k); s2_k = sum_i fl(x_ik - shift_k)^2 \
-     (double: the running statistics are checked against float64 to an ulp)               \
-     mean_k = shift_k + s1_k / m; var_k = (s2_k - s1_k^2 / m) / m   (biased) */          \
+  /* The statistics in one pass around a centre a_k from a few rows                 \
+     (cpp/src/column_stats.hpp): c_ik = fl(x_ik - a_k); s1_k, s2_k = the sums of      \
+     c_ik and c_ik^2, float within blocks of kColumnRowBlock rows, double across;      \
+     mean_k = a_k + s1_k / m; var_k = s2_k / m - (s1_k / m)^2   (biased). A feature    \
+     whose centre lies beyond one sd, or outside float's comfortable range, takes the  \
+     shifted double sums (shift_k = x_0k): mean_k = shift_k + s1_k / m,                \
+     var_k = (s2_k - s1_k^2 / m) / m, which bn/norm_core.hpp keeps only where that     \
+     shift was safe. */                                                                \
   void batch_mean_var(const float* x, int m, int n, double* mean, double* var);          \
   /* y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k */                      \
   void normalize(const float* x, int m, int n, const float* mean_hi,                     \

@@ -5,9 +5,12 @@
 // statistics, and holds everything a trace shows. It knows nothing of
 // shapes' meaning: each layer class turns a shape into a plan.
 //
-// Numerics. Storage is float32 (as PyTorch); every reduction is in double.
-// The statistics take one pass shifted by each statistic's first element
-// (the kernels' batch_mean_var / run_mean_var), d = fl(x - shift):
+// Numerics. Storage is float32 (as PyTorch); every reduction is in double
+// (the column layout's statistics and dgamma: float within blocks of 8 rows of
+// centred terms, double across; bn/kernels.hpp). The statistics take one pass
+// shifted by each statistic's first element (the kernels' run_mean_var; the
+// column kernel's centred pass falls back to it feature by feature),
+// d = fl(x - shift):
 //   mean = shift + sum(d) / M,  var = (sum(d^2) - sum(d)^2 / M) / M.
 // Where that shift is unsafe -- more than 5 standard deviations from the
 // mean (a large outlier first), or x - shift overflowing float32 -- the
