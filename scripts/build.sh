@@ -47,7 +47,7 @@ for v in simd scalar; do
   linked="build/wasm-$v/bn.wasm" optimized="build/wasm-$v/bn.opt.wasm"
   if [ ! -f "$optimized" ] || [ "$linked" -nt "$optimized" ]; then
     # shellcheck disable=SC2086
-    wasm-opt -O3 ${wasm_features[$v]} "$linked" -o "$optimized"
+    wasm-opt -O3 --converge ${wasm_features[$v]} "$linked" -o "$optimized"
   fi
   cp -f "$optimized" "web/wasm/bn-$v.wasm"
 done

@@ -88,6 +88,7 @@ static void shifted_mean_var(const float* x, int m, int n, double* mean, double*
       v128_t s1c = load2d(mean + k + 4), s1d = load2d(mean + k + 6);
       v128_t s2a = load2d(var + k), s2b = load2d(var + k + 2);
       v128_t s2c = load2d(var + k + 4), s2d = load2d(var + k + 6);
+#pragma clang loop unroll(disable)
       for (int i = i0; i < i1; ++i) {
         const float* row = x + static_cast<long>(i) * n + k;
         const v128_t da = wasm_f32x4_sub(load4(row), shift_a);
@@ -103,6 +104,7 @@ static void shifted_mean_var(const float* x, int m, int n, double* mean, double*
     }
     for (; k < n; ++k) {
       double s1 = mean[k], s2 = var[k];
+#pragma clang loop unroll(disable)
       for (int i = i0; i < i1; ++i) {
         const double d = static_cast<double>(x[static_cast<long>(i) * n + k] - x[k]);
         s1 += d;
@@ -296,15 +298,16 @@ void backward_dx(const float* dy, const float* x, int m, int n, int ld, const fl
                  const float* mean_lo, const float* invstd, const float* scale,
                  const float* mean_dy, const float* mean_dy_xhat, float* dx) {
   if (!in_cache(m, n)) {
-    // Two rows at a time: the six per-feature factors are loaded once for both.
-    int i = 0;
-    for (; i + 2 <= m; i += 2) {
+    // Two rows at a time: the six per-feature factors are loaded once for
+    // both (an odd last row is taken as both rows: the same value written twice).
+    for (int i = 0; i < m; i += 2) {
+      const long step = i + 1 < m ? ld : 0;
       const float* x0 = x + static_cast<long>(i) * ld;
-      const float* x1 = x0 + ld;
+      const float* x1 = x0 + step;
       const float* dy0 = dy + static_cast<long>(i) * ld;
-      const float* dy1 = dy0 + ld;
+      const float* dy1 = dy0 + step;
       float* dx0 = dx + static_cast<long>(i) * ld;
-      float* dx1 = dx0 + ld;
+      float* dx1 = dx0 + step;
       int k = 0;
       for (; k + 4 <= n; k += 4) {
         const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
@@ -319,24 +322,6 @@ void backward_dx(const float* dy, const float* x, int m, int n, int ld, const fl
         const float h1 = ((x1[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
         dx0[k] = scale[k] * ((dy0[k] - mean_dy[k]) - h0 * mean_dy_xhat[k]);
         dx1[k] = scale[k] * ((dy1[k] - mean_dy[k]) - h1 * mean_dy_xhat[k]);
-      }
-    }
-    for (; i < m; ++i) {
-      const float* xr = x + static_cast<long>(i) * ld;
-      const float* dyr = dy + static_cast<long>(i) * ld;
-      float* dxr = dx + static_cast<long>(i) * ld;
-      int k = 0;
-      for (; k + 4 <= n; k += 4) {
-        const v128_t xhat = wasm_f32x4_mul(
-            wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
-            load4(invstd + k));
-        const v128_t centered = wasm_f32x4_sub(wasm_f32x4_sub(load4(dyr + k), load4(mean_dy + k)),
-                                               wasm_f32x4_mul(xhat, load4(mean_dy_xhat + k)));
-        store4(dxr + k, wasm_f32x4_mul(load4(scale + k), centered));
-      }
-      for (; k < n; ++k) {
-        const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
       }
     }
     return;
