@@ -11,8 +11,9 @@ mkdir -p build/bench-stream/sysinc
 ln -sfn /usr/include/nlohmann build/bench-stream/sysinc/nlohmann
 flags=(-O3 -std=c++17 -Icpp/include -isystem build/bench-stream/sysinc)
 emcc "${flags[@]}" -msimd128 -c cpp/src/kernels_columns_simd.cpp -o build/bench-stream/variants_kernels.o
-# main's kernel beside this tree's, its namespace renamed (bn::kernels::main_simd)
-git show main:cpp/src/kernels_columns_simd.cpp > build/bench-stream/main_kernels_columns_simd.cpp
+# the kernel before the float-lane statistics (78a1b15, main before they were
+# merged) beside this tree's, its namespace renamed (bn::kernels::main_simd)
+git show 78a1b15:cpp/src/kernels_columns_simd.cpp > build/bench-stream/main_kernels_columns_simd.cpp
 emcc "${flags[@]}" -Icpp/src -msimd128 -Dsimd=main_simd -c build/bench-stream/main_kernels_columns_simd.cpp -o build/bench-stream/variants_main.o
 emcc "${flags[@]}" -msimd128 -c bench/stream/stats_variants.cpp -o build/bench-stream/variants.o
 emcc -O3 build/bench-stream/variants.o build/bench-stream/variants_kernels.o build/bench-stream/variants_main.o \

@@ -12,27 +12,16 @@
 
 #include "bn/kernels.hpp"
 #include "column_stats.hpp"
+#include "kernels_columns_simd.hpp"
 #include "simd128.hpp"
 
 namespace bn::kernels::simd {
+
+using shared::add_f64x4;
+using shared::in_cache;
+using shared::kRowBlock;
+
 namespace {
-
-// Rows per block in the reductions (bn/kernels.hpp, kColumnRowBlock): the
-// float partial sums of a block span at most this many rows.
-constexpr int kRowBlock = kColumnRowBlock;
-
-// The element-wise kernels (normalize, backward_dx) take blocks of
-// kRowBlock rows while the batch stays in cache (the per-feature factors are
-// then loaded once per block: 1.6-2x at 256x256), else one row at a time
-// (sequential streams: 8 interleaved rows of a 4 MB batch ran 1.7x slower).
-constexpr long kInCacheElements = 1L << 17;
-inline bool in_cache(int m, int n) { return static_cast<long>(m) * n <= kInCacheElements; }
-
-// p[0..3] += the four floats of v, as doubles.
-inline void add_f64x4(double* p, v128_t v) {
-  store2d(p, wasm_f64x2_add(load2d(p), lo_f64(v)));
-  store2d(p + 2, wasm_f64x2_add(load2d(p + 2), hi_f64(v)));
-}
 
 // s1[0 .. 4V) += the float sums over rows [i0, i1) of c = fl(x_i - centre),
 // s2[0 .. 4V) += those of fl(c^2).
@@ -199,155 +188,6 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
     }
   }
   return !wasm_v128_any_true(found) && found_tail == 0;
-}
-
-// backward_reduce on a batch out of cache: the same sums in the same order,
-// but each row of a block is read whole (chunks of kChunk features), the
-// block's float partial sums kept in a local array: two sequential streams
-// (dy, x) instead of 2 x kRowBlock rows read 32 bytes at a time. Its loops
-// are not unrolled: as fast, 0.4 KB gzip less of the dist budget.
-static void backward_reduce_streaming(const float* dy, const float* x, int m, int n, int ld,
-                                      const float* mean_hi, const float* mean_lo, const float* invstd,
-                                      double* sum_dy, double* sum_dy_xhat) {
-  constexpr int kChunk = 1024;
-  alignas(16) float t[kChunk];
-  for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
-  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
-    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
-    for (int c0 = 0; c0 < n; c0 += kChunk) {
-      const int c1 = c0 + kChunk < n ? c0 + kChunk : n;
-#pragma clang loop unroll(disable)
-      for (int k = 0; k < c1 - c0; ++k) t[k] = 0.0f;
-      for (int i = i0; i < i1; ++i) {
-        const float* dyr = dy + static_cast<long>(i) * ld;
-        const float* xr = x + static_cast<long>(i) * ld;
-        int k = c0;
-#pragma clang loop unroll(disable)
-        for (; k + 4 <= c1; k += 4) {
-          const v128_t g = load4(dyr + k);
-          const v128_t xhat = wasm_f32x4_mul(
-              wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)), load4(mean_lo + k)),
-              load4(invstd + k));
-          add_f64x4(sum_dy + k, g);
-          store4(t + (k - c0), wasm_f32x4_add(load4(t + (k - c0)), wasm_f32x4_mul(g, xhat)));
-        }
-        for (; k < c1; ++k) {
-          const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-          sum_dy[k] += dyr[k];
-          t[k - c0] += dyr[k] * xhat;
-        }
-      }
-      for (int k = c0; k < c1; ++k) sum_dy_xhat[k] += t[k - c0];
-    }
-  }
-}
-
-// xhat_ik = fl(fl(fl(x_ik - mean_hi_k) - mean_lo_k) * invstd_k)
-// sum_dy_k = sum_i dy_ik   (double, rows in order)
-// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik xhat_ik))   (float within a
-//   block b of kRowBlock rows, rows in order; double over the blocks)
-// Row blocks and strips as in batch_mean_var.
-void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                     const float* mean_lo, const float* invstd, double* sum_dy,
-                     double* sum_dy_xhat) {
-  if (!in_cache(m, n)) return backward_reduce_streaming(dy, x, m, n, ld, mean_hi, mean_lo, invstd,
-                                                         sum_dy, sum_dy_xhat);
-  for (int k = 0; k < n; ++k) { sum_dy[k] = 0.0; sum_dy_xhat[k] = 0.0; }
-  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
-    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
-    int k = 0;
-    for (; k + 8 <= n; k += 8) {
-      const v128_t mh_a = load4(mean_hi + k), ml_a = load4(mean_lo + k), is_a = load4(invstd + k);
-      const v128_t mh_b = load4(mean_hi + k + 4), ml_b = load4(mean_lo + k + 4);
-      const v128_t is_b = load4(invstd + k + 4);
-      v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
-      v128_t sc = load2d(sum_dy + k + 4), sd = load2d(sum_dy + k + 6);
-      v128_t ta = wasm_f32x4_splat(0.0f), tb = ta;
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * ld + k;
-        const v128_t ga = load4(dy + at), gb = load4(dy + at + 4);
-        const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a), is_a);
-        const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b), is_b);
-        sa = wasm_f64x2_add(sa, lo_f64(ga)); sb = wasm_f64x2_add(sb, hi_f64(ga));
-        sc = wasm_f64x2_add(sc, lo_f64(gb)); sd = wasm_f64x2_add(sd, hi_f64(gb));
-        ta = wasm_f32x4_add(ta, wasm_f32x4_mul(ga, xa));
-        tb = wasm_f32x4_add(tb, wasm_f32x4_mul(gb, xb));
-      }
-      store_f64x4(sum_dy + k, sa, sb); store_f64x4(sum_dy + k + 4, sc, sd);
-      add_f64x4(sum_dy_xhat + k, ta); add_f64x4(sum_dy_xhat + k + 4, tb);
-    }
-    for (; k < n; ++k) {
-      double s = sum_dy[k];
-      float t = 0.0f;
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * ld + k;
-        const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        s += dy[at];
-        t += dy[at] * xhat;
-      }
-      sum_dy[k] = s;
-      sum_dy_xhat[k] += t;
-    }
-  }
-}
-
-// dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
-// Two rows at a time, or (in_cache) row blocks in which a strip of 4 features keeps
-// its six per-feature factors in registers across the rows.
-void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                 const float* mean_lo, const float* invstd, const float* scale,
-                 const float* mean_dy, const float* mean_dy_xhat, float* dx) {
-  if (!in_cache(m, n)) {
-    // Two rows at a time: the six per-feature factors are loaded once for
-    // both (an odd last row is taken as both rows: the same value written twice).
-    for (int i = 0; i < m; i += 2) {
-      const long step = i + 1 < m ? ld : 0;
-      const float* x0 = x + static_cast<long>(i) * ld;
-      const float* x1 = x0 + step;
-      const float* dy0 = dy + static_cast<long>(i) * ld;
-      const float* dy1 = dy0 + step;
-      float* dx0 = dx + static_cast<long>(i) * ld;
-      float* dx1 = dx0 + step;
-      int k = 0;
-      for (; k + 4 <= n; k += 4) {
-        const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-        const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
-        const v128_t h0 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x0 + k), mh), ml), is);
-        const v128_t h1 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x1 + k), mh), ml), is);
-        store4(dx0 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy0 + k), md), wasm_f32x4_mul(h0, mx))));
-        store4(dx1 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy1 + k), md), wasm_f32x4_mul(h1, mx))));
-      }
-      for (; k < n; ++k) {
-        const float h0 = ((x0[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        const float h1 = ((x1[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        dx0[k] = scale[k] * ((dy0[k] - mean_dy[k]) - h0 * mean_dy_xhat[k]);
-        dx1[k] = scale[k] * ((dy1[k] - mean_dy[k]) - h1 * mean_dy_xhat[k]);
-      }
-    }
-    return;
-  }
-  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
-    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
-    int k = 0;
-    for (; k + 4 <= n; k += 4) {
-      const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-      const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * ld + k;
-        const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
-        const v128_t centered =
-            wasm_f32x4_sub(wasm_f32x4_sub(load4(dy + at), md), wasm_f32x4_mul(xhat, mx));
-        store4(dx + at, wasm_f32x4_mul(sc, centered));
-      }
-    }
-    for (int i = i0; i < i1; ++i) {
-      const long row = static_cast<long>(i) * ld;
-      for (int j = k; j < n; ++j) {
-        const float xhat = ((x[row + j] - mean_hi[j]) - mean_lo[j]) * invstd[j];
-        dx[row + j] = scale[j] * ((dy[row + j] - mean_dy[j]) - xhat * mean_dy_xhat[j]);
-      }
-    }
-  }
 }
 
 }  // namespace bn::kernels::simd
