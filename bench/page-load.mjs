@@ -6,7 +6,10 @@
 // when both panels first show data-steps >= 1, the frame of step 1 of
 // trainer.html#step=1 (performance.now() counts from the navigation).
 // Prints a table and one JSON line.
-//   node bench/page-load.mjs [--runs N] [--web DIR] [--dist DIR] [--no-dist] [--no-trainer]
+//   node bench/page-load.mjs [--runs N] [--warmup N] [--web DIR] [--dist DIR] [--no-dist] [--no-trainer]
+// --warmup: unmeasured rounds first (default 1), so that the browser's own
+// processes are started and warm, as a user's browser is when they follow a
+// link; every measured run is still a fresh context with nothing cached.
 // --web: a web/ tree (default this repo's; index.html#step=1);
 // --dist: a dist/ tree (default this repo's, when built: a page with
 // <bn-stepper step="1">). Pass several of each to compare trees in one run
@@ -23,6 +26,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const option = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
 const runs = Number(option("--runs")[0] ?? 10);
+const warmup = Number(option("--warmup")[0] ?? 1);
 const webs = option("--web").length ? option("--web") : [join(root, "web")];
 const dists = option("--dist").length ? option("--dist")
   : !args.includes("--no-dist") && existsSync(join(root, "dist")) ? [join(root, "dist")] : [];
@@ -87,7 +91,7 @@ for (const dir of dists) {
 }
 for (const t of targets) t.samples = [];
 try {
-  for (let r = 0; r < runs; r++) {
+  for (let r = 0; r < warmup + runs; r++) {
     for (const t of targets) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
@@ -95,8 +99,9 @@ try {
       await page.goto(t.url);
       const mark = t.trainer ? "frame" : "number";
       await page.waitForFunction((m) => window.__bnFirst?.[m] !== undefined, mark, { timeout: 30_000 });
-      t.samples.push(await page.evaluate(() => ({ ...window.__bnFirst,
-        scriptKB: performance.getEntriesByType("resource").filter((e) => /\.m?js$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0) / 1000 })));
+      const sample = await page.evaluate(() => ({ ...window.__bnFirst,
+        scriptKB: performance.getEntriesByType("resource").filter((e) => /\.m?js$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0) / 1000 }));
+      if (r >= warmup) t.samples.push(sample);
       await context.close();
     }
   }

@@ -13,6 +13,7 @@ import { terminalReport, markdownReport, svgChart } from "./report.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const quick = process.argv.includes("--quick");
 const LOAD_RUNS = quick ? 1 : 5;
+const PAGE_RUNS = quick ? 1 : 10;   // bench/page-load.mjs, after its one warm-up round
 const PYTHON = "/usr/bin/python3";
 const started = Date.now();
 const skipped = [];
@@ -116,7 +117,7 @@ for (const v of ["simd", "scalar"]) {
 }
 
 // 4b. Page load in Chromium: the stepper's first number, the trainer's first trained frame.
-const pageLoad = child("page load in Chromium (stepper, trainer)", "node", ["bench/page-load.mjs", "--runs", String(LOAD_RUNS)])?.pageLoad ?? [];
+const pageLoad = child("page load in Chromium (stepper, trainer)", "node", ["bench/page-load.mjs", "--runs", String(PAGE_RUNS)])?.pageLoad ?? [];
 if (!pageLoad.length) skipped.push("page load in Chromium: failed (see the log above)");
 
 // 5. Analysis and reports.
