@@ -112,8 +112,6 @@ class NormLayerBinding {
       return address(layer_->output());
     });
   }
-  // Elements of the last forward (0 before any).
-  double lastElements() const { return static_cast<double>(layer_->layer().last_elements()); }
 
   // Address to write dy into; backward() returns the address of dx
   // (dgamma/dbeta at dgamma()/dbeta() afterwards).
@@ -167,7 +165,6 @@ EMSCRIPTEN_BINDINGS(bn_norm_layers) {
       .function("setParams", &NormLayerBinding::setParams)
       .function("stagingInput", &NormLayerBinding::stagingInput)
       .function("forward", &NormLayerBinding::forward)
-      .function("lastElements", &NormLayerBinding::lastElements)
       .function("stagingDy", &NormLayerBinding::stagingDy)
       .function("backward", &NormLayerBinding::backward)
       .function("dgamma", &NormLayerBinding::dgamma)

@@ -131,13 +131,21 @@ bool NormCore::input_statistics(Saved& s, const float* x) {
 // some x - mean does.
 void NormCore::finish_statistics(Saved& s, const float* x, bool maybe_wide) const {
   const NormLayout& l = s.plan.layout;
+  // Branch-free first (it vectorizes); the check after it, statistic by
+  // statistic only where some invstd overflowed.
+  bool all_fit = true;
   for (int q = 0; q < l.stats; ++q) {
     const double inv = 1.0 / std::sqrt(s.var[q] + config_.eps);
-    if (!(inv <= FLT_MAX)) detail::throw_eps_too_small(config_.eps, inv, q, s.var[q]);
+    all_fit &= inv <= FLT_MAX;
     s.mean_hi[q] = static_cast<float>(s.mean[q]);
     s.mean_lo[q] = static_cast<float>(s.mean[q] - static_cast<double>(s.mean_hi[q]));
     s.invstd[q] = static_cast<float>(inv);
   }
+  if (!all_fit)
+    for (int q = 0; q < l.stats; ++q) {
+      const double inv = 1.0 / std::sqrt(s.var[q] + config_.eps);
+      if (!(inv <= FLT_MAX)) detail::throw_eps_too_small(config_.eps, inv, q, s.var[q]);
+    }
   if (maybe_wide)
     for (int p = 0; p < l.outer; ++p)
       for (int q = 0; q < l.stats; ++q) {
@@ -187,7 +195,8 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   } else {
     runs_->normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   }
-  if (detail::scale_may_overflow(staging_.gamma.data(), config_.params, c.invstd, l.stats))
+  staging_.wide_scale = detail::scale_may_overflow(staging_.gamma.data(), config_.params, c.invstd, l.stats);
+  if (staging_.wide_scale)
     detail::normalize_wide_scale(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   commit_forward(training);
 }
@@ -197,7 +206,7 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
 void NormCore::commit_forward(bool training) {
   const std::size_t q_count = static_cast<std::size_t>(staging_.plan.layout.stats);
   staging_.valid = true;
-  std::swap(staging_, saved_);
+  swap(staging_, saved_);
   std::swap(staging_x_, saved_x_);
   backward_valid_ = false;   // the last backward belonged to the previous forward
   if (saved_.plan.update_running) commit_running();

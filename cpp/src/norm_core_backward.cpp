@@ -60,7 +60,7 @@ void NormCore::backward_columns() {
                              saved_.mean_lo.data(), saved_.invstd.data(), scale, mean_dy,
                              mean_dy_xhat, dx_.data());
   const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
-  if (detail::scale_may_overflow(saved_.gamma.data(), n, c.invstd, n))
+  if (saved_.wide_scale)   // scale_may_overflow of this forward's gamma and invstd
     detail::backward_dx_wide_scale(staging_dy_.data(), saved_x_.data(), m, n, c, saved_.gamma.data(),
                                    mean_dy, mean_dy_xhat, dx_.data());
 }

@@ -41,8 +41,8 @@ bool NormCore::forward_folded(Saved& s, const float* x) {
   finish_statistics(s, x, false);   // invstd, mean hi/lo (backward, trace), gamma, beta; may throw
   // A folded factor past float32 (main's wide-scale case) needs the unfolded
   // path and its double recomputation (norm_wide_scale.hpp).
-  if (detail::scale_may_overflow(s.gamma.data(), config_.params, s.invstd.data(), l.stats))
-    return false;
+  s.wide_scale = detail::scale_may_overflow(s.gamma.data(), config_.params, s.invstd.data(), l.stats);
+  if (s.wide_scale) return false;
   float* a = scale_.data();
   float* b = fold_shift_.data();
   for (int q = 0; q < l.stats; ++q) {

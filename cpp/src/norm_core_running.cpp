@@ -48,6 +48,7 @@ void NormCore::next_running(const Saved& s) {
   const NormLayout& l = s.plan.layout;
   const int k_count = config_.running, per_entry = l.stats / k_count;
   const double m = static_cast<double>(l.reduced());
+  bool huge = false;   // what note_running_mean() would say of next_mean_
   for (int k = 0; k < k_count; ++k) {
     double mean = 0.0, unbiased = 0.0;
     for (int q = k; q < l.stats; q += k_count) {
@@ -59,9 +60,11 @@ void NormCore::next_running(const Saved& s) {
       unbiased /= per_entry;
     }
     next_mean_[k] = static_cast<float>(f == 1.0 ? mean : (1.0 - f) * running_mean_[k] + f * mean);
+    huge |= std::abs(next_mean_[k]) >= kHalfFloatMax;
     next_var_[k] = static_cast<float>(f == 1.0 ? unbiased : (1.0 - f) * running_var_[k] + f * unbiased);
     if (!std::isfinite(next_var_[k])) detail::throw_running_var_overflow(k, unbiased);
   }
+  next_mean_huge_ = huge;
 }
 
 // Commits what next_running computed (same sizes: no allocation).
@@ -69,7 +72,7 @@ void NormCore::commit_running() {
   if (config_.count_batches) ++num_batches_tracked_;
   std::swap(running_mean_, next_mean_);
   std::swap(running_var_, next_var_);
-  note_running_mean();
+  running_mean_huge_ = next_mean_huge_;   // next_running's note_running_mean(), in its loop
 }
 
 void NormCore::note_running_mean() {

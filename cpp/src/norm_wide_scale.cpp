@@ -17,10 +17,16 @@ float centered(float x, const kernels::Centering& c, int q) {
 
 }  // namespace
 
+// max |gamma| * max invstd > FLT_MAX / 2. Comparisons, not std::fmax (a
+// libm call per element in WebAssembly); NaN cannot reach here (gamma and
+// invstd are checked finite), and a NaN would be skipped as fmax skips it.
 bool scale_may_overflow(const float* gamma, int params, const float* invstd, int stats) {
   float g = 0.0f, inv = 0.0f;
-  for (int a = 0; a < params; ++a) g = std::fmax(g, std::fabs(gamma[a]));
-  for (int q = 0; q < stats; ++q) inv = std::fmax(inv, invstd[q]);
+  for (int a = 0; a < params; ++a) {
+    const float v = std::fabs(gamma[a]);
+    g = v > g ? v : g;
+  }
+  for (int q = 0; q < stats; ++q) inv = invstd[q] > inv ? invstd[q] : inv;
   return static_cast<double>(g) * static_cast<double>(inv) > FLT_MAX / 2.0;
 }
 

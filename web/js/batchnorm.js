@@ -10,9 +10,10 @@
 // turns the binding's failure value into an Error thrown from plain JS, so
 // the WASM instance never loses stack.
 import { readOptions, fail, checkAllFinite } from "./validate.js";
-import { checked, address, construct, seamFor } from "./seam.js";
+import { checked, address, construct, seamFor, plainExport } from "./seam.js";
 import { record, snapshot, checkInput, checkOutputs, deliver, stage } from "./seam-args.js";
 import { readShape, checkShapeLength } from "./seam-shape.js";
+import { typedByteOffset } from "./seam-heap.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 const FORWARD_OPTIONS = ["out", "view"];
@@ -25,9 +26,18 @@ export function makeBatchNorm1d(wasm, schema) {
   const { options: optionSpecs } = schema.BatchNorm1d;
   const seam = seamFor(wasm);
   const { heap } = seam;
+  // The step's four calls as plain exports (cpp/bindings/bindings_batchnorm.cpp),
+  // called with the binding's handle(): no Embind invoker on the hot path.
+  const [stagingInputExport, forwardExport, stagingDyExport, backwardExport] =
+    ["staging_input", "forward", "staging_dy", "backward"].map((name) => plainExport(wasm, `_bn_batchnorm_${name}`));
+  const stagingInputOf = (native, handle, rows) => address(native, stagingInputExport(handle, rows));
+  const forwardOf = (native, handle, rows) => address(native, forwardExport(handle, rows));
+  const stagingDyOf = (native, handle) => address(native, stagingDyExport(handle));
+  const backwardOf = (native, handle) => address(native, backwardExport(handle));
 
   return class BatchNorm1d {
     #native;
+    #handle = 0;           // the binding's address, for the plain exports
     #features;
     #eps;
     #momentum;
@@ -46,6 +56,7 @@ export function makeBatchNorm1d(wasm, schema) {
       const native = construct(wasm.BatchNormBinding, features, { eps, momentum, affine });
       seam.adopt(this, native, "BatchNorm1d");
       this.#native = native;
+      this.#handle = native.handle();
       this.#dgammaAt = native.dgamma();
       this.#dbetaAt = native.dbeta();
       this.#features = features;
@@ -117,8 +128,9 @@ export function makeBatchNorm1d(wasm, schema) {
       }
       // Every argument is read and checked: from here on only the core can
       // refuse (NaN or Infinity in x, out of memory), and it changes nothing when it does.
-      const at = address(native, native.stagingInput(rows));   // may grow the memory: no caller array is a heap view now
-      return this.#commitForward(native, at, input, x, outputs, rows, rows * n, () => native.forward(rows));
+      const handle = this.#handle;
+      const at = stagingInputOf(native, handle, rows);   // may grow the memory: no caller array is a heap view now
+      return this.#commitForward(native, at, input, x, outputs, rows, rows * n, () => forwardOf(native, handle, rows));
     }
 
     // forward(x, shape): x of shape [N, C] or [N, C, L] (statistics per
@@ -133,7 +145,7 @@ export function makeBatchNorm1d(wasm, schema) {
       const input = checkInput(heap, "x", data, total, this.#inputView);
       const outputs = checkOutputs(heap, "forward", given, FORWARD_OUTPUTS, [total], "x", x);
       const at = address(native, native.stagingInputShaped(dims));
-      return this.#commitForward(native, at, input, x, outputs, dims[0], total, () => native.forwardShaped());
+      return this.#commitForward(native, at, input, x, outputs, dims[0], total, () => address(native, native.forwardShaped()));
     }
 
     // Stages x at `at` and runs the core's forward (run()); only the core can
@@ -141,8 +153,8 @@ export function makeBatchNorm1d(wasm, schema) {
     // and it changes nothing when it does.
     #commitForward(native, at, input, x, outputs, rows, total, run) {
       stage(heap, at, input, x, this.#inputView);   // x, read before, is intact if the buffer moved
-      if (this.#inputView !== null && at !== this.#inputView.byteOffset) this.#inputView = null;   // no longer where forward reads
-      const y = address(native, run());
+      if (this.#inputView !== null && at !== typedByteOffset(this.#inputView)) this.#inputView = null;   // no longer where forward reads
+      const y = run();
       this.#lastBatch = rows;
       this.#lastTotal = total;
       this.#inputView = null;
@@ -162,10 +174,10 @@ export function makeBatchNorm1d(wasm, schema) {
       const total = this.#lastTotal;
       const input = checkInput(heap, "dy", data, total, this.#dyView);
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
-      const at = address(native, native.stagingDy());
+      const at = stagingDyOf(native, this.#handle);
       stage(heap, at, input, dy, this.#dyView);   // as in forward
-      if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
-      const dxAt = address(native, native.backward());   // fails on NaN/Infinity in dy: nothing changed
+      if (this.#dyView !== null && at !== typedByteOffset(this.#dyView)) this.#dyView = null;
+      const dxAt = backwardOf(native, this.#handle);   // fails on NaN/Infinity in dy: nothing changed
       this.#dyView = null;
       const dx = deliver(heap, dxAt, total, outputs.view || outputs.dx);
       if (!this.#affine) return { dx, dgamma: null, dbeta: null };
@@ -185,7 +197,7 @@ export function makeBatchNorm1d(wasm, schema) {
         return this.#inputView;
       }
       const rows = seam.count("batch", batch, this.#features, "features");
-      const at = address(native, native.stagingInput(rows));
+      const at = stagingInputOf(native, this.#handle, rows);
       this.#inputView = heap.view(at, rows * this.#features);
       return this.#inputView;
     }
@@ -195,7 +207,7 @@ export function makeBatchNorm1d(wasm, schema) {
     gradOutputView() {
       const native = this.#live();
       if (this.#lastBatch === 0) fail("gradOutputView called before any forward: call forward(x, batch) first");
-      const at = address(native, native.stagingDy());
+      const at = stagingDyOf(native, this.#handle);
       this.#dyView = heap.view(at, this.#lastTotal);
       return this.#dyView;
     }
@@ -223,6 +235,7 @@ export function makeBatchNorm1d(wasm, schema) {
       if (!this.#native) return;
       seam.release(this, this.#native, "BatchNorm1d");
       this.#native = null;
+      this.#handle = 0;
       this.#inputView = this.#dyView = null;
     }
   };

@@ -101,6 +101,9 @@ export function checkInput(heap, name, value, length, pending) {
   }
   const got = typedLength(value);
   if (got !== length) failLength(heap, name, value, length, got, "input");
+  // The very view handed out, of the right length, so not detached (a
+  // detached view's length reads 0): in place.
+  if (value === pending) return IN_PLACE;
   const buffer = typedBuffer(value);
   if (buffer === heap.buffer()) {
     if (pending !== null && typedBuffer(pending) === buffer && typedByteOffset(pending) === typedByteOffset(value) &&
@@ -142,6 +145,8 @@ export function checkOutputs(heap, method, given, names, lengths, inputName, inp
   const view = given.view;
   if (view !== undefined && typeof view !== "boolean") fail(`view must be true or false, got ${describe(view)}`);
   let count = 0;
+  const heapBuffer = heap.buffer();
+  const buffers = [];   // each output's buffer, read once
   for (let i = 0; i < names.length; i++) {
     const name = names[i], value = given[name];
     if (value === undefined) continue;
@@ -150,7 +155,8 @@ export function checkOutputs(heap, method, given, names, lengths, inputName, inp
     if (typedTag(value) !== "Float32Array") fail(`${name} must be a Float32Array (an output array), got ${describe(value)}`);
     const got = typedLength(value);
     if (got !== lengths[i]) failLength(heap, name, value, lengths[i], got, "output");
-    if (typedBuffer(value) === heap.buffer()) {
+    const buffer = buffers[i] = typedBuffer(value);
+    if (buffer === heapBuffer) {
       if (typedTag(input) !== undefined && overlap(value, input)) {
         fail(`${name} and ${inputName} share memory: ${inputName} is a view of the WebAssembly memory the layer reads and keeps ` +
           `(for backward and trace), so ${name} cannot be written over it; pass a Float32Array of your own as ${name}, or use { view: true }`);
@@ -164,7 +170,7 @@ export function checkOutputs(heap, method, given, names, lengths, inputName, inp
     for (let i = 0; i < names.length; i++) {
       for (let j = i + 1; j < names.length; j++) {
         const a = given[names[i]], b = given[names[j]];
-        if (a !== undefined && b !== undefined && overlap(a, b)) {
+        if (a !== undefined && b !== undefined && buffers[i] === buffers[j] && rangesOverlap(a, b)) {
           fail(`${names[i]} and ${names[j]} share memory: each output needs an array of its own (both would be written, one over the other)`);
         }
       }
@@ -174,7 +180,11 @@ export function checkOutputs(heap, method, given, names, lengths, inputName, inp
 }
 
 function overlap(a, b) {
-  if (typedBuffer(a) !== typedBuffer(b)) return false;
+  return typedBuffer(a) === typedBuffer(b) && rangesOverlap(a, b);
+}
+
+// Byte ranges of two views of one buffer that intersect.
+function rangesOverlap(a, b) {
   const [a0, a1] = byteRange(a), [b0, b1] = byteRange(b);
   return a0 < b1 && b0 < a1;
 }
@@ -223,5 +233,5 @@ export function entryCount(value) {
 // call): then the values, read before, are copied from it.
 export function stage(heap, at, input, original, pending) {
   if (input !== IN_PLACE) heap.f32().set(input, at >>> 2);
-  else if (at !== pending.byteOffset) heap.f32().set(original, at >>> 2);
+  else if (at !== typedByteOffset(pending)) heap.f32().set(original, at >>> 2);
 }

@@ -17,6 +17,7 @@ const bufferOf = getter(TYPED_ARRAY, "buffer");
 const byteOffsetOf = getter(TYPED_ARRAY, "byteOffset");
 const byteLengthOf = getter(TYPED_ARRAY, "byteLength");
 const resizableOf = getter(ArrayBuffer.prototype, "resizable");   // absent on older engines
+const byteLengthOfBuffer = getter(ArrayBuffer.prototype, "byteLength");
 
 // "Float32Array", "Float64Array", ... for a real typed array (subclasses
 // included), undefined for anything else (a Proxy, a look-alike, a primitive).
@@ -44,24 +45,54 @@ export function fixedBuffer(buffer) {
 }
 
 // The heap of one instance (web/js/seam.js makes one per loaded module).
+// Views handed out, by address: a layer's buffers keep their addresses from
+// call to call, so the view of one is made once (about 35 ns, and garbage,
+// per view otherwise). A slot holds the last view made at addresses that
+// hash to it; a view over a detached buffer is never kept (growth empties
+// the cache). Returning the same object again is what a view promises: the
+// same memory, valid until the layer's next call or the memory grows.
+const VIEW_SLOTS = 64;
+
 export function createHeap(wasm) {
-  let current = null;   // read on first use
+  let current = null;         // read on first use
+  let currentBuffer = null;   // its buffer, read once (the engine's getter is a runtime call)
   const detached = new WeakSet();   // buffers the memory had before it grew
+  const viewAt = new Float64Array(VIEW_SLOTS).fill(-1), viewLength = new Float64Array(VIEW_SLOTS);
+  const views = new Array(VIEW_SLOTS).fill(null);
   // The Float32Array over the memory now (Emscripten replaces it when the
-  // memory grows; the old buffer is then detached).
+  // memory grows; the old buffer is then detached, its byteLength 0: only
+  // then is the module's property read again, a slow lookup on its object).
   function f32() {
+    if (current !== null && byteLengthOfBuffer.call(currentBuffer) !== 0) return current;
     const heap = wasm.HEAPF32;
     if (heap !== current) {
-      if (current !== null) detached.add(current.buffer);
+      if (current !== null) detached.add(currentBuffer);
       current = heap;
+      currentBuffer = bufferOf.call(heap);
+      viewAt.fill(-1);
+      views.fill(null);
     }
     return heap;
   }
   return {
     f32,
-    buffer: () => f32().buffer,
-    // A Float32Array view of `length` floats at byte address `at`.
-    view: (at, length) => f32().subarray(at >>> 2, (at >>> 2) + length),
+    buffer() {
+      f32();
+      return currentBuffer;
+    },
+    // A Float32Array view of `length` floats at byte address `at` (built on
+    // the buffer directly: subarray() looks up a species constructor first;
+    // made once per address and length, see VIEW_SLOTS).
+    view(at, length) {
+      f32();
+      const slot = ((at >>> 4) ^ (at >>> 10) ^ (at >>> 16)) & (VIEW_SLOTS - 1);
+      if (viewAt[slot] === at && viewLength[slot] === length) return views[slot];
+      const made = new Float32Array(currentBuffer, at, length);
+      viewAt[slot] = at;
+      viewLength[slot] = length;
+      views[slot] = made;
+      return made;
+    },
     // True for a buffer that was this instance's memory before it grew.
     wasDetached(buffer) {
       f32();

@@ -53,6 +53,19 @@ export function construct(Binding, ...args) {
   return native;
 }
 
+// A plain export of the module (EMSCRIPTEN_KEEPALIVE in cpp/bindings/),
+// of at most two arguments, called directly: the glue's wrapper replaces
+// itself on the module with the export on its first call, and the module's
+// properties are slow to look up, so the export is read once, after that call.
+export function plainExport(wasm, name) {
+  let call = (a, b) => {
+    const result = wasm[name](a, b);
+    call = wasm[name];
+    return result;
+  };
+  return (a, b) => call(a, b);
+}
+
 const formatBytes = (bytes) => {
   const units = ["bytes", "KiB", "MiB", "GiB"];
   let i = 0;

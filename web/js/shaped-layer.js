@@ -11,6 +11,7 @@ import { fail, checkAllFinite } from "./validate.js";
 import { checked, address, construct, seamFor } from "./seam.js";
 import { record, snapshot, checkInput, checkOutputs, deliver, stage } from "./seam-args.js";
 import { readShape, checkShapeLength } from "./seam-shape.js";
+import { typedByteOffset } from "./seam-heap.js";
 
 const PARAM_NAMES = ["gamma", "beta", "runningMean", "runningVar"];
 const FORWARD_OPTIONS = ["out", "view"];
@@ -137,7 +138,7 @@ export function makeShapedLayer(wasm) {
       // changes nothing when it does.
       const at = address(native, native.stagingInput(dims));   // may grow the memory
       stage(heap, at, input, x, this.#inputView);
-      if (this.#inputView !== null && at !== this.#inputView.byteOffset) this.#inputView = null;
+      if (this.#inputView !== null && at !== typedByteOffset(this.#inputView)) this.#inputView = null;
       const y = address(native, native.forward());
       this.#lastTotal = total;
       this.#inputView = null;
@@ -160,7 +161,7 @@ export function makeShapedLayer(wasm) {
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, p, p], "dy", dy);
       const at = address(native, native.stagingDy());
       stage(heap, at, input, dy, this.#dyView);
-      if (this.#dyView !== null && at !== this.#dyView.byteOffset) this.#dyView = null;
+      if (this.#dyView !== null && at !== typedByteOffset(this.#dyView)) this.#dyView = null;
       const dxAt = address(native, native.backward());   // fails on NaN/Infinity in dy: nothing changed
       this.#dyView = null;
       const dx = deliver(heap, dxAt, total, outputs.view || outputs.dx);

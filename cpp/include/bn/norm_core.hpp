@@ -32,7 +32,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "bn/norm_layout.hpp"
@@ -134,6 +136,21 @@ class NormCore {
     std::vector<double> mean, var;   // used to normalize (input or running), Q entries
     std::vector<float> mean_hi, mean_lo, invstd;
     std::vector<float> gamma, beta;  // at forward time (ones / zeros when not affine)
+    bool wide_scale = false;         // scale_may_overflow(gamma, invstd): backward asks it too
+
+    // Member by member (std::swap would move the whole struct three times).
+    friend void swap(Saved& a, Saved& b) noexcept {
+      using std::swap;
+      swap(a.valid, b.valid);
+      swap(a.training, b.training);
+      swap(a.plan, b.plan);
+      swap(a.rank, b.rank);
+      swap(a.dims, b.dims);
+      for (auto member : {&Saved::mean, &Saved::var}) (a.*member).swap(b.*member);
+      for (auto member : {&Saved::mean_hi, &Saved::mean_lo, &Saved::invstd, &Saved::gamma, &Saved::beta})
+        (a.*member).swap(b.*member);
+      swap(a.wide_scale, b.wide_scale);
+    }
   };
 
   // The statistics of the last training forward (ATen's save_mean,
@@ -149,7 +166,7 @@ class NormCore {
   bool forward_folded(Saved& s, const float* x);
   void commit_forward(bool training);
   void finish_statistics(Saved& s, const float* x, bool maybe_wide) const;
-  void next_running(const Saved& s);   // may throw: changes nothing else
+  void next_running(const Saved& s);   // may throw: changes only next_mean_, next_var_, next_mean_huge_
   void commit_running();
   void note_running_mean();   // after every change of running_mean_
   void enable_run_kernels();
@@ -163,6 +180,7 @@ class NormCore {
   std::vector<float> next_mean_, next_var_;   // the running statistics a training forward commits
   std::int64_t num_batches_tracked_ = 0;
   bool running_mean_huge_ = false;   // some |running_mean| >= half the float range
+  bool next_mean_huge_ = false;      // the same of next_mean_ (next_running)
 
   // x and dy are double-buffered (a failing call never touches what the last
   // good one saved); y is written only once nothing can fail any more.
