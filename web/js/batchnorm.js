@@ -11,7 +11,7 @@
 // the WASM instance never loses stack.
 import { readOptions, fail, checkAllFinite } from "./validate.js";
 import { checked, address, construct, seamFor, plainExport } from "./seam.js";
-import { record, snapshot, checkInput, checkOutputs, deliver, stage } from "./seam-args.js";
+import { record, snapshot, checkInput, checkOutputs, deliver, stage, IN_PLACE } from "./seam-args.js";
 import { readShape, checkShapeLength } from "./seam-shape.js";
 import { typedByteOffset } from "./seam-heap.js";
 
@@ -46,6 +46,7 @@ export function makeBatchNorm1d(wasm, schema) {
     #lastBatch = 0;        // rows of the last successful forward (0: none yet)
     #lastTotal = 0;        // its elements (rows × features × L)
     #inputView = null;     // the view inputView() handed out, until the next forward
+    #inputViewStaged = false;   // it is where the core reads x: inputView(batch) staged it, no forward since
     #dyView = null;        // the view gradOutputView() handed out, until the next forward / backward
     #dgammaAt = 0;         // where backward leaves dgamma and dbeta: fixed for the layer's life
     #dbetaAt = 0;          // (sized at construction, cpp/bindings/bindings_batchnorm.cpp)
@@ -129,7 +130,10 @@ export function makeBatchNorm1d(wasm, schema) {
       // Every argument is read and checked: from here on only the core can
       // refuse (NaN or Infinity in x, out of memory), and it changes nothing when it does.
       const handle = this.#handle;
-      const at = stagingInputOf(native, handle, rows);   // may grow the memory: no caller array is a heap view now
+      // x in the view inputView(batch) staged, no forward since: no staging call again.
+      const staged = input === IN_PLACE && this.#inputViewStaged;
+      this.#inputViewStaged = false;
+      const at = staged ? typedByteOffset(this.#inputView) : stagingInputOf(native, handle, rows);   // may grow the memory: no caller array is a heap view now
       return this.#commitForward(native, at, input, x, outputs, rows, rows * n, () => forwardOf(native, handle, rows));
     }
 
@@ -144,6 +148,7 @@ export function makeBatchNorm1d(wasm, schema) {
       checkShapeLength(data, dims, total);
       const input = checkInput(heap, "x", data, total, this.#inputView);
       const outputs = checkOutputs(heap, "forward", given, FORWARD_OUTPUTS, [total], "x", x);
+      this.#inputViewStaged = false;
       const at = address(native, native.stagingInputShaped(dims));
       return this.#commitForward(native, at, input, x, outputs, dims[0], total, () => address(native, native.forwardShaped()));
     }
@@ -174,7 +179,9 @@ export function makeBatchNorm1d(wasm, schema) {
       const total = this.#lastTotal;
       const input = checkInput(heap, "dy", data, total, this.#dyView);
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
-      const at = stagingDyOf(native, this.#handle);
+      // dy in the view gradOutputView() staged: only forward or backward
+      // could move that buffer, and a successful one drops the view.
+      const at = input === IN_PLACE ? typedByteOffset(this.#dyView) : stagingDyOf(native, this.#handle);
       stage(heap, at, input, dy, this.#dyView);   // as in forward
       if (this.#dyView !== null && at !== typedByteOffset(this.#dyView)) this.#dyView = null;
       const dxAt = backwardOf(native, this.#handle);   // fails on NaN/Infinity in dy: nothing changed
@@ -193,12 +200,15 @@ export function makeBatchNorm1d(wasm, schema) {
       const native = this.#live();
       if (Array.isArray(batch)) {   // inputView(shape), for forward(x, shape)
         const { dims, total } = readShape(seam, batch);
+        this.#inputViewStaged = false;
         this.#inputView = heap.view(address(native, native.stagingInputShaped(dims)), total);
         return this.#inputView;
       }
       const rows = seam.count("batch", batch, this.#features, "features");
+      this.#inputViewStaged = false;
       const at = stagingInputOf(native, this.#handle, rows);
       this.#inputView = heap.view(at, rows * this.#features);
+      this.#inputViewStaged = true;
       return this.#inputView;
     }
 

@@ -35,10 +35,18 @@ export function record(what, value, names) {
   for (const key of keys) {
     if (!names.includes(key)) fail(`${what}: unknown field ${JSON.stringify(key)} (expected ${list(names)})`);
   }
+  if (keys.length === 1 && keys[0] === "view") {   // { view } alone, the views' every call: no object to build
+    const view = value.view;
+    if (view === true) return VIEW_ONLY;
+    return { view };
+  }
   const out = {};
   for (const key of keys) out[key] = value[key];
   return out;
 }
+
+// record()'s answer for { view: true } alone (frozen: shared by every call).
+export const VIEW_ONLY = Object.freeze({ view: true });
 
 // 2. A plain array of numbers (or a Proxy of one) is read once, its length
 // and then each entry, into a Snapshot; anything else is returned as it
@@ -141,7 +149,7 @@ export function readArray(heap, name, value) {
 // overlap an input in the caller's own memory: inputs are copied in before
 // anything is written (forward(x, b, { out: x }) writes y over x, correctly).
 export function checkOutputs(heap, method, given, names, lengths, inputName, input) {
-  if (given === EMPTY) return EMPTY;
+  if (given === EMPTY || given === VIEW_ONLY) return given;
   const view = given.view;
   if (view !== undefined && typeof view !== "boolean") fail(`view must be true or false, got ${describe(view)}`);
   let count = 0;
