@@ -19,7 +19,23 @@ export const ENGINE_LABELS = {
   pytorch: "PyTorch CPU, 1 thread",
   "ours-simd-keep-memory": "ours WASM SIMD, glibc keeps freed memory (diagnostic)",
   "copy-floor": "the default API's copies alone, no BN (floor of fresh copies in this engine)",
+  "core-alone": "ours WASM SIMD, the core alone (its four plain exports, data already in the heap: no JS checks, copies or views)",
 };
+
+// The seam at small shapes: each mode of the SIMD API against the core
+// alone (bench/adapters/core-alone.mjs) on `key`: µs per step, what the JS
+// side adds, and its share of the step; plain JS for scale.
+export function seamRows(engines, key = "32x16") {
+  const us = (name) => engines[name]?.trainStep?.[key]?.medianMs * 1000;
+  const core = us("core-alone");
+  const plain = us("plain-js");
+  if (!core) return [];
+  const modes = OUR_MODES.map((m) => ({ label: `API, ${m.label}`, us: us(`ours-simd${m.suffix}`) }));
+  return [{ label: "the core alone", us: core }, ...modes, { label: "plain JS", us: plain }]
+    .filter((r) => r.us > 0)
+    .map((r) => ({ ...r, overCore: r.us - core, jsShare: r.label.startsWith("API") ? (r.us - core) / r.us : null,
+      vsPlain: plain ? plain / r.us : null }));
+}
 
 // The trainer has no output arrays to choose: its rows name the build only.
 export const TRAINER_LABELS = { "ours-simd": "ours WASM SIMD", "ours-scalar": "ours WASM scalar" };

@@ -1,5 +1,5 @@
 // Child process: times one JS engine on every shape and prints one JSON line.
-//   node bench/bn-bench.mjs simd|simd-out|simd-views|simd-views-fill|scalar|... |plain-js|tfjs|copy-floor [--quick] [--as NAME]
+//   node bench/bn-bench.mjs simd|simd-out|simd-views|simd-views-fill|scalar|... |plain-js|tfjs|copy-floor|core-alone [--quick] [--as NAME]
 // (-out: our API with caller-owned output arrays; -views: zero-copy views with
 // x and dy already in WASM memory; -views-fill: views, refilled every call.)
 // Per shape: training forward + backward (dx, dgamma, dbeta) and eval forward,
@@ -11,6 +11,7 @@ import { openOurs } from "./adapters/ours.mjs";
 import { openPlainJs } from "./adapters/plainjs.mjs";
 import { openTfjs } from "./adapters/tfjs.mjs";
 import { openCopyFloor } from "./adapters/copy-floor.mjs";
+import { openCoreAlone } from "./adapters/core-alone.mjs";
 import { SHAPES, CHECK_SHAPE, caseData, checkSample, shapeKey } from "./data.mjs";
 import { measure, emit } from "./timing.mjs";
 
@@ -25,6 +26,7 @@ Object.assign(OPENERS, {
   "plain-js": openPlainJs,
   tfjs: openTfjs,
   "copy-floor": openCopyFloor,
+  "core-alone": openCoreAlone,
 });
 
 const engineName = process.argv[2];
@@ -83,8 +85,9 @@ for (const shape of SHAPES) {
   const t = measure(() => c.trainStep(), timing);
   t.cost = costPerCall(() => c.trainStep(), Math.max(3, Math.min(t.callsPerSample, 50)));
   result.trainStep[shapeKey(shape)] = t;
-  result.evalForward[shapeKey(shape)] = measure(() => c.evalForward(), timing);
+  if (c.evalForward) result.evalForward[shapeKey(shape)] = measure(() => c.evalForward(), timing);
   c.dispose();
 }
+if (Object.keys(result.evalForward).length === 0) delete result.evalForward;   // training steps only (core-alone)
 
 emit(result);

@@ -65,7 +65,7 @@ export function profileReport(passes, api, boundMs, keepMemory, outArrays, views
       `vs ${api.cost.userMs.toFixed(2)} ms user time` +
       (keepMemory?.cost ? `; with glibc keeping freed memory: ${keepMemory.cost.minorPageFaults.toFixed(0)} faults, ` +
         `${keepMemory.cost.systemMs.toFixed(2)} ms system time` : "") + ")" : "") +
-    `, garbage collection, validation and the Embind calls, and, probably, the passes themselves running slower inside the call ` +
+    `, garbage collection, validation and the binding calls (the four step calls are plain exports, the rest Embind), and, probably, the passes themselves running slower inside the call ` +
     `than alone (alone, each pass finds its 4 MB arrays in cache; the call cycles through x, y, dy, dx, their staging copies and ` +
     `the JS arrays, several times the cache).` +
     (outArrays ? ` With out arrays (the copies out go into the caller's arrays, nothing is allocated): ` +

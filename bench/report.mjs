@@ -101,6 +101,7 @@ const NOTES = [
   "Load: a fresh Node process per run, from calling loadBN() (read + compile + instantiate the .wasm) to its promise resolving and to the first forward's result.",
   "Page load: Debian's Chromium (playwright-core, headless), the strict CSP, a fresh browser context per run (nothing cached) after one unmeasured round that starts the browser's processes (as a user's browser is running when they follow a link), 10 runs, served from localhost; times from navigation (performance.now()) to the first [data-quantity] number of index.html#step=1, and to the frame where both panels of trainer.html#step=1 show step 1.",
   "The default API's copies alone (bench/adapters/copy-floor.mjs): per step x and dy copied into a WebAssembly.Memory, y and dx copied out into fresh Float32Arrays built from views of it, fresh dgamma and dbeta, as web/js does, and no arithmetic, bindings or checks. No implementation of the contract's default (fresh copies) can be faster in this engine; the targets table's ceiling column is each target's figure for this row: where it is below the target, the fresh-copies column cannot meet it, whatever the kernels.",
+  "The core alone (bench/adapters/core-alone.mjs): the SIMD build's BatchNorm1d through the four plain exports web/js/batchnorm.js calls per step (staging_input, forward, staging_dy, backward), x and dy written once into both of the core's alternating buffers, the results left in the heap; no checks, copies, views or Errors in JS. Training steps only (the eval forward has no plain export). At small shapes it is the floor of every mode.",
   "The diagnostic row reruns the SIMD build with MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ set so that glibc keeps freed memory: it is not a target, it shows what the fresh output arrays' page faults cost.",
 ];
 
@@ -141,6 +142,14 @@ export function markdownReport(r) {
   ];
   for (const s of sections(r)) parts.push("", `## ${s.title}`, "", mdTable(s.header, s.body));
   if (r.profile) parts.push("", "## Where the time goes (1024x1024, SIMD)", "", r.profile.markdown);
+  if (r.seam?.length) {
+    parts.push("", "## The seam at 32x16 (SIMD): each mode against the core alone", "",
+      "The core alone runs the four plain exports a step calls (bench/adapters/core-alone.mjs), with x and dy already in the heap; " +
+      "what a mode adds to it is the JS side of the call: argument checks, copies in and out, views, the result objects.", "",
+      mdTable(["call", "µs per step", "over the core alone", "JS share of the step", "vs plain JS"],
+        r.seam.map((row) => [row.label, row.us.toFixed(2), row.jsShare === null ? "" : `${row.overCore.toFixed(2)} µs`,
+          row.jsShare === null ? "" : `${(100 * row.jsShare).toFixed(0)}%`, row.vsPlain === null ? "" : `${row.vsPlain.toFixed(1)}x`])));
+  }
   parts.push("", "## What each row runs", "", ...NOTES.map((n) => `- ${n}`));
   const faults = faultLine(r.raw, "1024x1024");
   if (faults) parts.push(`- ${faults}`);
@@ -157,7 +166,7 @@ const COLORS = { "ours-simd": "#d62728", "ours-scalar": "#ff9896", "ours-simd-ou
 export function svgChart(r) {
   const W = 760, H = 380, left = 64, right = 320, top = 40, bottom = 56;
   const pw = W - left - right, ph = H - top - bottom;
-  const rows = r.trainStep.filter((row) => !row.engine.endsWith("keep-memory") && row.engine !== "copy-floor");
+  const rows = r.trainStep.filter((row) => !row.engine.endsWith("keep-memory") && row.engine !== "copy-floor" && row.engine !== "core-alone");
   const values = rows.flatMap((row) => Object.values(row.cells).map((c) => c.gbps)).filter((v) => v > 0);
   const lo = Math.floor(Math.log10(Math.min(...values))), hi = Math.ceil(Math.log10(Math.max(...values)));
   const x = (i) => left + (KEYS.length === 1 ? pw / 2 : (i * pw) / (KEYS.length - 1));

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeMachine, loadAverage } from "./machine.mjs";
-import { rateRows, crossCheck, targets, ENGINE_LABELS, TRAINER_LABELS, OUR_MODES } from "./analyze.mjs";
+import { rateRows, crossCheck, targets, seamRows, ENGINE_LABELS, TRAINER_LABELS, OUR_MODES } from "./analyze.mjs";
 import { profileReport } from "./profile.mjs";
 import { terminalReport, markdownReport, svgChart } from "./report.mjs";
 
@@ -56,7 +56,7 @@ if (existsSync(`${root}build/native/bn_bench_native`)) {
 } else {
   skipped.push("native C++: build/native/bn_bench_native is missing (run scripts/build.sh)");
 }
-for (const e of ["simd", "simd-out", "simd-views", "simd-views-fill", "scalar", "scalar-out", "scalar-views", "scalar-views-fill", "plain-js", "tfjs", "copy-floor"]) {
+for (const e of ["simd", "simd-out", "simd-views", "simd-views-fill", "scalar", "scalar-out", "scalar-views", "scalar-views-fill", "plain-js", "tfjs", "copy-floor", "core-alone"]) {
   const r = child(`BatchNorm1d: ${e}`, "node", ["bench/bn-bench.mjs", e, ...q]);
   if (r) engines[r.engine] = r;
   else skipped.push(`${e}: failed (see the log above)`);
@@ -143,6 +143,7 @@ const results = {
   profile: profileReport(stream.passes, engines["ours-simd"]?.trainStep?.["1024x1024"],
     stream.stream?.["1024x1024"]?.trainStep?.medianMs, engines["ours-simd-keep-memory"]?.trainStep?.["1024x1024"],
     engines["ours-simd-out"]?.trainStep?.["1024x1024"], engines["ours-simd-views"]?.trainStep?.["1024x1024"]),
+  seam: seamRows(engines),
   keepMemoryEnv: KEEP_MEMORY_ENV,
   passes: stream.passes,
   raw: engines,
