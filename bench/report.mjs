@@ -128,7 +128,9 @@ export function markdownReport(r) {
     "",
     `Machine: ${machineLine(r.machine)}. Run: ${r.date}${r.quick ? " (--quick: few samples)" : ""}.`,
     "",
-    `Every figure is the median over repeated samples after a warm-up, all measured in one run of \`npm run bench\`, ` +
+    `Every figure is the median over repeated samples after a warm-up, all measured in one run of \`npm run bench\`; ` +
+    `each BatchNorm1d engine runs in ${r.processes ?? 1} fresh process${(r.processes ?? 1) > 1 ? "es" : ""} (rounds interleaved; TensorFlow.js and the diagnostic row once) and each figure is the median process's ` +
+    `(the same code runs about 15 % apart from one process to the next here; results.json lists every process's median), ` +
     `in CPU time of the process per call (user + system; the machine is shared, and wall time would also count the waits for a core; ` +
     `wall-clock medians are in results.json). ` +
     `The streaming bound is a WebAssembly SIMD loop that moves exactly the bytes BN must move: forward reads x and writes y, ` +

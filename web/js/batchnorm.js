@@ -10,7 +10,7 @@
 // turns the binding's failure value into an Error thrown from plain JS, so
 // the WASM instance never loses stack.
 import { readOptions, fail, checkAllFinite } from "./validate.js";
-import { checked, address, construct, seamFor, plainExport } from "./seam.js";
+import { checked, address, construct, seamFor, resolveExports } from "./seam.js";
 import { record, snapshot, checkInput, checkOutputs, deliver, stage, IN_PLACE } from "./seam-args.js";
 import { readShape, checkShapeLength } from "./seam-shape.js";
 import { typedByteOffset } from "./seam-heap.js";
@@ -28,12 +28,19 @@ export function makeBatchNorm1d(wasm, schema) {
   const { heap } = seam;
   // The step's four calls as plain exports (cpp/bindings/bindings_batchnorm.cpp),
   // called with the binding's handle(): no Embind invoker on the hot path.
-  const [stagingInputExport, forwardExport, stagingDyExport, backwardExport] =
-    ["staging_input", "forward", "staging_dy", "backward"].map((name) => plainExport(wasm, `_bn_batchnorm_${name}`));
-  const stagingInputOf = (native, handle, rows) => address(native, stagingInputExport(handle, rows));
-  const forwardOf = (native, handle, rows) => address(native, forwardExport(handle, rows));
-  const stagingDyOf = (native, handle) => address(native, stagingDyExport(handle));
-  const backwardOf = (native, handle) => address(native, backwardExport(handle));
+  // Resolved by the first layer, with calls its fresh binding refuses (batch
+  // 0; dy before any forward).
+  let hot = null;
+  const resolveHot = (handle) => resolveExports(wasm, {
+    _bn_batchnorm_staging_input: (f) => f(handle, 0),
+    _bn_batchnorm_forward: (f) => f(handle, 0),
+    _bn_batchnorm_staging_dy: (f) => f(handle),
+    _bn_batchnorm_backward: (f) => f(handle),
+  });
+  const stagingInputOf = (native, handle, rows) => address(native, hot._bn_batchnorm_staging_input(handle, rows));
+  const forwardOf = (native, handle, rows) => address(native, hot._bn_batchnorm_forward(handle, rows));
+  const stagingDyOf = (native, handle) => address(native, hot._bn_batchnorm_staging_dy(handle));
+  const backwardOf = (native, handle) => address(native, hot._bn_batchnorm_backward(handle));
 
   return class BatchNorm1d {
     #native;
@@ -58,6 +65,7 @@ export function makeBatchNorm1d(wasm, schema) {
       seam.adopt(this, native, "BatchNorm1d");
       this.#native = native;
       this.#handle = native.handle();
+      hot ??= resolveHot(this.#handle);
       this.#dgammaAt = native.dgamma();
       this.#dbetaAt = native.dbeta();
       this.#features = features;

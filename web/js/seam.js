@@ -53,17 +53,19 @@ export function construct(Binding, ...args) {
   return native;
 }
 
-// A plain export of the module (EMSCRIPTEN_KEEPALIVE in cpp/bindings/),
-// of at most two arguments, called directly: the glue's wrapper replaces
-// itself on the module with the export on its first call, and the module's
-// properties are slow to look up, so the export is read once, after that call.
-export function plainExport(wasm, name) {
-  let call = (a, b) => {
-    const result = wasm[name](a, b);
-    call = wasm[name];
-    return result;
-  };
-  return (a, b) => call(a, b);
+// Plain exports of the module (EMSCRIPTEN_KEEPALIVE in cpp/bindings/), as
+// the instance's own functions: the glue's wrapper of each replaces itself
+// with the export on its first call, so `firstCalls[name](fn)` makes that
+// call (one the binding refuses, which changes nothing but its
+// lastError()), and the export is read after it. Every call site then sees
+// one function (a site that saw the wrapper first would stay megamorphic).
+export function resolveExports(wasm, firstCalls) {
+  const exports = {};
+  for (const [name, firstCall] of Object.entries(firstCalls)) {
+    firstCall(wasm[name]);
+    exports[name] = wasm[name];
+  }
+  return exports;
 }
 
 const formatBytes = (bytes) => {
