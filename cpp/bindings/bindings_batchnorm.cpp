@@ -150,7 +150,7 @@ class BatchNormBinding {
 // The four calls of a training step again as plain exports, which
 // web/js/batchnorm.js calls with handle(): the same methods, the same seam
 // protocol (an address, 0 on failure), without Embind's generic invoker
-// (about 0.1 µs a call: a quarter of a 32×16 step).
+// (about 0.1 µs a call, four calls a step).
 namespace {
 bn::bindings::BatchNormBinding& binding(std::uintptr_t handle) {
   return *reinterpret_cast<bn::bindings::BatchNormBinding*>(handle);
