@@ -100,6 +100,7 @@ try {
       const mark = t.trainer ? "frame" : "number";
       await page.waitForFunction((m) => window.__bnFirst?.[m] !== undefined, mark, { timeout: 30_000 });
       const sample = await page.evaluate(() => ({ ...window.__bnFirst,
+        wasmRequested: performance.getEntriesByType("resource").find((e) => e.name.endsWith(".wasm"))?.startTime,
         scriptKB: performance.getEntriesByType("resource").filter((e) => /\.m?js$/.test(new URL(e.name).pathname)).reduce((s, e) => s + e.decodedBodySize, 0) / 1000 }));
       if (r >= warmup) t.samples.push(sample);
       await context.close();
@@ -114,11 +115,12 @@ const out = targets.map((t) => t.trainer
     minFirstTrainedFrameMs: Math.min(...t.samples.map((s) => s.frame)), scriptKB: t.samples[0].scriptKB }
   : { target: t.label, page: "stepper", runs, firstFormulaMs: median(t.samples.map((s) => s.formula)),
     firstNumberMs: median(t.samples.map((s) => s.number)), minFirstNumberMs: Math.min(...t.samples.map((s) => s.number)),
+    wasmRequestedMs: median(t.samples.map((s) => s.wasmRequested ?? NaN)),
     scriptKB: t.samples[0].scriptKB });
 for (const o of out) {
   const times = o.page === "trainer"
     ? `first trained frame ${o.firstTrainedFrameMs.toFixed(0).padStart(5)} ms (min ${o.minFirstTrainedFrameMs.toFixed(0)})`
-    : `first formula ${o.firstFormulaMs.toFixed(0).padStart(5)} ms  first number ${o.firstNumberMs.toFixed(0).padStart(5)} ms (min ${o.minFirstNumberMs.toFixed(0)})`;
+    : `.wasm requested ${o.wasmRequestedMs.toFixed(0).padStart(4)} ms  first formula ${o.firstFormulaMs.toFixed(0).padStart(5)} ms  first number ${o.firstNumberMs.toFixed(0).padStart(5)} ms (min ${o.minFirstNumberMs.toFixed(0)})`;
   console.error(`${o.target.padEnd(60)} ${times}  JS ${o.scriptKB.toFixed(0)} KB (main thread)`);
 }
 console.log(JSON.stringify({ pageLoad: out }));

@@ -11,6 +11,7 @@
 // Bundled and minified with esbuild. Prints the gzip size of every .js,
 // .mjs and .wasm in dist/ and fails when their total passes 300 KB.
 import { build } from "esbuild";
+import { BROWSER_BUNDLE, nodeStubPlugin } from "./esbuild-browser.mjs";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -65,37 +66,13 @@ const eagerExtrasPlugin = {
   },
 };
 
-// dist/ is for browsers, where bn.js never takes its Node branch (reading the
-// .wasm with node:fs). A node: import left in the bundle would stop the
-// bundlers of course authors (esbuild, Vite, webpack refuse node: modules for
-// the browser), so each is replaced by a module whose functions throw.
-const nodeStubPlugin = {
-  name: "bn-dist-node-stub",
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "bn-node-stub" }));
-    b.onLoad({ filter: /.*/, namespace: "bn-node-stub" }, (args) => ({
-      contents: `const unavailable = () => { throw new Error(${JSON.stringify(`${args.path} is not available: dist/ is the browser build of bn-wasm`)}); };
-export const readFile = unavailable;`,
-      loader: "js",
-    }));
-  },
-};
-
 async function bundle() {
   const result = await build({
+    ...BROWSER_BUNDLE,
     absWorkingDir: root,
     entryPoints: { "bn-widgets": "web/js/widgets.js", worker: "web/js/worker.js" },
     outdir: dist,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "browser",
-    target: ["es2022"],
-    minify: true,
     chunkNames: "bn-chunk-[hash]",
-    legalComments: "none",
-    metafile: true,
-    logLevel: "warning",
     plugins: [distAssetsPlugin, eagerExtrasPlugin, nodeStubPlugin],
   });
   return result.metafile;

@@ -56,6 +56,9 @@ echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes
 # The stepper's formulas, typeset by KaTeX here in Node (no KaTeX runs in the
 # browser): web/js/stepper/formulas.js -> formulas.generated.js.
 node scripts/render-formulas.mjs
+# The stepper page's start, bundled (web/js/page-index.js -> web/build/, what
+# web/index.html loads): after the glue and the formulas, which it holds.
+node scripts/build-page.mjs
 # KaTeX's CSS and fonts (the pre-rendered formulas need them), served locally:
 # never from a CDN.
 rm -f web/vendor/katex/katex.mjs web/vendor/katex/katex.min.js

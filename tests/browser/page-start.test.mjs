@@ -1,20 +1,22 @@
 // What the stepper page loads before its first computed number (issue 16,
-// page load): the JS files fetched by the time the first [data-quantity]
-// appears are exactly its module entry and its modulepreload list (the
-// modules at start, scripts/preload-list.mjs), none of the modules it
-// imports only after the first number (the inference card, the
-// normalization lab, the Conv2d fold, export, printing: DEFERRED), and
-// those do load afterwards. Control: the same check on a copy of web/ whose
-// mount.js imports lab-view.js statically again reports lab-view.js and its
-// modules as fetched before the first number. Timing is the bench's job
-// (bench/page-load.mjs), not this test's.
+// page load). The page's start is bundled (scripts/build-page.mjs ->
+// web/build/): the JS files fetched by the time the first [data-quantity]
+// appears are exactly the bundle's start (its entry and the outputs it
+// imports statically, from web/build/meta.json), no unbundled module of
+// web/js, and no output holding a module imported only after the first
+// number (the inference card, the normalization lab, the Conv2d fold,
+// export, printing: scripts/page-modules.mjs); those load afterwards.
+// Control: the bundle of a copy of web/ whose mount.js imports lab-view.js
+// statically again: lab-view.js is then fetched before the first number.
+// Timing is the bench's job (bench/page-load.mjs), not this test's.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launchBrowser, openPage, serve, WEB_ROOT } from "./browser.mjs";
-import { deferredModules, expectedPreloads, moduleEntries } from "../../scripts/preload-list.mjs";
+import { PAGE_ENTRIES, deferredModules } from "../../scripts/page-modules.mjs";
+import { buildPage, sourcesOf, startOutputs } from "../../scripts/build-page.mjs";
 
 const HASH = "#x=1,2;3,5;2,0;4,1&step=1";
 let browser;
@@ -56,20 +58,17 @@ async function modulesFetched(root) {
 }
 
 const sorted = (xs) => [...new Set(xs)].sort();
+// The outputs of a bundle that hold one of `modules`.
+const holding = (meta, modules) => Object.keys(meta.outputs).filter((f) => f.endsWith(".js") && sourcesOf(meta, f).some((m) => modules.includes(m)));
 
-test("before its first number the stepper page fetches its entry and preload list, and no deferred module", { timeout: 60_000 }, async () => {
-  const html = await readFile(join(WEB_ROOT, "index.html"), "utf8");
-  const entries = moduleEntries(html);
-  const deferred = deferredModules(WEB_ROOT, entries);
-  for (const m of ["js/stepper/extras.js", "js/stepper/lab-view.js", "js/stepper/inference-view.js", "js/stepper/conv-fold-view.js",
-    "js/stepper/export.js", "js/stepper/print-view.js", "js/stepper/steps-backward.js", "js/stepper/formulas-later.generated.js"])
-    assert.ok(deferred.includes(m), `${m} is deferred`);
-
+test("before its first number the stepper page fetches its bundle's start, and nothing deferred or unbundled", { timeout: 60_000 }, async () => {
+  const meta = JSON.parse(await readFile(join(WEB_ROOT, "build", "meta.json"), "utf8"));
+  const deferredOutputs = holding(meta, deferredModules(WEB_ROOT, PAGE_ENTRIES));
+  assert.ok(deferredOutputs.length >= 1, "the deferred sections are outputs of their own");
   const { atFirst, all, problems } = await modulesFetched(WEB_ROOT);
-  assert.deepEqual(atFirst.filter((m) => deferred.includes(m)), [], "no deferred module before the first number");
-  assert.deepEqual(sorted(atFirst), sorted([...entries, ...expectedPreloads(WEB_ROOT, html)]),
-    "exactly the entry and the preload list (complete and not stale)");
-  assert.deepEqual(deferred.filter((m) => !all.includes(m)), [], "every deferred module loads after the first number");
+  assert.deepEqual(sorted(atFirst), sorted(startOutputs(meta)), "exactly the bundle's start");
+  assert.deepEqual(all.filter((f) => !f.startsWith("build/")), [], "no unbundled module, ever");
+  assert.deepEqual(deferredOutputs.filter((f) => !all.includes(f)), [], "the deferred outputs load after the first number");
   assert.deepEqual(problems, [], "no console error, page error or CSP violation");
 });
 
@@ -79,13 +78,11 @@ test("control: a deferred module imported statically again is fetched before the
     await cp(WEB_ROOT, copy, { recursive: true });
     const mount = join(copy, "js/stepper/mount.js");
     await writeFile(mount, `${await readFile(mount, "utf8")}\nimport "./lab-view.js";\n`);
-    const html = await readFile(join(copy, "index.html"), "utf8");
+    const meta = await buildPage(copy);
     const { atFirst } = await modulesFetched(copy);
-    const early = atFirst.filter((m) => deferredModules(WEB_ROOT, moduleEntries(html)).includes(m));
-    for (const m of ["js/stepper/lab-view.js", "js/stepper/lab-steps-view.js", "js/stepper/lab-compute.js"]) assert.ok(early.includes(m), `${m} fetched early`);
-    assert.ok(!early.includes("js/stepper/inference-view.js"), "only what the static import pulls in");
-    // The preload list of that tree would list them as modules at start.
-    assert.ok(expectedPreloads(copy, html).includes("js/stepper/lab-view.js"));
+    assert.ok(atFirst.includes(holding(meta, ["js/stepper/lab-view.js"])[0]), "the output holding lab-view.js is fetched early");
+    const inference = holding(meta, ["js/stepper/inference-view.js"]);
+    assert.ok(inference.length && inference.every((f) => !atFirst.includes(f)), "only what the static import pulls in");
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

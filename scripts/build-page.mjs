@@ -1,0 +1,96 @@
+// The stepper page's start, bundled: web/js/page-index.js and every module
+// it imports -> web/build/ (minified ES modules, with source maps), the
+// file web/index.html loads. scripts/build.sh runs it after the WASM build
+// and the formulas (the bundle holds the glue and formulas.generated.js).
+//
+// Why: served as ~50 separate modules, the page spent about 100 ms of its
+// main thread on requests and module compiles before its first number (a
+// Chromium trace: resource requests and responses ~80 ms, compiles), more
+// than the .wasm's own fetch and compile; bundled, the first number came
+// 100-145 ms sooner (bench/page-load.mjs, paired). The sections imported
+// after the first number (js/stepper/extras.js, stepper/mount.js) stay an
+// import() of their own: esbuild splits them into chunks fetched then.
+// web/js stays the source and what Node, the tests and the npm package
+// import; after editing it, run this again (npm start and npm test do).
+//
+//   node scripts/build-page.mjs [WEB_DIR]   (default: this repo's web/)
+// writes WEB_DIR/build/: page-index.js, chunk-*.js, *.map and meta.json
+// (esbuild's metafile: which sources each output holds; the page tests read it).
+import { build } from "esbuild";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BROWSER_BUNDLE, nodeStubPlugin } from "./esbuild-browser.mjs";
+
+export const PAGE_ENTRY = "js/page-index.js";
+export const PAGE_BUILD = "build";
+
+// The imports the page makes at start with import() (page-index.js: the
+// stepper's first view while the WASM loads; bn.js: the glue and the
+// Trainer wrapper, each module of this project has the binding), made static
+// in the bundle, so that their code arrives with the entry instead of one
+// request after another once it runs. Each must still be in its file.
+export const EAGER_IMPORTS = {
+  "js/page-index.js": ['import("./stepper/mount.js")'],
+  "js/bn.js": ['import("../wasm/bn.mjs")', 'import("./trainer-api.js")'],
+};
+
+const eagerImportsPlugin = (webDir) => ({
+  name: "bn-page-eager-imports",
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, async (args) => {
+      const file = relative(webDir, args.path).split(sep).join("/");
+      const eager = EAGER_IMPORTS[file];
+      if (!eager) return undefined;
+      let source = await readFile(args.path, "utf8");
+      const header = eager.map((call, i) => {
+        if (!source.includes(call)) throw new Error(`build-page: ${file} no longer has ${call} (scripts/build-page.mjs)`);
+        source = source.replaceAll(call, `Promise.resolve(bnEager${i})`);
+        return `import * as bnEager${i} from ${call.slice("import(".length, -1)};`;
+      });
+      return { contents: `${header.join("\n")}\n${source}`, loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+});
+
+export async function buildPage(webDir = fileURLToPath(new URL("../web/", import.meta.url))) {
+  const root = resolve(webDir);
+  const outdir = join(root, PAGE_BUILD);
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const result = await build({
+    ...BROWSER_BUNDLE,
+    absWorkingDir: root,
+    entryPoints: { "page-index": PAGE_ENTRY },
+    outdir,
+    sourcemap: "linked",
+    chunkNames: "chunk-[hash]",
+    plugins: [eagerImportsPlugin(root), nodeStubPlugin],
+  });
+  await writeFile(join(outdir, "meta.json"), JSON.stringify(result.metafile));
+  return result.metafile;
+}
+
+// In a metafile of buildPage: the outputs the page fetches at start (its
+// entry's and, transitively, those imported statically), paths relative to
+// the web folder (build/...).
+export function startOutputs(meta) {
+  const entry = Object.keys(meta.outputs).find((f) => meta.outputs[f].entryPoint === PAGE_ENTRY);
+  const found = new Set();
+  const visit = (file) => {
+    if (found.has(file)) return;
+    found.add(file);
+    for (const i of meta.outputs[file].imports) if (i.kind === "import-statement") visit(i.path);
+  };
+  visit(entry);
+  return [...found];
+}
+
+// The sources an output holds (paths relative to the web folder).
+export const sourcesOf = (meta, file) => Object.keys(meta.outputs[file].inputs);
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const meta = await buildPage(process.argv[2]);
+  const files = Object.keys(meta.outputs).filter((f) => f.endsWith(".js"));
+  console.log(`build: web/build/ (the stepper page's start): ${files.length} files, ${(files.reduce((s, f) => s + meta.outputs[f].bytes, 0) / 1000).toFixed(0)} KB`);
+}

@@ -1,0 +1,94 @@
+// The stepper page's bundled start (scripts/build-page.mjs -> web/build/,
+// which web/index.html loads): built from the sources as they are now (not
+// stale), its start (the entry and what it imports statically) holds every
+// module the page imports at start and none of those imported after the
+// first number (scripts/page-modules.mjs, DEFERRED), which sit in outputs
+// of their own. Controls: a deferred module imported statically again
+// moves into the start; an eager import the build expects and no longer
+// finds fails the build, naming it. tests/browser/page-start.test.mjs
+// checks what the browser fetches before the first number.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DEFERRED, PAGE_ENTRIES, deferredModules, startModules } from "../../scripts/page-modules.mjs";
+import { buildPage, sourcesOf, startOutputs, EAGER_IMPORTS } from "../../scripts/build-page.mjs";
+
+const webDir = fileURLToPath(new URL("../../web/", import.meta.url));
+
+// A copy of web/'s sources (js/ and wasm/: what the bundle reads), with
+// `edit(dir)` applied, then bundled there; removed afterwards.
+async function buildCopy(edit = async () => {}) {
+  const dir = await mkdtemp(join(tmpdir(), "bn-page-bundle-"));
+  try {
+    for (const sub of ["js", "wasm"]) await cp(join(webDir, sub), join(dir, sub), { recursive: true });
+    await edit(dir);
+    return { dir, meta: await buildPage(dir) };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+test("web/build is what scripts/build-page.mjs makes of web/js now (run it after editing web/js)", async () => {
+  const { dir } = await buildCopy();
+  try {
+    const fresh = (await readdir(join(dir, "build"))).filter((f) => f.endsWith(".js")).sort();
+    const served = (await readdir(join(webDir, "build"))).filter((f) => f.endsWith(".js")).sort();
+    assert.deepEqual(served, fresh, "the same files");
+    for (const f of fresh) {
+      assert.ok((await readFile(join(webDir, "build", f))).equals(await readFile(join(dir, "build", f))), `${f} is the same`);
+    }
+    const html = await readFile(join(webDir, "index.html"), "utf8");
+    assert.match(html, /<script type="module" src="build\/page-index\.js"><\/script>/, "index.html loads the bundle");
+    assert.doesNotMatch(html, /src="js\//, "and no unbundled module");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("the bundle's start holds every module imported at start and none of the deferred ones", async () => {
+  const meta = JSON.parse(await readFile(join(webDir, "build", "meta.json"), "utf8"));
+  const start = startOutputs(meta);
+  const inStart = new Set(start.flatMap((f) => sourcesOf(meta, f)));
+  const atStart = startModules(webDir, PAGE_ENTRIES);
+  const deferred = deferredModules(webDir, PAGE_ENTRIES);
+  assert.deepEqual(DEFERRED, ["js/stepper/extras.js"]);
+  for (const m of ["js/stepper/extras.js", "js/stepper/lab-view.js", "js/stepper/inference-view.js", "js/stepper/conv-fold-view.js",
+    "js/stepper/export.js", "js/stepper/print-view.js", "js/stepper/steps-backward.js", "js/stepper/tex-later.js",
+    "js/stepper/formulas-later.generated.js"]) assert.ok(deferred.includes(m), `${m} deferred`);
+  assert.deepEqual(atStart.filter((m) => !inStart.has(m)), [], "every module at start is in the start");
+  assert.deepEqual(deferred.filter((m) => inStart.has(m)), [], "no deferred module is");
+  for (const m of deferred) assert.ok(Object.keys(meta.outputs).some((f) => sourcesOf(meta, f).includes(m)), `${m} is bundled`);
+  for (const m of ["js/page-index.js", "js/bn.js", "wasm/bn.mjs", "js/trainer-api.js", "js/stepper/mount.js", "js/stepper/formulas.generated.js"])
+    assert.ok(inStart.has(m), `${m} in the start`);
+  assert.ok(atStart.length > 40, `${atStart.length} modules at start`);
+  for (const m of ["js/worker.js", "js/trainer-page/main.js", "js/widgets.js", "js/trainer-page/assets.js"])
+    assert.ok(!inStart.has(m) && !atStart.includes(m), `${m} is not part of the stepper page`);
+  for (const f of start) assert.ok(existsSync(join(webDir, f)), `${f} exists`);
+});
+
+test("control: mount.js importing lab-view.js statically puts it and its modules in the start", async () => {
+  const { dir, meta } = await buildCopy(async (d) => {
+    const mount = join(d, "js/stepper/mount.js");
+    await writeFile(mount, `${await readFile(mount, "utf8")}\nimport { createLabView } from "./lab-view.js";\n`);
+  });
+  try {
+    const inStart = new Set(startOutputs(meta).flatMap((f) => sourcesOf(meta, f)));
+    for (const m of ["js/stepper/lab-view.js", "js/stepper/lab-steps-view.js", "js/stepper/tex-later.js"]) assert.ok(inStart.has(m), m);
+    assert.ok(!inStart.has("js/stepper/inference-view.js"), "only what the static import pulls in");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("control: an import() the build makes static and no longer finds fails the build, naming it", async () => {
+  const [file, [call]] = Object.entries(EAGER_IMPORTS)[0];
+  await assert.rejects(buildCopy(async (d) => {
+    const path = join(d, file);
+    await writeFile(path, (await readFile(path, "utf8")).replaceAll(call, "import(\"./stepper/mount.js?moved\")"));
+  }), (e) => e.message.includes(`${file} no longer has ${call}`));
+});
