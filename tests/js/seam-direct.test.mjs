@@ -150,3 +150,32 @@ test("views are made once per heap address: the same object back until the memor
   big.dispose();
   layer.dispose();
 });
+
+// The heap's view cache (web/js/seam-heap.js) on a memory of its own: two
+// addresses whose hash is the same both stay cached (a layer alternates two
+// buffers for x and for y: with one slot per hash, a step's views at such
+// addresses were made again every step); a third one of that hash takes
+// the slot used longer ago; every view is of its address and length.
+test("the view cache keeps two addresses of one hash, replaces the one used longer ago, and never mixes lengths", async () => {
+  const { createHeap } = await import("../../web/js/seam-heap.js");
+  const wasm = { HEAPF32: new Float32Array(1 << 20) };
+  const heap = createHeap(wasm);
+  const hash = (at) => ((at >>> 4) ^ (at >>> 10) ^ (at >>> 16)) & 63;   // the cache's, per pair of slots
+  const colliding = [];
+  for (let at = 4096; colliding.length < 3; at += 16) if (hash(at) === hash(4096)) colliding.push(at);
+  const [a, b, c] = colliding;
+  const va = heap.view(a, 8), vb = heap.view(b, 8);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(heap.view(a, 8), va, "a stays");
+    assert.equal(heap.view(b, 8), vb, "b stays");
+  }
+  heap.view(a, 8);                      // b is now the one used longer ago
+  const vc = heap.view(c, 8);
+  assert.equal(heap.view(a, 8), va, "a kept");
+  assert.notEqual(heap.view(b, 8), vb, "b replaced by c, then made again");
+  for (const [at, v] of [[a, va], [c, vc]]) assert.equal(v.byteOffset, at);
+  const longer = heap.view(a, 16);
+  assert.equal(longer.length, 16, "another length at the same address is a view of its own");
+  assert.equal(longer.byteOffset, a);
+  assert.equal(heap.view(a, 8).length, 8);
+});

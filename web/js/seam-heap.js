@@ -47,17 +47,22 @@ export function fixedBuffer(buffer) {
 // The heap of one instance (web/js/seam.js makes one per loaded module).
 // Views handed out, by address: a layer's buffers keep their addresses from
 // call to call, so the view of one is made once (about 35 ns, and garbage,
-// per view otherwise). A slot holds the last view made at addresses that
-// hash to it; a view over a detached buffer is never kept (growth empties
-// the cache). Returning the same object again is what a view promises: the
-// same memory, valid until the layer's next call or the memory grows.
-const VIEW_SLOTS = 64;
+// per view otherwise). Two slots per address hash, the one used longer ago
+// replaced (a layer alternates two buffers for x and for y: with one slot
+// per hash, two of a step's eight addresses shared a slot and were made
+// again every step); a view over a detached buffer is never kept (growth
+// empties the cache). Returning the same object again is what a view
+// promises: the same memory, valid until the layer's next call or the
+// memory grows.
+const VIEW_SLOTS = 128;   // 64 pairs
 
 export function createHeap(wasm) {
   let current = null;         // read on first use
   let currentBuffer = null;   // its buffer, read once (the engine's getter is a runtime call)
   const detached = new WeakSet();   // buffers the memory had before it grew
   const viewAt = new Float64Array(VIEW_SLOTS).fill(-1), viewLength = new Float64Array(VIEW_SLOTS);
+  const usedAt = new Float64Array(VIEW_SLOTS);   // when each slot was last hit or filled
+  let uses = 0;
   const views = new Array(VIEW_SLOTS).fill(null);
   // The Float32Array over the memory now (Emscripten replaces it when the
   // memory grows; the old buffer is then detached, its byteLength 0: only
@@ -85,11 +90,15 @@ export function createHeap(wasm) {
     // made once per address and length, see VIEW_SLOTS).
     view(at, length) {
       f32();
-      const slot = ((at >>> 4) ^ (at >>> 10) ^ (at >>> 16)) & (VIEW_SLOTS - 1);
-      if (viewAt[slot] === at && viewLength[slot] === length) return views[slot];
+      const a = (((at >>> 4) ^ (at >>> 10) ^ (at >>> 16)) & (VIEW_SLOTS / 2 - 1)) * 2, b = a + 1;
+      uses++;
+      if (viewAt[a] === at && viewLength[a] === length) { usedAt[a] = uses; return views[a]; }
+      if (viewAt[b] === at && viewLength[b] === length) { usedAt[b] = uses; return views[b]; }
+      const slot = usedAt[a] <= usedAt[b] ? a : b;
       const made = new Float32Array(currentBuffer, at, length);
       viewAt[slot] = at;
       viewLength[slot] = length;
+      usedAt[slot] = uses;
       views[slot] = made;
       return made;
     },
