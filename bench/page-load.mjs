@@ -14,7 +14,7 @@
 // --dist: a dist/ tree (default this repo's, when built: a page with
 // <bn-stepper step="1">). Pass several of each to compare trees in one run
 // (they alternate run by run, so the machine's load hits them alike).
-// The trainer runs from the first --web tree (--no-trainer: not at all).
+// The trainer runs from every --web tree (--no-trainer: not at all).
 import { chromium } from "playwright-core";
 import { existsSync } from "node:fs";
 import { writeFile, rm } from "node:fs/promises";
@@ -81,8 +81,10 @@ for (const dir of webs) {
   targets.push({ label: `web ${dir}`, url: `${url}index.html#x=1,2;3,5;2,0;4,1&step=1`, server });
 }
 if (!args.includes("--no-trainer")) {
-  const { server, url } = await startServer(resolve(webs[0]));
-  targets.push({ label: `trainer ${webs[0]}`, url: `${url}trainer.html#step=1`, server, trainer: true });
+  for (const dir of webs) {
+    const { server, url } = await startServer(resolve(dir));
+    targets.push({ label: `trainer ${dir}`, url: `${url}trainer.html#step=1`, server, trainer: true });
+  }
 }
 for (const dir of dists) {
   await writeFile(join(dir, SNIPPET), snippet);

@@ -11,7 +11,7 @@
 // Bundled and minified with esbuild. Prints the gzip size of every .js,
 // .mjs and .wasm in dist/ and fails when their total passes 300 KB.
 import { build } from "esbuild";
-import { BROWSER_BUNDLE, nodeStubPlugin } from "./esbuild-browser.mjs";
+import { BROWSER_BUNDLE, TRAINER_ASSETS, assetsModule, nodeStubPlugin } from "./esbuild-browser.mjs";
 import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -24,12 +24,7 @@ const dist = join(root, "dist");
 const web = join(root, "web");
 
 // In dist every file sits beside the bundles, so the asset URLs are flat.
-const DIST_ASSETS = `
-import { withWasmChoice } from "../wasm-choice.js";
-export const workerUrl = withWasmChoice(new URL("./worker.js", import.meta.url));
-export const wasmDirectory = new URL("./", import.meta.url);
-export const stylesheetUrls = [new URL("./bn-widgets.css", import.meta.url), new URL("./katex/katex.min.css", import.meta.url)];
-`;
+const DIST_ASSETS = assetsModule({ wasm: "./", stylesheets: ["./bn-widgets.css", "./katex/katex.min.css"] });
 
 // In dist the stepper's CSS travels in bn-widgets.css (which the widgets
 // link into the page, as the trainer's), not as a string in the bundle: the
@@ -39,7 +34,7 @@ const NO_STEPPER_CSS = `export const STEPPER_CSS = "";`;
 const distAssetsPlugin = {
   name: "bn-dist-assets",
   setup(b) {
-    b.onLoad({ filter: /[\\/]trainer-page[\\/]assets\.js$/ }, (args) => ({ contents: DIST_ASSETS, loader: "js", resolveDir: dirname(args.path) }));
+    b.onLoad({ filter: TRAINER_ASSETS }, (args) => ({ contents: DIST_ASSETS, loader: "js", resolveDir: dirname(args.path) }));
     b.onLoad({ filter: /[\\/]stepper[\\/]styles\.js$/ }, () => ({ contents: NO_STEPPER_CSS, loader: "js" }));
   },
 };

@@ -1,6 +1,8 @@
-// The stepper page's start, bundled: web/js/page-index.js and every module
-// it imports -> web/build/ (minified ES modules, with source maps), the
-// file web/index.html loads. scripts/build.sh runs it after the WASM build
+// The pages' code, bundled: web/js/page-index.js (the stepper page),
+// web/js/trainer-page/main.js (the trainer page) and web/js/worker.js (its
+// training worker), with every module they import -> web/build/ (minified
+// ES modules, with source maps; code they share in chunks), the files
+// web/index.html and web/trainer.html load. scripts/build.sh runs it after the WASM build
 // and the formulas (the bundle holds the glue and formulas.generated.js).
 //
 // Why: served as ~50 separate modules, the page spent about 100 ms of its
@@ -14,16 +16,20 @@
 // import; after editing it, run this again (npm start and npm test do).
 //
 //   node scripts/build-page.mjs [WEB_DIR]   (default: this repo's web/)
-// writes WEB_DIR/build/: page-index.js, chunk-*.js, *.map and meta.json
+// writes WEB_DIR/build/: page-index.js, trainer.js, worker.js, chunk-*.js, *.map and meta.json
 // (esbuild's metafile: which sources each output holds; the page tests read it).
 import { build } from "esbuild";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BROWSER_BUNDLE, nodeStubPlugin } from "./esbuild-browser.mjs";
+import { BROWSER_BUNDLE, TRAINER_ASSETS, assetsModule, nodeStubPlugin } from "./esbuild-browser.mjs";
 
 export const PAGE_ENTRY = "js/page-index.js";
 export const PAGE_BUILD = "build";
+const ENTRIES = { "page-index": PAGE_ENTRY, trainer: "js/trainer-page/main.js", worker: "js/worker.js" };
+
+// In web/build/ the trainer's worker is build/worker.js, beside the bundle.
+const BUILD_ASSETS = assetsModule({ wasm: "../wasm/", stylesheets: ["../vendor/uplot/uPlot.min.css", "../css/trainer.css", "../vendor/katex/katex.min.css"] });
 
 // The imports the page makes at start with import() (page-index.js: the
 // stepper's first view while the WASM loads; bn.js: the glue and the
@@ -35,9 +41,11 @@ export const EAGER_IMPORTS = {
   "js/bn.js": ['import("../wasm/bn.mjs")', 'import("./trainer-api.js")'],
 };
 
-const eagerImportsPlugin = (webDir) => ({
-  name: "bn-page-eager-imports",
+// The bundle's trainer assets (BUILD_ASSETS) and its static imports (EAGER_IMPORTS).
+const pagePlugin = (webDir) => ({
+  name: "bn-page-build",
   setup(b) {
+    b.onLoad({ filter: TRAINER_ASSETS }, (args) => ({ contents: BUILD_ASSETS, loader: "js", resolveDir: dirname(args.path) }));
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       const file = relative(webDir, args.path).split(sep).join("/");
       const eager = EAGER_IMPORTS[file];
@@ -61,21 +69,21 @@ export async function buildPage(webDir = fileURLToPath(new URL("../web/", import
   const result = await build({
     ...BROWSER_BUNDLE,
     absWorkingDir: root,
-    entryPoints: { "page-index": PAGE_ENTRY },
+    entryPoints: ENTRIES,
     outdir,
     sourcemap: "linked",
     chunkNames: "chunk-[hash]",
-    plugins: [eagerImportsPlugin(root), nodeStubPlugin],
+    plugins: [pagePlugin(root), nodeStubPlugin],
   });
   await writeFile(join(outdir, "meta.json"), JSON.stringify(result.metafile));
   return result.metafile;
 }
 
-// In a metafile of buildPage: the outputs the page fetches at start (its
-// entry's and, transitively, those imported statically), paths relative to
-// the web folder (build/...).
-export function startOutputs(meta) {
-  const entry = Object.keys(meta.outputs).find((f) => meta.outputs[f].entryPoint === PAGE_ENTRY);
+// In a metafile of buildPage: the outputs a page fetches at start (its
+// entry's, default the stepper's, and, transitively, those imported
+// statically), paths relative to the web folder (build/...).
+export function startOutputs(meta, entryPoint = PAGE_ENTRY) {
+  const entry = Object.keys(meta.outputs).find((f) => meta.outputs[f].entryPoint === entryPoint);
   const found = new Set();
   const visit = (file) => {
     if (found.has(file)) return;
@@ -92,5 +100,5 @@ export const sourcesOf = (meta, file) => Object.keys(meta.outputs[file].inputs);
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const meta = await buildPage(process.argv[2]);
   const files = Object.keys(meta.outputs).filter((f) => f.endsWith(".js"));
-  console.log(`build: web/build/ (the stepper page's start): ${files.length} files, ${(files.reduce((s, f) => s + meta.outputs[f].bytes, 0) / 1000).toFixed(0)} KB`);
+  console.log(`build: web/build/ (the pages' code): ${files.length} files, ${(files.reduce((s, f) => s + meta.outputs[f].bytes, 0) / 1000).toFixed(0)} KB`);
 }

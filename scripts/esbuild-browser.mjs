@@ -31,3 +31,18 @@ export const readFile = unavailable;`,
     }));
   },
 };
+
+// The source of web/js/trainer-page/assets.js for a bundle whose files sit
+// in one folder: the worker, the .wasm files and the stylesheets at these
+// URLs relative to the bundle (web/js's own assets.js gives them relative
+// to its source file).
+export function assetsModule({ wasm, stylesheets }) {
+  const url = (path) => `new URL(${JSON.stringify(path)}, import.meta.url)`;
+  return `import { withWasmChoice } from "../wasm-choice.js";
+export const workerUrl = withWasmChoice(${url("./worker.js")});
+export const wasmDirectory = ${url(wasm)};
+export const stylesheetUrls = [${stylesheets.map(url).join(", ")}];
+`;
+}
+
+export const TRAINER_ASSETS = /[\\/]trainer-page[\\/]assets\.js$/;

@@ -1,6 +1,8 @@
-// The stepper page's bundled start (scripts/build-page.mjs -> web/build/,
-// which web/index.html loads): built from the sources as they are now (not
-// stale), its start (the entry and what it imports statically) holds every
+// The pages' bundles (scripts/build-page.mjs -> web/build/, which
+// web/index.html and web/trainer.html load): built from the sources as
+// they are now (not stale); the trainer page's and its worker's outputs
+// hold every module they import, with the trainer's assets at URLs that
+// exist beside the bundle; the stepper page's start (the entry and what it imports statically) holds every
 // module the page imports at start and none of those imported after the
 // first number (scripts/page-modules.mjs, DEFERRED), which sit in outputs
 // of their own. Controls: a deferred module imported statically again
@@ -14,17 +16,17 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFERRED, PAGE_ENTRIES, deferredModules, startModules } from "../../scripts/page-modules.mjs";
+import { DEFERRED, PAGE_ENTRIES, deferredModules, moduleGraph, startModules } from "../../scripts/page-modules.mjs";
 import { buildPage, sourcesOf, startOutputs, EAGER_IMPORTS } from "../../scripts/build-page.mjs";
 
 const webDir = fileURLToPath(new URL("../../web/", import.meta.url));
 
-// A copy of web/'s sources (js/ and wasm/: what the bundle reads), with
+// A copy of web/'s sources (js/, wasm/ and vendor/: what the bundles read), with
 // `edit(dir)` applied, then bundled there; removed afterwards.
 async function buildCopy(edit = async () => {}) {
   const dir = await mkdtemp(join(tmpdir(), "bn-page-bundle-"));
   try {
-    for (const sub of ["js", "wasm"]) await cp(join(webDir, sub), join(dir, sub), { recursive: true });
+    for (const sub of ["js", "wasm", "vendor"]) await cp(join(webDir, sub), join(dir, sub), { recursive: true });
     await edit(dir);
     return { dir, meta: await buildPage(dir) };
   } catch (e) {
@@ -42,9 +44,11 @@ test("web/build is what scripts/build-page.mjs makes of web/js now (run it after
     for (const f of fresh) {
       assert.ok((await readFile(join(webDir, "build", f))).equals(await readFile(join(dir, "build", f))), `${f} is the same`);
     }
-    const html = await readFile(join(webDir, "index.html"), "utf8");
-    assert.match(html, /<script type="module" src="build\/page-index\.js"><\/script>/, "index.html loads the bundle");
-    assert.doesNotMatch(html, /src="js\//, "and no unbundled module");
+    for (const [page, bundle] of [["index.html", "page-index.js"], ["trainer.html", "trainer.js"]]) {
+      const html = await readFile(join(webDir, page), "utf8");
+      assert.ok(html.includes(`<script type="module" src="build/${bundle}"></script>`), `${page} loads build/${bundle}`);
+      assert.doesNotMatch(html, /src="js\//, `${page} loads no unbundled module`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -69,6 +73,25 @@ test("the bundle's start holds every module imported at start and none of the de
   for (const m of ["js/worker.js", "js/trainer-page/main.js", "js/widgets.js", "js/trainer-page/assets.js"])
     assert.ok(!inStart.has(m) && !atStart.includes(m), `${m} is not part of the stepper page`);
   for (const f of start) assert.ok(existsSync(join(webDir, f)), `${f} exists`);
+});
+
+test("the trainer page's and its worker's bundles hold every module they import; their assets exist beside them", async () => {
+  const meta = JSON.parse(await readFile(join(webDir, "build", "meta.json"), "utf8"));
+  for (const entry of ["js/trainer-page/main.js", "js/worker.js"]) {
+    const outputs = Object.keys(meta.outputs).filter((f) => meta.outputs[f].entryPoint === entry);
+    assert.equal(outputs.length, 1, `${entry} is an entry of the bundle`);
+    const bundled = new Set(startOutputs(meta, entry).flatMap((f) => sourcesOf(meta, f)));
+    const imported = moduleGraph(webDir, [entry]).filter((m) => m !== "js/trainer-page/assets.js");   // replaced in the bundle
+    assert.deepEqual(imported.filter((m) => !bundled.has(m) && !Object.keys(meta.outputs).some((f) => sourcesOf(meta, f).includes(m))), [],
+      `${entry}: every module it imports is bundled`);
+  }
+  // The trainer's assets as the bundle gives them (scripts/build-page.mjs, BUILD_ASSETS), resolved from build/.
+  const bundleText = (await Promise.all(Object.keys(meta.outputs).filter((f) => f.endsWith(".js"))
+    .map((f) => readFile(join(webDir, f), "utf8")))).join("\n");
+  for (const path of ["./worker.js", "../wasm/", "../vendor/uplot/uPlot.min.css", "../css/trainer.css", "../vendor/katex/katex.min.css"]) {
+    assert.ok(bundleText.includes(JSON.stringify(path)), `the bundle names ${path}`);
+    assert.ok(existsSync(join(webDir, "build", path)), `build/${path} exists`);
+  }
 });
 
 test("control: mount.js importing lab-view.js statically puts it and its modules in the start", async () => {
