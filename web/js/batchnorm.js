@@ -54,6 +54,7 @@ export function makeBatchNorm1d(wasm, schema) {
     #lastTotal = 0;        // its elements (rows × features × L)
     #inputView = null;     // the view inputView() handed out, until the next forward
     #inputViewStaged = false;   // it is where the core reads x: inputView(batch) staged it, no forward since
+    #inputViewAt = 0;      // its heap address (the engine's byteOffset getter is a builtin call)
     #dyView = null;        // the view gradOutputView() handed out, until the next forward / backward
     #dgammaAt = 0;         // where backward leaves dgamma and dbeta: fixed for the layer's life
     #dbetaAt = 0;          // (sized at construction, cpp/bindings/bindings_batchnorm.cpp)
@@ -141,8 +142,9 @@ export function makeBatchNorm1d(wasm, schema) {
       // x in the view inputView(batch) staged, no forward since: no staging call again.
       const staged = input === IN_PLACE && this.#inputViewStaged;
       this.#inputViewStaged = false;
-      const at = staged ? typedByteOffset(this.#inputView) : stagingInputOf(native, handle, rows);   // may grow the memory: no caller array is a heap view now
-      return this.#commitForward(native, at, input, x, outputs, rows, rows * n, () => forwardOf(native, handle, rows));
+      // (staged: x is that view, live, so still at the address it was made at)
+      const at = staged ? this.#inputViewAt : stagingInputOf(native, handle, rows);   // may grow the memory: no caller array is a heap view now
+      return this.#commitForward(native, at, input, x, outputs, rows, rows * n, false);
     }
 
     // forward(x, shape): x of shape [N, C] or [N, C, L] (statistics per
@@ -158,16 +160,20 @@ export function makeBatchNorm1d(wasm, schema) {
       const outputs = checkOutputs(heap, "forward", given, FORWARD_OUTPUTS, [total], "x", x);
       this.#inputViewStaged = false;
       const at = address(native, native.stagingInputShaped(dims));
-      return this.#commitForward(native, at, input, x, outputs, dims[0], total, () => address(native, native.forwardShaped()));
+      return this.#commitForward(native, at, input, x, outputs, dims[0], total, true);
     }
 
-    // Stages x at `at` and runs the core's forward (run()); only the core can
-    // refuse from here on (NaN or Infinity in x, out of memory, the shape),
-    // and it changes nothing when it does.
-    #commitForward(native, at, input, x, outputs, rows, total, run) {
-      stage(heap, at, input, x, this.#inputView);   // x, read before, is intact if the buffer moved
-      if (this.#inputView !== null && at !== typedByteOffset(this.#inputView)) this.#inputView = null;   // no longer where forward reads
-      const y = run();
+    // Stages x at `at` and runs the core's forward (of a shape, or of `rows`
+    // rows); only the core can refuse from here on (NaN or Infinity in x,
+    // out of memory, the shape), and it changes nothing when it does.
+    #commitForward(native, at, input, x, outputs, rows, total, shaped) {
+      // x the view inputView() made at `at`: in place, nothing to stage (the
+      // staging call asked for what that view holds, so the memory did not grow).
+      if (input !== IN_PLACE || at !== this.#inputViewAt) {
+        stage(heap, at, input, x, this.#inputView);   // x, read before, is intact if the buffer moved
+        if (this.#inputView !== null && at !== typedByteOffset(this.#inputView)) this.#inputView = null;   // no longer where forward reads
+      }
+      const y = shaped ? address(native, native.forwardShaped()) : forwardOf(native, this.#handle, rows);
       this.#lastBatch = rows;
       this.#lastTotal = total;
       this.#inputView = null;
@@ -189,9 +195,12 @@ export function makeBatchNorm1d(wasm, schema) {
       const outputs = checkOutputs(heap, "backward", given, BACKWARD_OUTPUTS, [total, n, n], "dy", dy);
       // dy in the view gradOutputView() staged: only forward or backward
       // could move that buffer, and a successful one drops the view.
-      const at = input === IN_PLACE ? typedByteOffset(this.#dyView) : stagingDyOf(native, this.#handle);
-      stage(heap, at, input, dy, this.#dyView);   // as in forward
-      if (this.#dyView !== null && at !== typedByteOffset(this.#dyView)) this.#dyView = null;
+      // (dy is that view, live, at the address it was made at: nothing to stage.)
+      if (input !== IN_PLACE) {
+        const at = stagingDyOf(native, this.#handle);
+        stage(heap, at, input, dy, this.#dyView);   // as in forward
+        if (this.#dyView !== null && at !== typedByteOffset(this.#dyView)) this.#dyView = null;
+      }
       const dxAt = backwardOf(native, this.#handle);   // fails on NaN/Infinity in dy: nothing changed
       this.#dyView = null;
       const dx = deliver(heap, dxAt, total, outputs.view || outputs.dx);
@@ -209,12 +218,14 @@ export function makeBatchNorm1d(wasm, schema) {
       if (Array.isArray(batch)) {   // inputView(shape), for forward(x, shape)
         const { dims, total } = readShape(seam, batch);
         this.#inputViewStaged = false;
-        this.#inputView = heap.view(address(native, native.stagingInputShaped(dims)), total);
+        this.#inputViewAt = address(native, native.stagingInputShaped(dims));
+        this.#inputView = heap.view(this.#inputViewAt, total);
         return this.#inputView;
       }
       const rows = seam.count("batch", batch, this.#features, "features");
       this.#inputViewStaged = false;
       const at = stagingInputOf(native, this.#handle, rows);
+      this.#inputViewAt = at;
       this.#inputView = heap.view(at, rows * this.#features);
       this.#inputViewStaged = true;
       return this.#inputView;
