@@ -13,13 +13,14 @@
 // after the first number (js/stepper/extras.js, stepper/mount.js) stay an
 // import() of their own: esbuild splits them into chunks fetched then.
 // web/js stays the source and what Node, the tests and the npm package
-// import; after editing it, run this again (npm start and npm test do).
+// import; after editing it, run this again (npm test does; npm start keeps
+// the bundles up to date while it serves: watchPage below).
 //
 //   node scripts/build-page.mjs [WEB_DIR]   (default: this repo's web/)
 // writes WEB_DIR/build/: page-index.js, trainer.js, worker.js, chunk-*.js, *.map and meta.json
 // (esbuild's metafile: which sources each output holds; the page tests read it).
-import { build } from "esbuild";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { build, context } from "esbuild";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BROWSER_BUNDLE, TRAINER_ASSETS, assetsModule, nodeStubPlugin } from "./esbuild-browser.mjs";
@@ -61,22 +62,67 @@ const pagePlugin = (webDir) => ({
   },
 });
 
-export async function buildPage(webDir = fileURLToPath(new URL("../web/", import.meta.url))) {
+const WEB_DIR = fileURLToPath(new URL("../web/", import.meta.url));
+
+// esbuild's options for the web folder `root` (its build/ folder the output).
+function pageOptions(root) {
+  return {
+    ...BROWSER_BUNDLE,
+    absWorkingDir: root,
+    entryPoints: ENTRIES,
+    outdir: join(root, PAGE_BUILD),
+    sourcemap: "linked",
+    chunkNames: "chunk-[hash]",
+    plugins: [pagePlugin(root), nodeStubPlugin],
+  };
+}
+
+export async function buildPage(webDir = WEB_DIR) {
   const root = resolve(webDir);
   const outdir = join(root, PAGE_BUILD);
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  const result = await build({
-    ...BROWSER_BUNDLE,
-    absWorkingDir: root,
-    entryPoints: ENTRIES,
-    outdir,
-    sourcemap: "linked",
-    chunkNames: "chunk-[hash]",
-    plugins: [pagePlugin(root), nodeStubPlugin],
-  });
+  const result = await build(pageOptions(root));
   await writeFile(join(outdir, "meta.json"), JSON.stringify(result.metafile));
   return result.metafile;
+}
+
+// npm start (scripts/serve.mjs --watch): builds once, then again whenever
+// a file the bundles read changes, so that a reload shows an edit of
+// web/js. A build that fails writes nothing (the last good bundles stay
+// served); one that succeeds replaces build/'s files. `onBuild(errors)`
+// after each build an edit started (esbuild's errors, [] when it built).
+// Resolves once watching (its own first build done) with esbuild's context
+// (dispose() stops watching).
+export async function watchPage(webDir = WEB_DIR, onBuild = () => {}) {
+  const root = resolve(webDir);
+  await buildPage(root);
+  const options = pageOptions(root);
+  let watching;
+  const started = new Promise((resolveStart) => { watching = resolveStart; });
+  let builds = 0;
+  const writer = {
+    name: "bn-page-write",
+    setup(b) {
+      b.onEnd(async (result) => {
+        if (result.errors.length === 0) {
+          const fresh = new Set(result.outputFiles.map((f) => f.path));
+          for (const f of await readdir(options.outdir)) {
+            const path = join(options.outdir, f);
+            if (!fresh.has(path) && f !== "meta.json") await rm(path, { force: true });
+          }
+          for (const f of result.outputFiles) await writeFile(f.path, f.contents);
+          await writeFile(join(options.outdir, "meta.json"), JSON.stringify(result.metafile));
+        }
+        if (builds++ === 0) watching();
+        else onBuild(result.errors);
+      });
+    },
+  };
+  const ctx = await context({ ...options, write: false, logLevel: "silent", plugins: [...options.plugins, writer] });
+  await ctx.watch();
+  await started;
+  return ctx;
 }
 
 // In a metafile of buildPage: the outputs a page fetches at start (its

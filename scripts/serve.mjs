@@ -1,7 +1,10 @@
 // A small static file server for web/ (npm start) and for dist/ (tests of the
 // embed). Sends the strict Content-Security-Policy of docs/page-hooks.md, so the
 // page is always tried the way course authors will host it.
-// Usage: node scripts/serve.mjs [root] [--port N]   (PORT env also works)
+// Usage: node scripts/serve.mjs [root] [--port N] [--watch]   (PORT env also works)
+// --watch (npm start): the pages' bundles in root/build/ are built again
+// whenever a file of web/js changes (scripts/build-page.mjs), so that a
+// reload shows the edit.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -50,6 +53,13 @@ async function main() {
   let port = Number(portFlag >= 0 ? args[portFlag + 1] : process.env.PORT ?? 8080);
   const root = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--port") ??
     fileURLToPath(new URL("../web/", import.meta.url));
+  if (args.includes("--watch")) {
+    const { watchPage } = await import("./build-page.mjs");
+    await watchPage(root, (errors) => {
+      console.log(errors.length ? `web/build: the bundles did not build (${errors.length} error${errors.length > 1 ? "s" : ""}: ${errors[0].text}); the last good ones are served`
+        : "web/build: rebuilt after a change in web/js");
+    });
+  }
   for (let attempt = 0; ; attempt++) {
     try {
       const { url } = await startServer(root, { port });

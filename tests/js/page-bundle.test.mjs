@@ -11,7 +11,7 @@
 // checks what the browser fetches before the first number.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,4 +114,73 @@ test("control: an import() the build makes static and no longer finds fails the 
     const path = join(d, file);
     await writeFile(path, (await readFile(path, "utf8")).replaceAll(call, "import(\"./stepper/mount.js?moved\")"));
   }), (e) => e.message.includes(`${file} no longer has ${call}`));
+});
+
+// An edit as an editor saves it: written beside the file, then renamed
+// over it (the watcher never sees half a file).
+async function saveAs(path, text) {
+  await writeFile(`${path}.saving`, text);
+  await rename(`${path}.saving`, path);
+}
+
+// npm start (scripts/serve.mjs --watch): an edit of web/js is in the
+// bundles on the next build; a broken edit reports its error and leaves
+// the last good bundles in place.
+test("watchPage rebuilds the bundles after an edit of web/js, and keeps the last good ones on a broken edit", { timeout: 60_000 }, async () => {
+  const { dir } = await buildCopy();
+  const builds = [];
+  let wake = () => {};
+  const { watchPage } = await import("../../scripts/build-page.mjs");
+  const ctx = await watchPage(dir, (errors) => { builds.push(errors); wake(); });
+  const nextBuild = (count) => new Promise((resolveWait, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no build ${count} within 20 s (${builds.length} so far)`)), 20_000);
+    wake = () => { if (builds.length >= count) { clearTimeout(timer); resolveWait(builds[count - 1]); } };
+    wake();
+  });
+  const outputsText = async () => (await Promise.all((await readdir(join(dir, "build"))).filter((f) => f.endsWith(".js"))
+    .map((f) => readFile(join(dir, "build", f), "utf8")))).join("\n");
+  try {
+    const mount = join(dir, "js/stepper/mount.js");
+    const source = await readFile(mount, "utf8");
+    await saveAs(mount, `${source}\nglobalThis.bnWatchMarker = "edited-${process.pid}";\n`);
+    assert.deepEqual(await nextBuild(1), [], "the edit builds");
+    assert.ok((await outputsText()).includes(`edited-${process.pid}`), "and is in the bundles");
+    await saveAs(mount, `${source}\nthis is not JavaScript (\n`);
+    const errors = await nextBuild(2);
+    assert.ok(errors.length >= 1, "the broken edit is reported");
+    assert.ok((await outputsText()).includes(`edited-${process.pid}`), "the last good bundles stay");
+  } finally {
+    await ctx.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// The same through the command npm start runs (node scripts/serve.mjs --watch):
+// it prints the address, and after an edit of the served tree's js/ it says
+// so and serves the rebuilt bundle.
+test("scripts/serve.mjs --watch serves the rebuilt bundle after an edit", { timeout: 60_000 }, async () => {
+  const { dir } = await buildCopy();
+  const { spawn } = await import("node:child_process");
+  const server = spawn(process.execPath, [fileURLToPath(new URL("../../scripts/serve.mjs", import.meta.url)), dir, "--watch", "--port", "0"],
+    { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  const printed = (pattern) => new Promise((resolveWait, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve.mjs did not print ${pattern} within 20 s: ${out}`)), 20_000);
+    const check = () => { const m = out.match(pattern); if (m) { clearTimeout(timer); server.stdout.off("data", onData); resolveWait(m); } };
+    const onData = (chunk) => { out += chunk; check(); };
+    server.stdout.on("data", onData);
+    check();
+  });
+  try {
+    const [, url] = await printed(/Open (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const mount = join(dir, "js/stepper/mount.js");
+    await saveAs(mount, `${await readFile(mount, "utf8")}\nglobalThis.bnServeMarker = "served-${process.pid}";\n`);
+    await printed(/rebuilt after a change in web\/js/);
+    const meta = JSON.parse(await (await fetch(`${url}build/meta.json`)).text());
+    const texts = await Promise.all(Object.keys(meta.outputs).filter((f) => f.endsWith(".js")).map(async (f) => (await fetch(`${url}${f}`)).text()));
+    assert.ok(texts.some((t) => t.includes(`served-${process.pid}`)), "the served bundle has the edit");
+  } finally {
+    server.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
