@@ -56,9 +56,6 @@ echo "build: web/wasm/ $(cd web/wasm && ls -l *.wasm | awk '{printf "%s=%d bytes
 # The stepper's formulas, typeset by KaTeX here in Node (no KaTeX runs in the
 # browser): web/js/stepper/formulas.js -> formulas.generated.js.
 node scripts/render-formulas.mjs
-# The stepper page's start, bundled (web/js/page-index.js -> web/build/, what
-# web/index.html loads): after the glue and the formulas, which it holds.
-node scripts/build-page.mjs
 # KaTeX's CSS and fonts (the pre-rendered formulas need them), served locally:
 # never from a CDN.
 rm -f web/vendor/katex/katex.mjs web/vendor/katex/katex.min.js
@@ -69,3 +66,8 @@ rm -rf web/vendor/katex/fonts && cp -r node_modules/katex/dist/fonts web/vendor/
 # uPlot (the line charts of the trainer), served locally like KaTeX.
 mkdir -p web/vendor/uplot
 cp -f node_modules/uplot/dist/uPlot.esm.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE web/vendor/uplot/
+
+# The pages' code, bundled (web/js -> web/build/, what web/index.html and
+# web/trainer.html load): last, since it holds the glue, the formulas and
+# uPlot (web/vendor/).
+node scripts/build-page.mjs
