@@ -24,13 +24,18 @@ const BATCH = 8, FEATURES = 4, N = BATCH * FEATURES;
 const x = Float32Array.from({ length: N }, (_, i) => Math.sin(i) * 2 + 0.5);
 const dy = Float32Array.from({ length: N }, (_, i) => Math.cos(i));
 
-// The calls timed, each on a layer of its own (8 x 4, training mode).
+// The calls timed, each on a layer of its own (8 x 4, training mode; the
+// last, 32 x 16).
 function cases(bn) {
   const layer = () => new bn.BatchNorm1d(FEATURES);
   const y = new Float32Array(N), grads = { dx: new Float32Array(N), dgamma: new Float32Array(FEATURES), dbeta: new Float32Array(FEATURES) };
   const a = layer(), b = layer(), c = layer(), d = layer(), e = layer();
   for (const l of [a, b, c, d, e]) l.forward(x, BATCH);
   const plain = Array.from(x);
+  const big = new bn.BatchNorm1d(16);
+  big.inputView(32).set(Float32Array.from({ length: 512 }, (_, i) => Math.sin(i) * 3 + 1));
+  big.forward(big.inputView(32), 32, { view: true });
+  big.gradOutputView().set(Float32Array.from({ length: 512 }, (_, i) => Math.cos(i * 0.7)));
   return {
     "forward, out array": () => a.forward(x, BATCH, { out: y }),
     "forward, fresh copy": () => b.forward(x, BATCH),
@@ -38,6 +43,11 @@ function cases(bn) {
     "forward, views": () => { const v = c.inputView(BATCH); v[0] = x[0]; return c.forward(v, BATCH, { view: true }); },
     "backward, out arrays": () => d.backward(dy, grads),
     "forward + backward, out arrays": () => { e.forward(x, BATCH, { out: y }); return e.backward(dy, grads); },
+    // The bench's views step (bench/adapters/ours.mjs) at its 32 x 16.
+    "32x16 step, views": () => {
+      const yv = big.forward(big.inputView(32), 32, { view: true });
+      return { yv, ...big.backward(big.gradOutputView(), { view: true }) };
+    },
   };
 }
 
