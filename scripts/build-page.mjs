@@ -2,16 +2,16 @@
 // web/js/trainer-page/main.js (the trainer page) and web/js/worker.js (its
 // training worker), with every module they import -> web/build/ (minified
 // ES modules, with source maps; code they share in chunks), the files
-// web/index.html and web/trainer.html load. scripts/build.sh runs it after the WASM build
-// and the formulas (the bundle holds the glue and formulas.generated.js).
+// web/index.html and web/trainer.html load. scripts/build.sh runs it last
+// (the bundles hold the glue, formulas.generated.js and web/vendor's uPlot).
 //
 // Why: served as ~50 separate modules, the page spent about 100 ms of its
 // main thread on requests and module compiles before its first number (a
 // Chromium trace: resource requests and responses ~80 ms, compiles), more
 // than the .wasm's own fetch and compile; bundled, the first number came
-// 100-145 ms sooner (bench/page-load.mjs, paired). The sections imported
-// after the first number (js/stepper/extras.js, stepper/mount.js) stay an
-// import() of their own: esbuild splits them into chunks fetched then.
+// 100-145 ms sooner (bench/page-load.mjs, paired). The sections the stepper
+// imports after its first number (js/stepper/extras.js) stay an import():
+// esbuild makes them a chunk of their own, fetched then.
 // web/js stays the source and what Node, the tests and the npm package
 // import; after editing it, run this again (npm test does; npm start keeps
 // the bundles up to date while it serves: watchPage below).
