@@ -1,5 +1,5 @@
 // What the browser bundles of web/js share (scripts/build-dist.mjs: dist/;
-// scripts/build-page.mjs: the stepper page's start in web/build/).
+// scripts/build-page.mjs: the pages' code in web/build/).
 
 // esbuild's options for both: minified ES modules for today's browsers,
 // split into chunks (each import() a chunk of its own), with the metafile.
