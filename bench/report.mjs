@@ -145,6 +145,12 @@ export function markdownReport(r) {
   ];
   for (const s of sections(r)) parts.push("", `## ${s.title}`, "", mdTable(s.header, s.body));
   if (r.profile) parts.push("", "## Where the time goes (1024x1024, SIMD)", "", r.profile.markdown);
+  if (r.skeleton) parts.push("", "## The kernels' passes with the least arithmetic: the ceiling of their share of the bound", "",
+    "The skeleton makes the four passes the kernels make (read x; read x, write y; read x and dy; read x and dy, write dx: " +
+    "32 B per element where the bound moves 20) with one or two operations per element (bench/stream/stream.cpp), on the " +
+    "kernels' data and on x and dy alternating between two copies from call to call, as the core stages them (a failed call " +
+    "leaves the last input intact). Whatever the arithmetic, an algorithm with these passes cannot pass the skeleton's " +
+    "share of the bound; ours is the views row of the first table.", "", r.skeleton.markdown);
   if (r.seam?.length) {
     parts.push("", "## The seam at 32x16 (SIMD): each mode against the core alone", "",
       "The core alone runs the four plain exports a step calls (bench/adapters/core-alone.mjs), with x and dy already in the heap; " +

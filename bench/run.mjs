@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describeMachine, loadAverage } from "./machine.mjs";
 import { rateRows, crossCheck, targets, seamRows, ENGINE_LABELS, TRAINER_LABELS, OUR_MODES } from "./analyze.mjs";
-import { profileReport } from "./profile.mjs";
+import { profileReport, skeletonReport } from "./profile.mjs";
 import { terminalReport, markdownReport, svgChart } from "./report.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -180,6 +180,7 @@ const results = {
   profile: profileReport(stream.passes, engines["ours-simd"]?.trainStep?.["1024x1024"],
     stream.stream?.["1024x1024"]?.trainStep?.medianMs, engines["ours-simd-keep-memory"]?.trainStep?.["1024x1024"],
     engines["ours-simd-out"]?.trainStep?.["1024x1024"], engines["ours-simd-views"]?.trainStep?.["1024x1024"]),
+  skeleton: skeletonReport(stream, engines["ours-simd-views"]?.trainStep),
   seam: seamRows(engines),
   keepMemoryEnv: KEEP_MEMORY_ENV,
   passes: stream.passes,

@@ -13,6 +13,7 @@ namespace bn::kernels::simd {
 using shared::add_f64x4;
 using shared::in_cache;
 using shared::kRowBlock;
+using shared::rows_in_pairs;
 
 // backward_reduce on a batch out of cache: the same sums in the same order,
 // but each row of a block is read whole (chunks of kChunk features), the
@@ -47,34 +48,36 @@ static void backward_reduce_streaming(const float* dy, const float* x, int m, in
         int k = c0;
 #pragma clang loop unroll(disable)
         for (; k + 4 <= c1; k += 4) {
-          const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
+          const v128_t mh = load4(mean_hi + k), is = load4(invstd + k);
           const v128_t g0 = load4(dy0 + k), g1 = wasm_v128_and(load4(dy1 + k), keep1);
-          const v128_t xhat0 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x0 + k), mh), ml), is);
-          const v128_t xhat1 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x1 + k), mh), ml), is);
+          const v128_t u0 = wasm_f32x4_mul(wasm_f32x4_sub(load4(x0 + k), mh), is);
+          const v128_t u1 = wasm_f32x4_mul(wasm_f32x4_sub(load4(x1 + k), mh), is);
           v128_t s_lo = load2d(sum_dy + k), s_hi = load2d(sum_dy + k + 2);
           s_lo = wasm_f64x2_add(wasm_f64x2_add(s_lo, lo_f64(g0)), lo_f64(g1));
           s_hi = wasm_f64x2_add(wasm_f64x2_add(s_hi, hi_f64(g0)), hi_f64(g1));
           store_f64x4(sum_dy + k, s_lo, s_hi);
-          const v128_t tk = wasm_f32x4_add(load4(t + (k - c0)), wasm_f32x4_mul(g0, xhat0));
-          store4(t + (k - c0), wasm_f32x4_add(tk, wasm_f32x4_mul(g1, xhat1)));
+          const v128_t tk = wasm_f32x4_add(load4(t + (k - c0)), wasm_f32x4_mul(g0, u0));
+          store4(t + (k - c0), wasm_f32x4_add(tk, wasm_f32x4_mul(g1, u1)));
         }
         for (; k < c1; ++k) {
           const float g1 = pair ? dy1[k] : 0.0f;
-          const float xhat0 = ((x0[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-          const float xhat1 = ((x1[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+          const float u0 = (x0[k] - mean_hi[k]) * invstd[k];
+          const float u1 = (x1[k] - mean_hi[k]) * invstd[k];
           sum_dy[k] = (sum_dy[k] + dy0[k]) + g1;
-          t[k - c0] = (t[k - c0] + dy0[k] * xhat0) + g1 * xhat1;
+          t[k - c0] = (t[k - c0] + dy0[k] * u0) + g1 * u1;
         }
       }
       for (int k = c0; k < c1; ++k) sum_dy_xhat[k] += t[k - c0];
     }
   }
+  detail::remove_mean_lo(n, mean_lo, invstd, sum_dy, sum_dy_xhat);
 }
 
-// xhat_ik = fl(fl(fl(x_ik - mean_hi_k) - mean_lo_k) * invstd_k)
+// u_ik = fl(fl(x_ik - mean_hi_k) * invstd_k)   (xhat_ik + mean_lo_k invstd_k)
 // sum_dy_k = sum_i dy_ik   (double, rows in order)
-// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik xhat_ik))   (float within a
-//   block b of kRowBlock rows, rows in order; double over the blocks)
+// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik u_ik)) - mean_lo_k invstd_k sum_dy_k
+//   (float within a block b of kRowBlock rows, rows in order; double over
+//   the blocks and for the last term)
 // Row blocks and strips as in batch_mean_var.
 void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
@@ -86,17 +89,16 @@ void backward_reduce(const float* dy, const float* x, int m, int n, int ld, cons
     const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
     int k = 0;
     for (; k + 8 <= n; k += 8) {
-      const v128_t mh_a = load4(mean_hi + k), ml_a = load4(mean_lo + k), is_a = load4(invstd + k);
-      const v128_t mh_b = load4(mean_hi + k + 4), ml_b = load4(mean_lo + k + 4);
-      const v128_t is_b = load4(invstd + k + 4);
+      const v128_t mh_a = load4(mean_hi + k), is_a = load4(invstd + k);
+      const v128_t mh_b = load4(mean_hi + k + 4), is_b = load4(invstd + k + 4);
       v128_t sa = load2d(sum_dy + k), sb = load2d(sum_dy + k + 2);
       v128_t sc = load2d(sum_dy + k + 4), sd = load2d(sum_dy + k + 6);
       v128_t ta = wasm_f32x4_splat(0.0f), tb = ta;
       for (int i = i0; i < i1; ++i) {
         const long at = static_cast<long>(i) * ld + k;
         const v128_t ga = load4(dy + at), gb = load4(dy + at + 4);
-        const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a), is_a);
-        const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b), is_b);
+        const v128_t xa = wasm_f32x4_mul(wasm_f32x4_sub(load4(x + at), mh_a), is_a);
+        const v128_t xb = wasm_f32x4_mul(wasm_f32x4_sub(load4(x + at + 4), mh_b), is_b);
         sa = wasm_f64x2_add(sa, lo_f64(ga)); sb = wasm_f64x2_add(sb, hi_f64(ga));
         sc = wasm_f64x2_add(sc, lo_f64(gb)); sd = wasm_f64x2_add(sd, hi_f64(gb));
         ta = wasm_f32x4_add(ta, wasm_f32x4_mul(ga, xa));
@@ -110,73 +112,54 @@ void backward_reduce(const float* dy, const float* x, int m, int n, int ld, cons
       float t = 0.0f;
       for (int i = i0; i < i1; ++i) {
         const long at = static_cast<long>(i) * ld + k;
-        const float xhat = ((x[at] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+        const float u = (x[at] - mean_hi[k]) * invstd[k];
         s += dy[at];
-        t += dy[at] * xhat;
+        t += dy[at] * u;
       }
       sum_dy[k] = s;
       sum_dy_xhat[k] += t;
     }
   }
+  detail::remove_mean_lo(n, mean_lo, invstd, sum_dy, sum_dy_xhat);
 }
 
-// dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
-// Two rows at a time, or (in_cache) row blocks in which a strip of 4 features keeps
-// its six per-feature factors in registers across the rows.
+namespace {
+
+// backward_dx, Rows (1 or 2) rows at a time: the factors loaded once for
+// them (an odd last row of a pair is taken as both rows).
+template <int Rows>
+void backward_dx_rows(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
+                      const float* scale, const float* slope, const float* shift, float* dx) {
+#pragma clang loop unroll(disable)
+  for (int i = 0; i < m; i += Rows) {
+    const long step = Rows == 2 && i + 1 < m ? ld : 0;
+    const long row = static_cast<long>(i) * ld;
+#pragma clang loop unroll(disable)
+    for (int k = 0; k + 4 <= n; k += 4) {
+      const v128_t mh = load4(mean_hi + k), sc = load4(scale + k);
+      const v128_t sl = load4(slope + k), sh = load4(shift + k);
+      for (int r = 0; r < Rows; ++r) {
+        const long at = row + r * step + k;
+        const v128_t c = wasm_f32x4_sub(load4(x + at), mh);
+        store4(dx + at, wasm_f32x4_mul(wasm_f32x4_add(wasm_f32x4_sub(load4(dy + at), sh), wasm_f32x4_mul(c, sl)), sc));
+      }
+    }
+  }
+  // The last n % 4 features: the scalar kernel on that panel (the same formula).
+  const int k0 = n & ~3;
+  if (k0 < n)
+    scalar::backward_dx(dy + k0, x + k0, m, n - k0, ld, mean_hi + k0, scale + k0, slope + k0,
+                        shift + k0, dx + k0);
+}
+
+}  // namespace
+
+// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors)
+// Rows in pairs or one at a time, as normalize.
 void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                 const float* mean_lo, const float* invstd, const float* scale,
-                 const float* mean_dy, const float* mean_dy_xhat, float* dx) {
-  if (!in_cache(m, n)) {
-    // Two rows at a time: the six per-feature factors are loaded once for
-    // both (an odd last row is taken as both rows: the same value written twice).
-    for (int i = 0; i < m; i += 2) {
-      const long step = i + 1 < m ? ld : 0;
-      const float* x0 = x + static_cast<long>(i) * ld;
-      const float* x1 = x0 + step;
-      const float* dy0 = dy + static_cast<long>(i) * ld;
-      const float* dy1 = dy0 + step;
-      float* dx0 = dx + static_cast<long>(i) * ld;
-      float* dx1 = dx0 + step;
-      int k = 0;
-      for (; k + 4 <= n; k += 4) {
-        const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-        const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
-        const v128_t h0 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x0 + k), mh), ml), is);
-        const v128_t h1 = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x1 + k), mh), ml), is);
-        store4(dx0 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy0 + k), md), wasm_f32x4_mul(h0, mx))));
-        store4(dx1 + k, wasm_f32x4_mul(sc, wasm_f32x4_sub(wasm_f32x4_sub(load4(dy1 + k), md), wasm_f32x4_mul(h1, mx))));
-      }
-      for (; k < n; ++k) {
-        const float h0 = ((x0[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        const float h1 = ((x1[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-        dx0[k] = scale[k] * ((dy0[k] - mean_dy[k]) - h0 * mean_dy_xhat[k]);
-        dx1[k] = scale[k] * ((dy1[k] - mean_dy[k]) - h1 * mean_dy_xhat[k]);
-      }
-    }
-    return;
-  }
-  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
-    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
-    int k = 0;
-    for (; k + 4 <= n; k += 4) {
-      const v128_t mh = load4(mean_hi + k), ml = load4(mean_lo + k), is = load4(invstd + k);
-      const v128_t sc = load4(scale + k), md = load4(mean_dy + k), mx = load4(mean_dy_xhat + k);
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * ld + k;
-        const v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh), ml), is);
-        const v128_t centered =
-            wasm_f32x4_sub(wasm_f32x4_sub(load4(dy + at), md), wasm_f32x4_mul(xhat, mx));
-        store4(dx + at, wasm_f32x4_mul(sc, centered));
-      }
-    }
-    for (int i = i0; i < i1; ++i) {
-      const long row = static_cast<long>(i) * ld;
-      for (int j = k; j < n; ++j) {
-        const float xhat = ((x[row + j] - mean_hi[j]) - mean_lo[j]) * invstd[j];
-        dx[row + j] = scale[j] * ((dy[row + j] - mean_dy[j]) - xhat * mean_dy_xhat[j]);
-      }
-    }
-  }
+                 const float* scale, const float* slope, const float* shift, float* dx) {
+  if (rows_in_pairs(m, n)) backward_dx_rows<2>(dy, x, m, n, ld, mean_hi, scale, slope, shift, dx);
+  else backward_dx_rows<1>(dy, x, m, n, ld, mean_hi, scale, slope, shift, dx);
 }
 
 }  // namespace bn::kernels::simd

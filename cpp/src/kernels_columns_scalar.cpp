@@ -44,13 +44,13 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
   detail::column_mean_var(x, m, n, mean, var, detail::centred_rows_scalar);
 }
 
-// y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k
-void normalize(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
-               const float* scale, const float* shift, float* y) {
+// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift)
+void normalize(const float* x, int m, int n, const float* mean_hi, const float* scale,
+               const float* shift, float* y) {
   for (int i = 0; i < m; ++i) {
     const float* xr = x + static_cast<long>(i) * n;
     float* yr = y + static_cast<long>(i) * n;
-    for (int k = 0; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
+    for (int k = 0; k < n; ++k) yr[k] = (xr[k] - mean_hi[k]) * scale[k] + shift[k];
   }
 }
 
@@ -72,10 +72,10 @@ bool scale_shift(const float* x, int m, int n, const float* a, const float* b, f
   return found == 0;
 }
 
-// xhat_ik = ((x_ik - mean_hi_k) - mean_lo_k) * invstd_k
+// u_ik = fl(fl(x_ik - mean_hi_k) * invstd_k)   (xhat_ik + mean_lo_k invstd_k)
 // sum_dy_k = sum_i dy_ik (double, rows in order)
-// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik * xhat_ik))   (float within
-//   each block b of kColumnRowBlock rows, double over the blocks)
+// sum_dy_xhat_k = sum_b fl(sum_{i in b} fl(dy_ik * u_ik)) - mean_lo_k invstd_k sum_dy_k
+//   (float within each block b of kColumnRowBlock rows, double over the blocks)
 void backward_reduce(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
                      const float* mean_lo, const float* invstd, double* sum_dy,
                      double* sum_dy_xhat) {
@@ -90,28 +90,25 @@ void backward_reduce(const float* dy, const float* x, int m, int n, int ld, cons
         const float* xr = x + static_cast<long>(i) * ld;
         const float* dyr = dy + static_cast<long>(i) * ld;
         for (int k = k0; k < k1; ++k) {
-          const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
+          const float u = (xr[k] - mean_hi[k]) * invstd[k];
           sum_dy[k] += dyr[k];
-          t[k - k0] += dyr[k] * xhat;
+          t[k - k0] += dyr[k] * u;
         }
       }
       for (int k = k0; k < k1; ++k) sum_dy_xhat[k] += t[k - k0];
     }
   }
+  detail::remove_mean_lo(n, mean_lo, invstd, sum_dy, sum_dy_xhat);
 }
 
-// dx_ik = scale_k * (dy_ik - mean_dy_k - xhat_ik * mean_dy_xhat_k)
+// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors)
 void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                 const float* mean_lo, const float* invstd, const float* scale,
-                 const float* mean_dy, const float* mean_dy_xhat, float* dx) {
+                 const float* scale, const float* slope, const float* shift, float* dx) {
   for (int i = 0; i < m; ++i) {
     const float* xr = x + static_cast<long>(i) * ld;
     const float* dyr = dy + static_cast<long>(i) * ld;
     float* dxr = dx + static_cast<long>(i) * ld;
-    for (int k = 0; k < n; ++k) {
-      const float xhat = ((xr[k] - mean_hi[k]) - mean_lo[k]) * invstd[k];
-      dxr[k] = scale[k] * ((dyr[k] - mean_dy[k]) - xhat * mean_dy_xhat[k]);
-    }
+    for (int k = 0; k < n; ++k) dxr[k] = ((dyr[k] - shift[k]) + (xr[k] - mean_hi[k]) * slope[k]) * scale[k];
   }
 }
 

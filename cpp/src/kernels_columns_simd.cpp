@@ -18,8 +18,8 @@
 namespace bn::kernels::simd {
 
 using shared::add_f64x4;
-using shared::in_cache;
 using shared::kRowBlock;
+using shared::rows_in_pairs;
 
 namespace {
 
@@ -122,47 +122,48 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
   detail::column_mean_var(x, m, n, mean, var, centred_rows);
 }
 
-// y_ik = ((x_ik - mean_hi_k) - mean_lo_k) * scale_k + shift_k
-// Row by row, or (in_cache) blocks of kRowBlock rows in which a strip of 8
-// features keeps its per-feature factors in registers across the rows.
-void normalize(const float* x, int m, int n, const float* mean_hi, const float* mean_lo,
-               const float* scale, const float* shift, float* y) {
-  if (!in_cache(m, n)) {
-    for (int i = 0; i < m; ++i) {
-      const float* xr = x + static_cast<long>(i) * n;
-      float* yr = y + static_cast<long>(i) * n;
-      int k = 0;
-      for (; k + 4 <= n; k += 4) {
-        const v128_t c = wasm_f32x4_sub(wasm_f32x4_sub(load4(xr + k), load4(mean_hi + k)),
-                                        load4(mean_lo + k));
-        store4(yr + k, wasm_f32x4_add(wasm_f32x4_mul(c, load4(scale + k)), load4(shift + k)));
-      }
-      for (; k < n; ++k) yr[k] = ((xr[k] - mean_hi[k]) - mean_lo[k]) * scale[k] + shift[k];
+namespace {
+
+// normalize's last n % 4 features, every row.
+__attribute__((noinline)) void normalize_tail(const float* x, int m, int n, int k0, const float* mean_hi,
+                                              const float* scale, const float* shift, float* y) {
+  for (int i = 0; i < m; ++i)
+    for (int k = k0; k < n; ++k) {
+      const long at = static_cast<long>(i) * n + k;
+      y[at] = (x[at] - mean_hi[k]) * scale[k] + shift[k];
     }
-    return;
-  }
-  for (int i0 = 0; i0 < m; i0 += kRowBlock) {
-    const int i1 = i0 + kRowBlock < m ? i0 + kRowBlock : m;
-    int k = 0;
-    for (; k + 8 <= n; k += 8) {
-      const v128_t mh_a = load4(mean_hi + k), ml_a = load4(mean_lo + k);
-      const v128_t sc_a = load4(scale + k), sh_a = load4(shift + k);
-      const v128_t mh_b = load4(mean_hi + k + 4), ml_b = load4(mean_lo + k + 4);
-      const v128_t sc_b = load4(scale + k + 4), sh_b = load4(shift + k + 4);
-      for (int i = i0; i < i1; ++i) {
-        const long at = static_cast<long>(i) * n + k;
-        const v128_t ca = wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at), mh_a), ml_a);
-        const v128_t cb = wasm_f32x4_sub(wasm_f32x4_sub(load4(x + at + 4), mh_b), ml_b);
-        store4(y + at, wasm_f32x4_add(wasm_f32x4_mul(ca, sc_a), sh_a));
-        store4(y + at + 4, wasm_f32x4_add(wasm_f32x4_mul(cb, sc_b), sh_b));
-      }
-    }
-    for (int i = i0; i < i1; ++i) {
-      const float* xr = x + static_cast<long>(i) * n;
-      float* yr = y + static_cast<long>(i) * n;
-      for (int j = k; j < n; ++j) yr[j] = ((xr[j] - mean_hi[j]) - mean_lo[j]) * scale[j] + shift[j];
+}
+
+// normalize, Rows (1 or 2) rows at a time: the factors loaded once for
+// them (an odd last row of a pair is taken as both rows).
+template <int Rows>
+void normalize_rows(const float* x, int m, int n, const float* mean_hi, const float* scale,
+                    const float* shift, float* y) {
+#pragma clang loop unroll(disable)
+  for (int i = 0; i < m; i += Rows) {
+    const long step = Rows == 2 && i + 1 < m ? n : 0;
+    const float* x0 = x + static_cast<long>(i) * n;
+    float* y0 = y + static_cast<long>(i) * n;
+#pragma clang loop unroll(disable)
+    for (int k = 0; k + 4 <= n; k += 4) {
+      const v128_t mh = load4(mean_hi + k), sc = load4(scale + k), sh = load4(shift + k);
+      for (int r = 0; r < Rows; ++r)
+        store4(y0 + r * step + k,
+               wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(load4(x0 + r * step + k), mh), sc), sh));
     }
   }
+  if (n & 3) normalize_tail(x, m, n, n & ~3, mean_hi, scale, shift, y);
+}
+
+}  // namespace
+
+// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift)
+// Two rows at a time while the batch is at most kPairElements, else one
+// (kernels_columns_simd.hpp says why).
+void normalize(const float* x, int m, int n, const float* mean_hi, const float* scale,
+               const float* shift, float* y) {
+  if (rows_in_pairs(m, n)) normalize_rows<2>(x, m, n, mean_hi, scale, shift, y);
+  else normalize_rows<1>(x, m, n, mean_hi, scale, shift, y);
 }
 
 // y_ik = x_ik * a_k + b_k; false where some x_ik has its top seven exponent

@@ -14,12 +14,23 @@ namespace bn::kernels::simd::shared {
 // float partial sums of a block span at most this many rows.
 constexpr int kRowBlock = kColumnRowBlock;
 
-// The element-wise kernels (normalize, backward_dx) take blocks of
-// kRowBlock rows while the batch stays in cache (the per-feature factors are
-// then loaded once per block: 1.6-2x at 256x256), else one row at a time
-// (sequential streams: 8 interleaved rows of a 4 MB batch ran 1.7x slower).
+// backward_reduce takes blocks of kRowBlock rows while the batch stays in
+// cache (strips of features keep their sums in registers across the rows),
+// else rows two at a time (sequential streams: 8 interleaved rows of a 4 MB
+// batch ran 1.7x slower).
 constexpr long kInCacheElements = 1L << 17;
 inline bool in_cache(int m, int n) { return static_cast<long>(m) * n <= kInCacheElements; }
+
+// The element-wise kernels (normalize, backward_dx) take two rows at a time
+// (their per-feature factors loaded once for both) up to kPairElements, then
+// one row at a time: on 4096 x 1024 (rows 4 KB apart, the batch out of the
+// last-level cache) two rows read side by side ran 1.5x (normalize) and 1.5x
+// (dx) slower than one, while up to 1024 x 1024 pairs ran as fast as 8-row
+// blocks in cache (256 x 256) and 1.2-1.3x faster than single rows. Their
+// row loops are kept from unrolling: clang's copy of a one-row loop's body
+// for the next row made it 3x slower on 4 KB rows out of cache.
+constexpr long kPairElements = 1L << 18;
+inline bool rows_in_pairs(int m, int n) { return static_cast<long>(m) * n <= kPairElements; }
 
 // p[0..3] += the four floats of v, as doubles.
 inline void add_f64x4(double* p, v128_t v) {

@@ -188,10 +188,14 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
   const kernels::Centering c{staging_.mean_hi.data(), staging_.mean_lo.data(),
                              staging_.invstd.data()};
   if (l.columns()) {
+    // Folded: y = fl(x - mean_hi) * scale + fl(beta - mean_lo * scale).
     float* scale = scale_.data();
-    for (int q = 0; q < l.stats; ++q) scale[q] = staging_.gamma[q] * staging_.invstd[q];
-    kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, c.mean_lo, scale,
-                             staging_.beta.data(), saved_y_.data());
+    float* shift = fold_shift_.data();
+    for (int q = 0; q < l.stats; ++q) {
+      scale[q] = staging_.gamma[q] * staging_.invstd[q];
+      shift[q] = kernels::folded_shift(staging_.beta[q], c.mean_lo[q], scale[q]);
+    }
+    kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, scale, shift, saved_y_.data());
   } else {
     runs_->normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   }

@@ -7,6 +7,7 @@
 #include "bn/norm_core.hpp"
 #include "norm_checks.hpp"
 #include "norm_errors.hpp"
+#include "norm_unfolded.hpp"
 #include "norm_wide_scale.hpp"
 
 namespace bn {
@@ -32,37 +33,47 @@ void NormCore::backward_staged() {
 //   dbeta_k  = sum_i dy_ik,  dgamma_k = sum_i dy_ik xhat_ik
 //   through the statistics: dx_ik = gamma_k invstd_k (dy_ik - dbeta_k / m - xhat_ik dgamma_k / m)
 //   fixed statistics:       dx_ik = gamma_k invstd_k dy_ik
+// backward_dx folds per-feature factors (bn/kernels.hpp); a feature whose
+// factors do not fit a normal float takes the unfolded formula (norm_unfolded.hpp).
 void NormCore::backward_columns() {
   const NormLayout& l = saved_.plan.layout;
   const int m = l.outer, n = l.stats;
+  const float* dy = staging_dy_.data();
+  const float* x = saved_x_.data();
+  const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
   // The staging statistics are free until the next forward: sums in
-  // mean/var (double), per-feature factors in mean_hi/mean_lo (float).
+  // mean/var (double), per-feature factors in the float arrays.
   double* sum_dy = staging_.mean.data();
   double* sum_dy_xhat = staging_.var.data();
-  kernels::fast::backward_reduce(staging_dy_.data(), saved_x_.data(), m, n, n, saved_.mean_hi.data(),
-                                 saved_.mean_lo.data(), saved_.invstd.data(), sum_dy, sum_dy_xhat);
+  kernels::fast::backward_reduce(dy, x, m, n, n, c.mean_hi, c.mean_lo, c.invstd, sum_dy, sum_dy_xhat);
   // A NaN or infinity in dy, or sums past float32 (the message says which).
   if (!detail::all_float32(sum_dy, n) || !detail::all_float32(sum_dy_xhat, n))
-    detail::throw_dy_not_finite(staging_dy_.data(), saved_.plan.layout.elements());
+    detail::throw_dy_not_finite(dy, saved_.plan.layout.elements());
   detail::grow(dx_, l.elements());
   float* scale = scale_.data();
-  float* mean_dy = staging_.mean_hi.data();
-  float* mean_dy_xhat = staging_.mean_lo.data();
+  float* slope = staging_.mean_hi.data();
+  float* shift = staging_.mean_lo.data();
+  float* mean_dy = staging_.invstd.data();
+  float* mean_dy_xhat = staging_.beta.data();
   const bool through = saved_.plan.input_stats;
+  bool all_dx_fold = true;
   for (int k = 0; k < n; ++k) {
-    scale[k] = saved_.gamma[k] * saved_.invstd[k];
-    mean_dy[k] = through ? static_cast<float>(sum_dy[k] / m) : 0.0f;
-    mean_dy_xhat[k] = through ? static_cast<float>(sum_dy_xhat[k] / m) : 0.0f;
+    scale[k] = saved_.gamma[k] * c.invstd[k];
+    const double md = through ? sum_dy[k] / m : 0.0, mdx = through ? sum_dy_xhat[k] / m : 0.0;
+    mean_dy[k] = static_cast<float>(md);
+    mean_dy_xhat[k] = static_cast<float>(mdx);
+    kernels::dx_factors(c.invstd[k], c.mean_lo[k], md, mdx, slope[k], shift[k]);
+    all_dx_fold &= detail::dx_fold_safe(slope[k], shift[k]);
     dbeta_[k] = static_cast<float>(sum_dy[k]);
     dgamma_[k] = static_cast<float>(sum_dy_xhat[k]);
   }
-  kernels::fast::backward_dx(staging_dy_.data(), saved_x_.data(), m, n, n, saved_.mean_hi.data(),
-                             saved_.mean_lo.data(), saved_.invstd.data(), scale, mean_dy,
-                             mean_dy_xhat, dx_.data());
-  const kernels::Centering c{saved_.mean_hi.data(), saved_.mean_lo.data(), saved_.invstd.data()};
+  kernels::fast::backward_dx(dy, x, m, n, n, c.mean_hi, scale, slope, shift, dx_.data());
+  if (!all_dx_fold)
+    for (int k = 0; k < n; ++k)
+      if (!detail::dx_fold_safe(slope[k], shift[k]))
+        detail::backward_dx_unfolded(dy, x, m, n, k, c, scale[k], mean_dy[k], mean_dy_xhat[k], dx_.data());
   if (saved_.wide_scale)   // scale_may_overflow of this forward's gamma and invstd
-    detail::backward_dx_wide_scale(staging_dy_.data(), saved_x_.data(), m, n, c, saved_.gamma.data(),
-                                   mean_dy, mean_dy_xhat, dx_.data());
+    detail::backward_dx_wide_scale(dy, x, m, n, c, saved_.gamma.data(), mean_dy, mean_dy_xhat, dx_.data());
 }
 
 }  // namespace bn

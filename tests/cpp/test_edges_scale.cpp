@@ -56,6 +56,34 @@ TEST_CASE("edges (d): a huge gamma times invstd past float32 gives y as float64,
   }
 }
 
+TEST_CASE("edges (d): dx's folded slope past float32 (invstd mean(dy xhat) past it) gives dx as float64, not NaN") {
+  // backward_dx folds slope = -invstd mean(dy xhat) (bn/kernels.hpp): here
+  // invstd = 1e25 and mean(dy xhat) ~ 1e14, so slope would be ~1e39
+  // (Infinity in float32) and x - mean = 0 times it NaN, while dx = gamma
+  // invstd (...) ~ 1e9 with gamma = 1e-30; the feature takes the unfolded formula.
+  bn::BatchNorm1d layer(1, bn::BatchNormOptions{1e-60, 0.1, true});
+  const float g = 1e-30f;
+  layer.set_params(&g, nullptr, nullptr, nullptr);
+  const std::vector<float> x = {1e-25f, -1e-25f, 0.0f}, dy = {1e14f, 3e14f, -1e14f};
+  std::vector<float> y(3), dx(3), dgamma(1), dbeta(1);
+  layer.forward(x.data(), 3, y.data());
+  layer.backward(dy.data(), dx.data(), dgamma.data(), dbeta.data());
+  double mean = 0, var = 0, md = 0, mdx = 0;
+  for (float v : x) mean += v / 3.0;
+  for (float v : x) var += (v - mean) * (v - mean) / 3.0;
+  const double invstd = 1.0 / std::sqrt(var + 1e-60);
+  for (int i = 0; i < 3; ++i) {
+    md += dy[i] / 3.0;
+    mdx += dy[i] * (x[i] - mean) * invstd / 3.0;
+  }
+  for (int i = 0; i < 3; ++i) {
+    const double want = g * invstd * (dy[i] - md - (x[i] - mean) * invstd * mdx);
+    INFO("dx[" << i << "] = " << dx[i] << ", float64 " << want);
+    CHECK(std::isfinite(dx[i]));
+    CHECK(std::abs(dx[i] - want) <= 1e-6 * g * invstd * 3e14);
+  }
+}
+
 TEST_CASE("edges (d), the run kernels: BatchNorm2d and LayerNorm with a huge gamma") {
   const std::vector<float> x = {2, 2, 2, 2}, tiny = {1e-30f, -1e-30f, 2e-30f, 0.0f};
   std::vector<float> y(4);

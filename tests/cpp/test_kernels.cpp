@@ -84,18 +84,17 @@ Results run_kernels(const Block& b, double eps) {
   r.y.resize(b.x.size()); r.dx.resize(b.x.size());
   Kernels::batch_mean_var(b.x.data(), m, n, r.mean.data(), r.var.data());
   const Factors f = factors(r.mean, r.var, b.gamma, eps);
-  Kernels::normalize(b.x.data(), m, n, f.mean_hi.data(), f.mean_lo.data(), f.scale.data(),
-                     b.beta.data(), r.y.data());
+  std::vector<float> y_shift(n);
+  for (int k = 0; k < n; ++k) y_shift[k] = bn::kernels::folded_shift(b.beta[k], f.mean_lo[k], f.scale[k]);
+  Kernels::normalize(b.x.data(), m, n, f.mean_hi.data(), f.scale.data(), y_shift.data(), r.y.data());
   Kernels::backward_reduce(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.mean_lo.data(),
                            f.invstd.data(), r.sum_dy.data(), r.sum_dy_xhat.data());
-  std::vector<float> mean_dy(n), mean_dy_xhat(n);
-  for (int k = 0; k < n; ++k) {
-    mean_dy[k] = static_cast<float>(r.sum_dy[k] / m);
-    mean_dy_xhat[k] = static_cast<float>(r.sum_dy_xhat[k] / m);
-  }
-  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.mean_lo.data(),
-                       f.invstd.data(), f.scale.data(), mean_dy.data(), mean_dy_xhat.data(),
-                       r.dx.data());
+  std::vector<float> slope(n), shift(n);
+  for (int k = 0; k < n; ++k)
+    bn::kernels::dx_factors(f.invstd[k], f.mean_lo[k], r.sum_dy[k] / m, r.sum_dy_xhat[k] / m,
+                            slope[k], shift[k]);
+  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.scale.data(),
+                       slope.data(), shift.data(), r.dx.data());
   return r;
 }
 
