@@ -5,11 +5,11 @@
 const PASSES = [
   { pass: "forward: copy x into the WASM heap (HEAPF32.set)", time: (p) => p.memcpy, floats: 2 },
   { pass: "forward: batch_mean_var (centred sums, float lanes)", time: (p) => p.simd.batch_mean_var, scalar: (p) => p.scalar.batch_mean_var, floats: 1 },
-  { pass: "forward: normalize (x -> y)", time: (p) => p.simd.normalize, scalar: (p) => p.scalar.normalize, floats: 2 },
+  { pass: "forward: normalize (x -> y = fl(x - mean_hi) scale + shift, factors packed)", time: (p) => p.simd.normalize, scalar: (p) => p.scalar.normalize, floats: 2 },
   { pass: "forward: copy y out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
   { pass: "backward: copy dy into the heap", time: (p) => p.memcpy, floats: 2 },
   { pass: "backward: backward_reduce (sum dy double; sum dy*xhat float lanes in 8-row blocks, merged in double)", time: (p) => p.simd.backward_reduce, scalar: (p) => p.scalar.backward_reduce, floats: 2 },
-  { pass: "backward: backward_dx (x, dy -> dx)", time: (p) => p.simd.backward_dx, scalar: (p) => p.scalar.backward_dx, floats: 3 },
+  { pass: "backward: backward_dx (x, dy -> dx = ((dy - shift) + fl(x - mean_hi) slope) scale, factors packed)", time: (p) => p.simd.backward_dx, scalar: (p) => p.scalar.backward_dx, floats: 3 },
   { pass: "backward: copy dx out (fresh Float32Array)", time: (p) => p.memcpy, floats: 2, note: "plus allocation" },
 ];
 

@@ -102,11 +102,26 @@ struct PassData {
   int m, n;
   bn::bench::CaseData d;
   std::vector<double> mean, var, sum_dy, sum_dy_xhat;
-  std::vector<float> mean_hi, mean_lo, invstd, scale, shift, slope, dx_shift, y, dx, copy;
+  std::vector<float> mean_hi, mean_lo, invstd, scale, shift, norm_factors, dx_factors, y, dx, copy;
+
+  // The kernels' packed factors of feature k (bn/kernels.hpp, Packed).
+  void pack_factors(int k, double mean_dy, double mean_dy_xhat) {
+    using bn::kernels::Packed;
+    constexpr int NF = bn::kernels::kNormalizeFields, DF = bn::kernels::kDxFields;
+    norm_factors[Packed::at(k, NF, Packed::mean_hi)] = mean_hi[k];
+    norm_factors[Packed::at(k, NF, Packed::scale)] = scale[k];
+    norm_factors[Packed::at(k, NF, Packed::shift)] = bn::kernels::folded_shift(d.beta[k], mean_lo[k], scale[k]);
+    float slope, dx_shift;
+    bn::kernels::dx_factors(invstd[k], mean_lo[k], mean_dy, mean_dy_xhat, slope, dx_shift);
+    dx_factors[Packed::at(k, DF, Packed::mean_hi)] = mean_hi[k];
+    dx_factors[Packed::at(k, DF, Packed::scale)] = scale[k];
+    dx_factors[Packed::at(k, DF, Packed::slope)] = slope;
+    dx_factors[Packed::at(k, DF, Packed::dx_shift)] = dx_shift;
+  }
 
   PassData(int m_, int n_)
       : m(m_), n(n_), d(bn::bench::case_data(m_, n_)), mean(n), var(n), sum_dy(n), sum_dy_xhat(n),
-        mean_hi(n), mean_lo(n), invstd(n), scale(n), shift(d.beta), slope(n), dx_shift(n),
+        mean_hi(n), mean_lo(n), invstd(n), scale(n), shift(d.beta), norm_factors(bn::kernels::Packed::floats(n, bn::kernels::kNormalizeFields)), dx_factors(bn::kernels::Packed::floats(n, bn::kernels::kDxFields)),
         y(d.x.size()), dx(d.x.size()), copy(d.x.size()) {
     bn::kernels::scalar::batch_mean_var(d.x.data(), m, n, mean.data(), var.data());
     for (int k = 0; k < n; ++k) {
@@ -114,8 +129,7 @@ struct PassData {
       mean_lo[k] = static_cast<float>(mean[k] - mean_hi[k]);
       invstd[k] = static_cast<float>(1.0 / __builtin_sqrt(var[k] + 1e-5));
       scale[k] = d.gamma[k] * invstd[k];
-      shift[k] = bn::kernels::folded_shift(d.beta[k], mean_lo[k], scale[k]);
-      bn::kernels::dx_factors(invstd[k], mean_lo[k], 0.01, 0.02, slope[k], dx_shift[k]);
+      pack_factors(k, 0.01, 0.02);
     }
   }
 };
@@ -128,8 +142,7 @@ struct PassData {
         [&] { K::batch_mean_var(p.d.x.data(), p.m, p.n, p.mean.data(), p.var.data()); }, quick)); \
     out["normalize"] = to_json(bn::bench::measure(                                              \
         [&] {                                                                                   \
-          K::normalize(p.d.x.data(), p.m, p.n, p.mean_hi.data(), p.scale.data(),                \
-                       p.shift.data(), p.y.data());                                             \
+          K::normalize(p.d.x.data(), p.m, p.n, p.norm_factors.data(), p.y.data());              \
         },                                                                                      \
         quick));                                                                                \
     out["scale_shift"] = to_json(bn::bench::measure(                                            \
@@ -144,8 +157,7 @@ struct PassData {
         quick));                                                                                \
     out["backward_dx"] = to_json(bn::bench::measure(                                            \
         [&] {                                                                                   \
-          K::backward_dx(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.n, p.mean_hi.data(),               \
-                         p.scale.data(), p.slope.data(), p.dx_shift.data(), p.dx.data());         \
+          K::backward_dx(p.d.dy.data(), p.d.x.data(), p.m, p.n, p.n, p.dx_factors.data(), p.dx.data()); \
         },                                                                                      \
         quick));                                                                                \
     return out;                                                                                 \
@@ -164,12 +176,10 @@ BN_PROFILE_PASSES(scalar)
                          p.mean_lo.data() + k0, p.invstd.data() + k0, p.sum_dy.data() + k0,     \
                          p.sum_dy_xhat.data() + k0);                                            \
       for (int k = k0; k < k0 + w; ++k) {                                                       \
-        bn::kernels::dx_factors(p.invstd[k], p.mean_lo[k], p.sum_dy[k] * 0.0 + 0.01,            \
-                                p.sum_dy_xhat[k] * 0.0 + 0.02, p.slope[k], p.dx_shift[k]);      \
+        p.pack_factors(k, p.sum_dy[k] * 0.0 + 0.01, p.sum_dy_xhat[k] * 0.0 + 0.02);             \
       }                                                                                         \
-      K::backward_dx(p.d.dy.data() + k0, p.d.x.data() + k0, p.m, w, p.n, p.mean_hi.data() + k0, \
-                     p.scale.data() + k0, p.slope.data() + k0, p.dx_shift.data() + k0,            \
-                     p.dx.data() + k0);                                                         \
+      K::backward_dx(p.d.dy.data() + k0, p.d.x.data() + k0, p.m, w, p.n,                       \
+                     p.dx_factors.data() + k0 * bn::kernels::kDxFields, p.dx.data() + k0);      \
     }                                                                                           \
   }
 BN_PROFILE_PANELS(simd)

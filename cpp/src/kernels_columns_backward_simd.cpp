@@ -128,16 +128,18 @@ namespace {
 // backward_dx, Rows (1 or 2) rows at a time: the factors loaded once for
 // them (an odd last row of a pair is taken as both rows).
 template <int Rows>
-void backward_dx_rows(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                      const float* scale, const float* slope, const float* shift, float* dx) {
+void backward_dx_rows(const float* dy, const float* x, int m, int n, int ld, const float* factors,
+                      float* dx) {
+  constexpr int F = kDxFields;
 #pragma clang loop unroll(disable)
   for (int i = 0; i < m; i += Rows) {
     const long step = Rows == 2 && i + 1 < m ? ld : 0;
     const long row = static_cast<long>(i) * ld;
 #pragma clang loop unroll(disable)
     for (int k = 0; k + 4 <= n; k += 4) {
-      const v128_t mh = load4(mean_hi + k), sc = load4(scale + k);
-      const v128_t sl = load4(slope + k), sh = load4(shift + k);
+      const float* f = factors + k * F;
+      const v128_t mh = load4(f), sc = load4(f + 4 * Packed::scale);
+      const v128_t sl = load4(f + 4 * Packed::slope), sh = load4(f + 4 * Packed::dx_shift);
       for (int r = 0; r < Rows; ++r) {
         const long at = row + r * step + k;
         const v128_t c = wasm_f32x4_sub(load4(x + at), mh);
@@ -147,19 +149,16 @@ void backward_dx_rows(const float* dy, const float* x, int m, int n, int ld, con
   }
   // The last n % 4 features: the scalar kernel on that panel (the same formula).
   const int k0 = n & ~3;
-  if (k0 < n)
-    scalar::backward_dx(dy + k0, x + k0, m, n - k0, ld, mean_hi + k0, scale + k0, slope + k0,
-                        shift + k0, dx + k0);
+  if (k0 < n) scalar::backward_dx(dy + k0, x + k0, m, n - k0, ld, factors + k0 * F, dx + k0);
 }
 
 }  // namespace
 
-// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors)
+// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors; Packed)
 // Rows in pairs or one at a time, as normalize.
-void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                 const float* scale, const float* slope, const float* shift, float* dx) {
-  if (rows_in_pairs(m, n)) backward_dx_rows<2>(dy, x, m, n, ld, mean_hi, scale, slope, shift, dx);
-  else backward_dx_rows<1>(dy, x, m, n, ld, mean_hi, scale, slope, shift, dx);
+void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* factors, float* dx) {
+  if (rows_in_pairs(m, n)) backward_dx_rows<2>(dy, x, m, n, ld, factors, dx);
+  else backward_dx_rows<1>(dy, x, m, n, ld, factors, dx);
 }
 
 }  // namespace bn::kernels::simd

@@ -44,13 +44,16 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
   detail::column_mean_var(x, m, n, mean, var, detail::centred_rows_scalar);
 }
 
-// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift)
-void normalize(const float* x, int m, int n, const float* mean_hi, const float* scale,
-               const float* shift, float* y) {
+// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift; factors Packed)
+void normalize(const float* x, int m, int n, const float* factors, float* y) {
+  constexpr int F = kNormalizeFields;
   for (int i = 0; i < m; ++i) {
     const float* xr = x + static_cast<long>(i) * n;
     float* yr = y + static_cast<long>(i) * n;
-    for (int k = 0; k < n; ++k) yr[k] = (xr[k] - mean_hi[k]) * scale[k] + shift[k];
+    for (int k = 0; k < n; ++k) {
+      const float* f = factors + Packed::at(k, F, Packed::mean_hi);
+      yr[k] = (xr[k] - f[0]) * f[4 * Packed::scale] + f[4 * Packed::shift];
+    }
   }
 }
 
@@ -101,14 +104,17 @@ void backward_reduce(const float* dy, const float* x, int m, int n, int ld, cons
   detail::remove_mean_lo(n, mean_lo, invstd, sum_dy, sum_dy_xhat);
 }
 
-// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors)
-void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* mean_hi,
-                 const float* scale, const float* slope, const float* shift, float* dx) {
+// dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k   (dx_factors; Packed)
+void backward_dx(const float* dy, const float* x, int m, int n, int ld, const float* factors, float* dx) {
+  constexpr int F = kDxFields;
   for (int i = 0; i < m; ++i) {
     const float* xr = x + static_cast<long>(i) * ld;
     const float* dyr = dy + static_cast<long>(i) * ld;
     float* dxr = dx + static_cast<long>(i) * ld;
-    for (int k = 0; k < n; ++k) dxr[k] = ((dyr[k] - shift[k]) + (xr[k] - mean_hi[k]) * slope[k]) * scale[k];
+    for (int k = 0; k < n; ++k) {
+      const float* f = factors + Packed::at(k, F, Packed::mean_hi);
+      dxr[k] = ((dyr[k] - f[4 * Packed::dx_shift]) + (xr[k] - f[0]) * f[4 * Packed::slope]) * f[4 * Packed::scale];
+    }
   }
 }
 

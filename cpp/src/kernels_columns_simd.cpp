@@ -124,46 +124,42 @@ void batch_mean_var(const float* x, int m, int n, double* mean, double* var) {
 
 namespace {
 
-// normalize's last n % 4 features, every row.
-__attribute__((noinline)) void normalize_tail(const float* x, int m, int n, int k0, const float* mean_hi,
-                                              const float* scale, const float* shift, float* y) {
-  for (int i = 0; i < m; ++i)
-    for (int k = k0; k < n; ++k) {
-      const long at = static_cast<long>(i) * n + k;
-      y[at] = (x[at] - mean_hi[k]) * scale[k] + shift[k];
-    }
-}
-
 // normalize, Rows (1 or 2) rows at a time: the factors loaded once for
-// them (an odd last row of a pair is taken as both rows).
+// them (an odd last row of a pair is taken as both rows); the last n % 4
+// features by the scalar kernel's formula.
 template <int Rows>
-void normalize_rows(const float* x, int m, int n, const float* mean_hi, const float* scale,
-                    const float* shift, float* y) {
+void normalize_rows(const float* x, int m, int n, const float* factors, float* y) {
+  constexpr int F = kNormalizeFields;
+  const int n4 = n & ~3;
 #pragma clang loop unroll(disable)
   for (int i = 0; i < m; i += Rows) {
     const long step = Rows == 2 && i + 1 < m ? n : 0;
     const float* x0 = x + static_cast<long>(i) * n;
     float* y0 = y + static_cast<long>(i) * n;
 #pragma clang loop unroll(disable)
-    for (int k = 0; k + 4 <= n; k += 4) {
-      const v128_t mh = load4(mean_hi + k), sc = load4(scale + k), sh = load4(shift + k);
+    for (int k = 0; k < n4; k += 4) {
+      const float* f = factors + k * F;
+      const v128_t mh = load4(f), sc = load4(f + 4 * Packed::scale), sh = load4(f + 4 * Packed::shift);
       for (int r = 0; r < Rows; ++r)
         store4(y0 + r * step + k,
                wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sub(load4(x0 + r * step + k), mh), sc), sh));
     }
+    for (int k = n4; k < n; ++k)
+      for (int r = 0; r < Rows; ++r) {
+        const float* f = factors + Packed::at(k, F, Packed::mean_hi);
+        y0[r * step + k] = (x0[r * step + k] - f[0]) * f[4 * Packed::scale] + f[4 * Packed::shift];
+      }
   }
-  if (n & 3) normalize_tail(x, m, n, n & ~3, mean_hi, scale, shift, y);
 }
 
 }  // namespace
 
-// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift)
+// y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k   (shift_k: folded_shift; factors Packed)
 // Two rows at a time while the batch is at most kPairElements, else one
 // (kernels_columns_simd.hpp says why).
-void normalize(const float* x, int m, int n, const float* mean_hi, const float* scale,
-               const float* shift, float* y) {
-  if (rows_in_pairs(m, n)) normalize_rows<2>(x, m, n, mean_hi, scale, shift, y);
-  else normalize_rows<1>(x, m, n, mean_hi, scale, shift, y);
+void normalize(const float* x, int m, int n, const float* factors, float* y) {
+  if (rows_in_pairs(m, n)) normalize_rows<2>(x, m, n, factors, y);
+  else normalize_rows<1>(x, m, n, factors, y);
 }
 
 // y_ik = x_ik * a_k + b_k; false where some x_ik has its top seven exponent

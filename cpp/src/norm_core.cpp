@@ -52,6 +52,7 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   // the other layers grow them with the batch).
   scale_.assign(n, 0.0f);
   fold_shift_.assign(n, 0.0f);
+  packed_factors_.assign(static_cast<std::size_t>(kernels::Packed::floats(config.params, kernels::kDxFields)), 0.0f);
   for (std::vector<float>* v : {&save_.mean_hi, &save_.mean_lo, &save_.invstd}) v->assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
     s->mean.assign(n, 0.0);
@@ -189,13 +190,16 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
                              staging_.invstd.data()};
   if (l.columns()) {
     // Folded: y = fl(x - mean_hi) * scale + fl(beta - mean_lo * scale).
-    float* scale = scale_.data();
-    float* shift = fold_shift_.data();
+    using kernels::Packed;
+    constexpr int F = kernels::kNormalizeFields;
+    float* f = packed_factors_.data();
     for (int q = 0; q < l.stats; ++q) {
-      scale[q] = staging_.gamma[q] * staging_.invstd[q];
-      shift[q] = kernels::folded_shift(staging_.beta[q], c.mean_lo[q], scale[q]);
+      const float scale = staging_.gamma[q] * staging_.invstd[q];
+      f[Packed::at(q, F, Packed::mean_hi)] = c.mean_hi[q];
+      f[Packed::at(q, F, Packed::scale)] = scale;
+      f[Packed::at(q, F, Packed::shift)] = kernels::folded_shift(staging_.beta[q], c.mean_lo[q], scale);
     }
-    kernels::fast::normalize(x, l.outer, l.stats, c.mean_hi, scale, shift, saved_y_.data());
+    kernels::fast::normalize(x, l.outer, l.stats, f, saved_y_.data());
   } else {
     runs_->normalize(x, l, c, staging_.gamma.data(), staging_.beta.data(), saved_y_.data());
   }

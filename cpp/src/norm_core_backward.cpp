@@ -50,28 +50,33 @@ void NormCore::backward_columns() {
   if (!detail::all_float32(sum_dy, n) || !detail::all_float32(sum_dy_xhat, n))
     detail::throw_dy_not_finite(dy, saved_.plan.layout.elements());
   detail::grow(dx_, l.elements());
-  float* scale = scale_.data();
-  float* slope = staging_.mean_hi.data();
-  float* shift = staging_.mean_lo.data();
+  using kernels::Packed;
+  constexpr int F = kernels::kDxFields;
+  float* f = packed_factors_.data();
   float* mean_dy = staging_.invstd.data();
   float* mean_dy_xhat = staging_.beta.data();
   const bool through = saved_.plan.input_stats;
   bool all_dx_fold = true;
   for (int k = 0; k < n; ++k) {
-    scale[k] = saved_.gamma[k] * c.invstd[k];
     const double md = through ? sum_dy[k] / m : 0.0, mdx = through ? sum_dy_xhat[k] / m : 0.0;
     mean_dy[k] = static_cast<float>(md);
     mean_dy_xhat[k] = static_cast<float>(mdx);
-    kernels::dx_factors(c.invstd[k], c.mean_lo[k], md, mdx, slope[k], shift[k]);
-    all_dx_fold &= detail::dx_fold_safe(slope[k], shift[k]);
+    float slope, shift;
+    kernels::dx_factors(c.invstd[k], c.mean_lo[k], md, mdx, slope, shift);
+    f[Packed::at(k, F, Packed::mean_hi)] = c.mean_hi[k];
+    f[Packed::at(k, F, Packed::scale)] = saved_.gamma[k] * c.invstd[k];
+    f[Packed::at(k, F, Packed::slope)] = slope;
+    f[Packed::at(k, F, Packed::dx_shift)] = shift;
+    all_dx_fold &= detail::dx_fold_safe(slope, shift);
     dbeta_[k] = static_cast<float>(sum_dy[k]);
     dgamma_[k] = static_cast<float>(sum_dy_xhat[k]);
   }
-  kernels::fast::backward_dx(dy, x, m, n, n, c.mean_hi, scale, slope, shift, dx_.data());
+  kernels::fast::backward_dx(dy, x, m, n, n, f, dx_.data());
   if (!all_dx_fold)
     for (int k = 0; k < n; ++k)
-      if (!detail::dx_fold_safe(slope[k], shift[k]))
-        detail::backward_dx_unfolded(dy, x, m, n, k, c, scale[k], mean_dy[k], mean_dy_xhat[k], dx_.data());
+      if (!detail::dx_fold_safe(f[Packed::at(k, F, Packed::slope)], f[Packed::at(k, F, Packed::dx_shift)]))
+        detail::backward_dx_unfolded(dy, x, m, n, k, c, f[Packed::at(k, F, Packed::scale)], mean_dy[k],
+                                     mean_dy_xhat[k], dx_.data());
   if (saved_.wide_scale)   // scale_may_overflow of this forward's gamma and invstd
     detail::backward_dx_wide_scale(dy, x, m, n, c, saved_.gamma.data(), mean_dy, mean_dy_xhat, dx_.data());
 }

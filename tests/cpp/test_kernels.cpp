@@ -84,17 +84,26 @@ Results run_kernels(const Block& b, double eps) {
   r.y.resize(b.x.size()); r.dx.resize(b.x.size());
   Kernels::batch_mean_var(b.x.data(), m, n, r.mean.data(), r.var.data());
   const Factors f = factors(r.mean, r.var, b.gamma, eps);
-  std::vector<float> y_shift(n);
-  for (int k = 0; k < n; ++k) y_shift[k] = bn::kernels::folded_shift(b.beta[k], f.mean_lo[k], f.scale[k]);
-  Kernels::normalize(b.x.data(), m, n, f.mean_hi.data(), f.scale.data(), y_shift.data(), r.y.data());
+  using bn::kernels::Packed;
+  constexpr int NF = bn::kernels::kNormalizeFields, DF = bn::kernels::kDxFields;
+  std::vector<float> norm_factors(Packed::floats(n, NF)), dx_factors(Packed::floats(n, DF));
+  for (int k = 0; k < n; ++k) {
+    norm_factors[Packed::at(k, NF, Packed::mean_hi)] = f.mean_hi[k];
+    norm_factors[Packed::at(k, NF, Packed::scale)] = f.scale[k];
+    norm_factors[Packed::at(k, NF, Packed::shift)] = bn::kernels::folded_shift(b.beta[k], f.mean_lo[k], f.scale[k]);
+  }
+  Kernels::normalize(b.x.data(), m, n, norm_factors.data(), r.y.data());
   Kernels::backward_reduce(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.mean_lo.data(),
                            f.invstd.data(), r.sum_dy.data(), r.sum_dy_xhat.data());
-  std::vector<float> slope(n), shift(n);
-  for (int k = 0; k < n; ++k)
-    bn::kernels::dx_factors(f.invstd[k], f.mean_lo[k], r.sum_dy[k] / m, r.sum_dy_xhat[k] / m,
-                            slope[k], shift[k]);
-  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, n, f.mean_hi.data(), f.scale.data(),
-                       slope.data(), shift.data(), r.dx.data());
+  for (int k = 0; k < n; ++k) {
+    float slope, shift;
+    bn::kernels::dx_factors(f.invstd[k], f.mean_lo[k], r.sum_dy[k] / m, r.sum_dy_xhat[k] / m, slope, shift);
+    dx_factors[Packed::at(k, DF, Packed::mean_hi)] = f.mean_hi[k];
+    dx_factors[Packed::at(k, DF, Packed::scale)] = f.scale[k];
+    dx_factors[Packed::at(k, DF, Packed::slope)] = slope;
+    dx_factors[Packed::at(k, DF, Packed::dx_shift)] = shift;
+  }
+  Kernels::backward_dx(b.dy.data(), b.x.data(), m, n, n, dx_factors.data(), r.dx.data());
   return r;
 }
 

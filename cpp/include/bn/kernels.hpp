@@ -30,9 +30,9 @@ constexpr int kColumnRowBlock = 8;
      shift was safe. */                                                                \
   void batch_mean_var(const float* x, int m, int n, double* mean, double* var);          \
   /* y_ik = fl(x_ik - mean_hi_k) * scale_k + shift_k, with the folded shift         \
-     shift_k = fl(beta_k - mean_lo_k scale_k) (folded_shift below). */                   \
-  void normalize(const float* x, int m, int n, const float* mean_hi,                     \
-                 const float* scale, const float* shift, float* y);                      \
+     shift_k = fl(beta_k - mean_lo_k scale_k) (folded_shift below); the three         \
+     factors packed by groups of four features (Packed below, kNormalizeFields). */    \
+  void normalize(const float* x, int m, int n, const float* factors, float* y);         \
   /* Eval with folded statistics (bn/norm_core.hpp, NormCore::forward_folded):         \
      y_ik = x_ik * a_k + b_k,  a_k = fl(gamma_k invstd_k), b_k = fl(beta_k - mean_k a_k). \
      Returns false where some |x_ik| >= 2^127 or is NaN / Infinity (y is then         \
@@ -52,10 +52,10 @@ constexpr int kColumnRowBlock = 8;
        dx_ik = ((dy_ik - shift_k) + fl(x_ik - mean_hi_k) * slope_k) * scale_k            \
      with scale_k = fl(gamma_k invstd_k) and slope_k, shift_k from dx_factors below      \
      (mean_dy_k = sum_dy_k / m, mean_dy_xhat_k = sum_dy_xhat_k / m; through fixed        \
-     statistics (eval) both 0: slope = shift = 0, dx_ik = scale_k dy_ik). */             \
+     statistics (eval) both 0: slope = shift = 0, dx_ik = scale_k dy_ik); the four      \
+     factors packed by groups of four features (Packed below, kDxFields). */            \
   void backward_dx(const float* dy, const float* x, int m, int n, int ld,                \
-                   const float* mean_hi, const float* scale, const float* slope,         \
-                   const float* shift, float* dx);
+                   const float* factors, float* dx);
 
 namespace scalar {
 BN_DECLARE_COLUMN_KERNELS
@@ -89,6 +89,19 @@ namespace fast = scalar;
 // offsets of tests/cpp/test_kernels.cpp, where |mean_lo invstd| reaches 2.7).
 // A dx factor that does not fit a normal float (invstd mean_dy_xhat past
 // float32) takes the unfolded formula (cpp/src/norm_unfolded.hpp).
+// The element-wise kernels' per-feature factors, packed: for each group of
+// four features, each field's four values side by side (normalize: mean_hi,
+// scale, shift; backward_dx: mean_hi, scale, slope, shift), so that a vector
+// of four features finds its factors in one or two cache lines. As separate
+// arrays of n floats each (4 KB at n = 1024, the stride of x's rows) they
+// all fell in the same cache sets as the rows they scale, and the kernels'
+// speed swung 1.8x with the arrays' addresses (tmp harness, issue 16 note).
+constexpr int kNormalizeFields = 3, kDxFields = 4;
+struct Packed {
+  enum Field { mean_hi = 0, scale = 1, shift = 2, slope = 2, dx_shift = 3 };
+  static int floats(int n, int fields) { return (n + 3) / 4 * 4 * fields; }
+  static int at(int k, int fields, int field) { return (k / 4) * 4 * fields + field * 4 + k % 4; }
+};
 inline float folded_shift(float beta, float mean_lo, float scale) {
   return static_cast<float>(static_cast<double>(beta) - static_cast<double>(mean_lo) * scale);
 }

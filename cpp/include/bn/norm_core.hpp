@@ -193,6 +193,8 @@ class NormCore {
   // Scratch: gamma * invstd per statistic, per-parameter sums of backward
   // (backward's per-statistic scratch is staging_, free after a commit).
   std::vector<float> scale_, fold_shift_;
+  // The column kernels' factors, packed (bn/kernels.hpp, Packed).
+  std::vector<float> packed_factors_;
   std::vector<float> staging_y_;   // the folded eval forward's y, swapped in on success
   std::vector<double> param_a_, param_b_;
   std::size_t stat_capacity_ = 0;   // statistics every per-statistic buffer holds
