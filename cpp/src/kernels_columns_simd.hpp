@@ -23,12 +23,15 @@ inline bool in_cache(int m, int n) { return static_cast<long>(m) * n <= kInCache
 
 // The element-wise kernels (normalize, backward_dx) take two rows at a time
 // (their per-feature factors loaded once for both) up to kPairElements, then
-// one row at a time: on 4096 x 1024 (rows 4 KB apart, the batch out of the
-// last-level cache) two rows read side by side ran 1.5x (normalize) and 1.5x
-// (dx) slower than one, while up to 1024 x 1024 pairs ran as fast as 8-row
-// blocks in cache (256 x 256) and 1.2-1.3x faster than single rows. Their
-// row loops are kept from unrolling: clang's copy of a one-row loop's body
-// for the next row made it 3x slower on 4 KB rows out of cache.
+// one row at a time. Alone, with the batch in cache, pairs ran 1.2-1.3x
+// faster than single rows at 1024 x 1024 and as fast as 8-row blocks at
+// 256 x 256; out of the last-level cache (4096 x 1024, rows 4 KB apart) two
+// rows read side by side ran 1.5-2x slower than one, and inside the API's
+// call at 1024 x 1024 (x, y, dy, dx and their staging copies: more than the
+// cache) pairs up to 2^20 elements ran 1.0-1.1x main's time where single rows
+// ran 0.9x (bench/compare-builds.mjs). Their row loops are kept from
+// unrolling: clang's copy of a one-row loop's body for the next row made it
+// 3x slower on 4 KB rows out of cache.
 constexpr long kPairElements = 1L << 18;
 inline bool rows_in_pairs(int m, int n) { return static_cast<long>(m) * n <= kPairElements; }
 

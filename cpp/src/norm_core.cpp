@@ -52,7 +52,6 @@ NormCore::NormCore(const NormConfig& config) : config_(config) {
   // the other layers grow them with the batch).
   scale_.assign(n, 0.0f);
   fold_shift_.assign(n, 0.0f);
-  packed_factors_.assign(static_cast<std::size_t>(kernels::Packed::floats(config.params, kernels::kDxFields)), 0.0f);
   for (std::vector<float>* v : {&save_.mean_hi, &save_.mean_lo, &save_.invstd}) v->assign(n, 0.0f);
   for (Saved* s : {&saved_, &staging_}) {
     s->mean.assign(n, 0.0);
@@ -172,6 +171,8 @@ void NormCore::forward_staged(const ForwardPlan& plan, const std::int64_t* dims,
     detail::throw_logic("forward_staged: the plan does not fit this layer (or prepare() was not called)");
   grow(saved_y_, total);
   grow(staging_y_, total);   // the folded eval's y: grown with saved_y_, so that no later call grows the heap
+  if (l.columns())   // the kernels' packed factors (backward's too): grown here, before anything changes
+    grow(packed_factors_, static_cast<std::size_t>(kernels::Packed::floats(l.stats, kernels::kDxFields)));
   staging_.plan = plan;
   staging_.training = training;
   if (rank > kMaxRank) detail::throw_logic("forward_staged: shape of too many dimensions");

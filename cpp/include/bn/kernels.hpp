@@ -89,6 +89,7 @@ namespace fast = scalar;
 // offsets of tests/cpp/test_kernels.cpp, where |mean_lo invstd| reaches 2.7).
 // A dx factor that does not fit a normal float (invstd mean_dy_xhat past
 // float32) takes the unfolded formula (cpp/src/norm_unfolded.hpp).
+//
 // The element-wise kernels' per-feature factors, packed: for each group of
 // four features, each field's four values side by side (normalize: mean_hi,
 // scale, shift; backward_dx: mean_hi, scale, slope, shift), so that a vector
